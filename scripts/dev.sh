@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# syxflash developer entry point: installs what is missing (Debian 12, apt), builds, runs.
+#   scripts/dev.sh wizard [ARGS…]   build (release) and open the wizard on the simulated device
+#   scripts/dev.sh test             build (warnings as errors) and run every test
+#   scripts/dev.sh deps             only install the Debian packages the build and tests need
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libimgui-dev libglfw3-dev libgl1-mesa-dri librtmidi-dev zlib1g-dev libssl-dev
+  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  jackd2 xvfb xauth x11-apps imagemagick openssl
+  clang libclang-rt-14-dev
+)
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "syxflash: installing missing Debian packages: ${missing[*]}"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
+      echo "syxflash: need root or sudo to install: ${missing[*]}" >&2; exit 1
+    fi
+  fi
+  "${sudo[@]}" apt-get update -qq
+  # jackd2 asks about realtime priority; answer non-interactively.
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}"
+}
+
+jobs() { nproc 2>/dev/null || echo 2; }
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+  deps)
+    install_missing
+    ;;
+  wizard)
+    install_missing
+    cmake --preset release >/dev/null
+    cmake --build --preset release -j "$(jobs)"
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      echo "syxflash: no display found; the wizard needs a desktop session (DISPLAY is unset)." >&2
+      echo "          Try: xvfb-run -a build/release/src/gui/syxflash --simulate moog-little-phatty --autopilot" >&2
+      exit 1
+    fi
+    exec build/release/src/gui/syxflash --simulate moog-little-phatty "$@"
+    ;;
+  test)
+    install_missing
+    cmake --preset ci
+    cmake --build --preset ci -j "$(jobs)"
+    ctest --preset ci -j "$(jobs)"
+    ;;
+  *)
+    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

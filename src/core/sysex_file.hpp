@@ -1,0 +1,79 @@
+#pragma once
+// Reading SysEx files (DESIGN.md §4): raw .syx, Standard MIDI Files, MIDI-OX style hex text, and
+// gzip of any of these. The format is detected from content, never from the file name.
+//
+// Memory: a SysexFile keeps one contiguous `storage` buffer holding every message's complete
+// F0…F7 bytes back to back; messages are views into it. For a raw .syx this is the file itself,
+// so inspecting a 64 MiB file costs about one copy of it (target: peak ≤ 1.2 × size + 32 MiB).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/result.hpp"
+
+namespace syx {
+
+enum class FileFormat {
+    empty,              // zero bytes (after decompression)
+    raw_syx,            // concatenated F0…F7 (possibly with junk around it)
+    standard_midi_file, // "MThd" … (format 0 or 1)
+    hex_text,           // "F0 00 01 25 … F7" as text
+    unknown,            // none of the above (e.g. a text file that is not a hex dump)
+};
+
+const char* to_string(FileFormat format); // "empty" | "syx" | "smf" | "hex-text" | "unknown"
+
+struct SysexMessage {
+    std::size_t index = 0;           // 0-based position in the file
+    std::uint64_t offset = 0;        // where its F0 was found in the (decompressed) source bytes
+    std::uint64_t storage_begin = 0; // where its bytes start in SysexFile::storage
+    std::uint64_t length = 0;        // complete length including F0 and F7
+    std::optional<std::uint64_t> tick;   // SMF only: absolute tick of the (first) event
+    std::optional<double> seconds;       // SMF only: time through the tempo map
+};
+
+struct SysexFile {
+    FileFormat format = FileFormat::empty;
+    bool compressed = false;          // the input was gzip
+    std::uint64_t file_bytes = 0;     // size of the input as given (compressed size if gzip)
+    std::uint64_t decoded_bytes = 0;  // size after decompression
+    std::array<std::uint8_t, 32> sha256{}; // of the input as given
+    std::uint32_t crc32 = 0;               // of the input as given
+    std::optional<std::uint16_t> smf_division; // SMF ticks per quarter note, if an SMF
+
+    std::vector<std::uint8_t> storage;  // every message's bytes back to back
+    std::vector<SysexMessage> messages; // only complete, well-framed messages
+    std::vector<Finding> findings;      // every problem, located
+
+    [[nodiscard]] std::span<const std::uint8_t> bytes_of(const SysexMessage& message) const {
+        return {storage.data() + message.storage_begin, static_cast<std::size_t>(message.length)};
+    }
+    [[nodiscard]] std::span<const std::uint8_t> bytes_of(std::size_t index) const {
+        return bytes_of(messages.at(index));
+    }
+    [[nodiscard]] bool has_errors() const { return syx::has_errors(findings); }
+};
+
+struct ReadOptions {
+    // Files larger than this are refused without being read into memory.
+    std::uint64_t max_file_bytes = 64ULL * 1024 * 1024;
+};
+
+// Parses bytes already in memory (the fuzzers' and the network's entry point). Never throws on
+// bad input, never loops, and never allocates more than a small multiple of the input size
+// (gzip output is capped at max_file_bytes too).
+[[nodiscard]] SysexFile read_sysex_bytes(std::span<const std::uint8_t> data,
+                                         const ReadOptions& options = {});
+
+// Reads a file from disk. Errors (not found, unreadable) are Result errors; everything about the
+// content is a finding in the returned report, including "over the size cap".
+[[nodiscard]] Result<SysexFile> read_sysex_file(const std::filesystem::path& path,
+                                                const ReadOptions& options = {});
+
+} // namespace syx

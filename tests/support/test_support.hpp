@@ -1,0 +1,54 @@
+#pragma once
+// Helpers shared by every test executable.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace syx::test {
+
+// ../shared/fixtures beside the project, or nullopt when absent (tests then GTEST_SKIP()).
+std::optional<std::filesystem::path> fixtures_dir();
+// Path of a fixture file, or nullopt when the folder or the file is absent.
+std::optional<std::filesystem::path> fixture(const std::string& name);
+std::filesystem::path source_dir();
+std::filesystem::path cli_path();
+
+struct ProcessResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs a program (no shell) with the given arguments and optional stdin text, capturing output.
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = {});
+// Runs syxflash-cli with the given arguments.
+ProcessResult run_cli(const std::vector<std::string>& args, const std::string& input = {});
+
+// A fresh empty directory under the system temp dir, removed when the object dies.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const {
+        return m_path / name;
+    }
+
+private:
+    std::filesystem::path m_path;
+};
+
+std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path);
+void write_file_bytes(const std::filesystem::path& path, const std::vector<unsigned char>& bytes);
+
+} // namespace syx::test
+
+#define SYX_REQUIRE_FIXTURE(var, name)                                                             \
+    const auto var##_opt = ::syx::test::fixture(name);                                             \
+    if (!var##_opt) {                                                                              \
+        GTEST_SKIP() << "fixture " << (name) << " not available (../shared/fixtures absent)";      \
+    }                                                                                              \
+    const std::filesystem::path& var = *var##_opt
