@@ -1,0 +1,19 @@
+#pragma once
+// How bytes reach the device: its own USB-MIDI port, or a DIN cable through an interface.
+#include <optional>
+#include <string_view>
+
+namespace syx {
+
+enum class Link { usb, din };
+
+const char* to_string(Link link); // "usb" | "din"
+std::optional<Link> parse_link(std::string_view text);
+
+// DIN MIDI: 31 250 baud, 10 bits per byte → 3125 bytes/s, 320 µs per byte [confirmed: MIDI 1.0].
+inline constexpr unsigned kDinBytesPerSecond = 3125;
+inline constexpr unsigned kDinMicrosecondsPerByte = 320;
+// USB-MIDI 1.0 carries 3 SysEx bytes per 4-byte event packet [confirmed: USB-MIDI 1.0 spec].
+inline constexpr unsigned kUsbMidiSysexBytesPerPacket = 3;
+
+} // namespace syx
