@@ -854,6 +854,9 @@ ManifestLoad parse_manifest(std::string_view toml_text, const std::string& file)
     }
     Manifest m;
     read_manifest(root, problems, m);
+    std::stable_sort(
+        load.problems.begin(), load.problems.end(),
+        [](const ManifestProblem& a, const ManifestProblem& b) { return a.line < b.line; });
     if (load.problems.empty()) {
         load.manifest = std::move(m);
     }
