@@ -332,10 +332,10 @@ ValidationReport validate(const SysexFile& file, const Manifest& manifest, Link 
                             "the file is empty: there is nothing to send. Pick the right file."});
         }
     } else if (file.messages.empty() && !has_errors(file.findings)) {
-        out.add(Finding{Severity::error, "no-messages", std::nullopt, std::nullopt,
-                        fmt::format("the file holds no SysEx messages (format: {}); it is not a "
-                                    "file for the {}.",
-                                    to_string(file.format), manifest.name)});
+        out.add(
+            Finding{Severity::error, "no-messages", std::nullopt, std::nullopt,
+                    fmt::format("the file holds no SysEx messages; it is not a file for the {}.",
+                                manifest.name)});
     }
     const std::uint64_t cap =
         purpose == ValidationPurpose::firmware && fw.supported && fw.max_file_bytes > 0
