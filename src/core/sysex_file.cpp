@@ -13,6 +13,9 @@
 
 #include "core/gzip.hpp"
 #include "core/hash.hpp"
+#include "core/hex_text_reader.hpp"
+#include "core/smf_reader.hpp"
+#include "core/sysex_analysis.hpp"
 #include "core/sysex_framer.hpp"
 
 namespace syx {
@@ -68,6 +71,7 @@ void read_raw(std::vector<std::uint8_t>&& data, SysexFile& file) {
             std::remove_if(findings.begin(), findings.end(),
                            [](const Finding& f) { return f.code == "bytes-outside-messages"; }),
             findings.end());
+        file.format = FileFormat::unknown;
         findings.push_back(Finding{
             Severity::error, "raw-payload", std::nullopt, 0,
             fmt::format("The file contains no F0 and no F7 byte, so it holds no SysEx message. "
@@ -87,7 +91,28 @@ void read_raw(std::vector<std::uint8_t>&& data, SysexFile& file) {
     file.findings = std::move(framer.findings());
 }
 
+void check_checksums(SysexFile& file) {
+    for (const SysexMessage& message : file.messages) {
+        const auto bytes = file.bytes_of(message);
+        auto check = check_roland_checksum(bytes);
+        if (!check) {
+            check = check_yamaha_bulk_checksum(bytes);
+        }
+        if (check && !check->ok) {
+            file.findings.push_back(Finding{
+                Severity::error, "checksum-mismatch", message.index, message.offset,
+                fmt::format("Message {} (at byte {}) fails its {} checksum: the checksum byte is "
+                            "{:02X} but its data needs {:02X}. The message is damaged; a device "
+                            "would reject (or worse, misread) it. Get an intact copy of the file.",
+                            message.index, message.offset,
+                            check->kind == ChecksumKind::roland ? "Roland" : "Yamaha bulk dump",
+                            check->found, check->expected)});
+        }
+    }
+}
+
 void finish_report(SysexFile& file) {
+    check_checksums(file);
     if (file.messages.empty() && !has_code(file.findings, "empty-file") &&
         !has_code(file.findings, "raw-payload") && !has_code(file.findings, "text-not-sysex") &&
         !has_code(file.findings, "file-too-large") && !has_code(file.findings, "gzip-too-large")) {
@@ -116,6 +141,22 @@ void read_decoded(std::vector<std::uint8_t>&& data, SysexFile& file) {
                                             : "The file is empty (0 bytes): there is nothing "
                                               "to send. It was probably not saved or copied "
                                               "completely."});
+        return;
+    }
+    const std::span<const std::uint8_t> bytes(data.data(), data.size());
+    if (is_standard_midi_file(bytes)) {
+        read_standard_midi_file(bytes, file);
+        return;
+    }
+    if (is_gzip(bytes)) {
+        file.format = FileFormat::unknown;
+        file.findings.push_back(Finding{Severity::error, "nested-gzip", std::nullopt, 0,
+                                        "The file is gzip inside gzip; syxflash unpacks one "
+                                        "level only. Unpack it yourself (gunzip) first."});
+        return;
+    }
+    if (looks_like_text(bytes)) {
+        read_hex_text(bytes, file);
         return;
     }
     read_raw(std::move(data), file);
