@@ -5,6 +5,9 @@
 
 #include <fmt/core.h>
 
+#include "core/manufacturer_ids.hpp"
+#include "core/sysex_analysis.hpp"
+
 namespace syx {
 
 const char* to_string(Verdict verdict) {
@@ -112,14 +115,14 @@ bool has_code(const std::vector<Finding>& findings, std::string_view code) {
                        [&](const Finding& f) { return f.code == code; });
 }
 
+// "04 (Moog Music)" or "00 20 29 (Focusrite/Novation)" when the registry name is known.
 std::string manufacturer_of(std::span<const std::uint8_t> message) {
-    if (message.size() >= 2 && message[1] != 0x00) {
-        return hex_bytes(message.subspan(1, 1));
+    const auto id = manufacturer_id_of(message);
+    if (!id) {
+        return "(unreadable)";
     }
-    if (message.size() >= 4) {
-        return hex_bytes(message.subspan(1, 3));
-    }
-    return "(too short to tell)";
+    const char* name = manufacturer_name(*id);
+    return name != nullptr ? fmt::format("{} ({})", id->hex(), name) : id->hex();
 }
 
 // Finds the prefix that matches best; returns nullopt if one matches, else the closest miss.
@@ -207,6 +210,44 @@ void check_data_bytes(const SysexFile& file, Collector& out) {
     }
 }
 
+// The checksum the manifest declares, if it is wrong in this message.
+std::optional<ChecksumCheck> checksum_problem(const FirmwareRules& fw,
+                                              std::span<const std::uint8_t> bytes) {
+    std::optional<ChecksumCheck> check;
+    switch (fw.checksum) {
+    case FirmwareChecksum::none:
+    case FirmwareChecksum::unknown:
+        return std::nullopt;
+    case FirmwareChecksum::roland:
+        check = check_roland_checksum(bytes);
+        break;
+    case FirmwareChecksum::yamaha_bulk:
+        check = check_yamaha_bulk_checksum(bytes);
+        break;
+    case FirmwareChecksum::twos_complement_7bit: {
+        if (bytes.size() < fw.checksum_from + 3) {
+            return std::nullopt;
+        }
+        unsigned sum = 0;
+        for (std::size_t i = static_cast<std::size_t>(fw.checksum_from); i + 2 < bytes.size();
+             ++i) {
+            sum += bytes[i];
+        }
+        ChecksumCheck c;
+        c.expected = static_cast<std::uint8_t>((128U - (sum & 0x7FU)) & 0x7FU);
+        c.position = bytes.size() - 2;
+        c.found = bytes[bytes.size() - 2];
+        c.ok = c.expected == c.found;
+        check = c;
+        break;
+    }
+    }
+    if (check && !check->ok) {
+        return check;
+    }
+    return std::nullopt;
+}
+
 void check_firmware(const SysexFile& file, const Manifest& manifest, Collector& out) {
     const auto& fw = manifest.firmware;
     std::vector<const BytePattern*> prefixes;
@@ -231,21 +272,12 @@ void check_firmware(const SysexFile& file, const Manifest& manifest, Collector& 
                         fmt::format("message {} is {} bytes; the {} expects at most {}.", msg.index,
                                     msg.length, manifest.name, fw.max_message_bytes)));
         }
-        if (fw.checksum == ChecksumKind::twos_complement_7bit &&
-            msg.length >= fw.checksum_from + 3) {
-            const auto bytes = file.bytes_of(msg);
-            unsigned sum = 0;
-            for (std::size_t i = fw.checksum_from; i + 2 < bytes.size(); ++i) {
-                sum += bytes[i];
-            }
-            const auto expected = static_cast<std::uint8_t>((128U - (sum & 0x7FU)) & 0x7FU);
-            const auto actual = bytes[bytes.size() - 2];
-            if (expected != actual) {
-                out.add(located(Severity::error, "checksum-mismatch", msg, bytes.size() - 2,
-                                fmt::format("message {}: checksum byte is {:02X}, the data adds "
-                                            "up to {:02X}; the message is damaged.",
-                                            msg.index, actual, expected)));
-            }
+        if (auto problem = checksum_problem(fw, file.bytes_of(msg))) {
+            out.add(located(Severity::error, "checksum-mismatch", msg, problem->position,
+                            fmt::format("message {}: checksum byte {} is {:02X}, the data adds up "
+                                        "to {:02X} ({} checksum); the message is damaged.",
+                                        msg.index, problem->position, problem->found,
+                                        problem->expected, to_string(fw.checksum))));
         }
     }
     const auto n = static_cast<std::uint64_t>(file.messages.size());
