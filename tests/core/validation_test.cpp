@@ -147,7 +147,8 @@ TEST(Validation, OneWrongManufacturerByteNamesThatMessageOnly) {
     ASSERT_EQ(wrong.size(), 1U);
     EXPECT_EQ(wrong[0]->message_index, 5U);
     EXPECT_EQ(wrong[0]->offset, 5U * 24U + 3U);
-    EXPECT_NE(wrong[0]->text.find("message 5 byte 3"), std::string::npos) << wrong[0]->text;
+    EXPECT_NE(wrong[0]->text.find("manufacturer byte 3 of this message is 26"), std::string::npos)
+        << wrong[0]->text;
 }
 
 TEST(Validation, DataByteAbove7FIsRefusedAndLocated) {
