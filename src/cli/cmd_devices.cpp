@@ -1,4 +1,6 @@
 // syxflash-cli devices [--json]: the devices syxflash knows and where each manifest came from.
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -49,16 +51,26 @@ int run_devices(const DevicesOptions& options) {
     if (catalogue.empty()) {
         return kExitInternal;
     }
-    fmt::print("{:<20} {:<32} {:<26} {:<12} {:<5} {}\n", "ID", "NAME", "MAKER", "BACKUP", "LINK",
-               "MANIFEST");
+    // Column widths from the data, so a long user-supplied name does not break the table.
+    std::size_t id_w = 2;
+    std::size_t name_w = 4;
+    std::size_t maker_w = 5;
+    for (const auto& e : catalogue.entries()) {
+        id_w = std::max(id_w, e.manifest.id.size());
+        name_w = std::max(name_w, e.manifest.name.size());
+        maker_w = std::max(maker_w, e.manifest.maker.size());
+    }
+    fmt::print("{:<{}}  {:<{}}  {:<{}}  {:<11}  {:<4}  {}\n", "ID", id_w, "NAME", name_w, "MAKER",
+               maker_w, "BACKUP", "LINK", "MANIFEST");
     for (const auto& e : catalogue.entries()) {
         const auto& m = e.manifest;
         std::string file = e.file.string();
         if (e.origin == ManifestOrigin::user) {
             file += e.overrides ? " (yours, overrides the shipped one)" : " (yours)";
         }
-        fmt::print("{:<20} {:<32} {:<26} {:<12} {:<5} {}\n", m.id, m.name, m.maker,
-                   to_string(m.backup.kind), to_string(m.transports.preferred_link()), file);
+        fmt::print("{:<{}}  {:<{}}  {:<{}}  {:<11}  {:<4}  {}\n", m.id, id_w, m.name, name_w,
+                   m.maker, maker_w, to_string(m.backup.kind),
+                   to_string(m.transports.preferred_link()), file);
     }
     return kExitSuccess;
 }

@@ -121,6 +121,8 @@ TEST(Validation, LittlePhattyBankOfferedToTheMidiflyIsRefusedAtTheManufacturerBy
     EXPECT_EQ(wrong[0]->message_index, 0U);
     EXPECT_EQ(wrong[0]->offset, 1U);
     EXPECT_NE(wrong[0]->text.find("manufacturer 04"), std::string::npos) << wrong[0]->text;
+    // A refused file is not "an unknown release": no warning that would suggest it passed.
+    EXPECT_TRUE(with_code(report, "unknown-release").empty());
 }
 
 TEST(Validation, KStationPairDumpOfferedToTheMidiflyIsRefused) {
