@@ -222,21 +222,21 @@ Link Transports::preferred_link() const {
     return rank(din) > rank(usb) ? Link::din : Link::usb;
 }
 
-const char* to_string(ChecksumKind kind) {
+const char* to_string(FirmwareChecksum kind) {
     switch (kind) {
-    case ChecksumKind::none:
+    case FirmwareChecksum::none:
         return "none";
-    case ChecksumKind::unknown:
+    case FirmwareChecksum::unknown:
         return "unknown";
-    case ChecksumKind::twos_complement_7bit:
+    case FirmwareChecksum::twos_complement_7bit:
         return "twos-complement-7bit";
     }
     return "unknown";
 }
 
-std::optional<ChecksumKind> parse_checksum_kind(std::string_view text) {
+std::optional<FirmwareChecksum> parse_firmware_checksum(std::string_view text) {
     for (auto kind :
-         {ChecksumKind::none, ChecksumKind::unknown, ChecksumKind::twos_complement_7bit}) {
+         {FirmwareChecksum::none, FirmwareChecksum::unknown, FirmwareChecksum::twos_complement_7bit}) {
         if (text == to_string(kind)) {
             return kind;
         }

@@ -127,15 +127,15 @@ struct Transports {
 // ---------------------------------------------------------------------------------------------
 // Firmware rules
 
-enum class ChecksumKind {
+enum class FirmwareChecksum {
     none,    // the format has no per-message checksum (documented)
     unknown, // we do not know whether there is one; nothing is checked
     // (-(sum of bytes from `checksum_from` up to the checksum byte)) & 0x7F in the byte
     // before F7 (Roland DT1 / Yamaha bulk style).
     twos_complement_7bit,
 };
-const char* to_string(ChecksumKind kind); // "none" | "unknown" | "twos-complement-7bit"
-std::optional<ChecksumKind> parse_checksum_kind(std::string_view text);
+const char* to_string(FirmwareChecksum kind); // "none" | "unknown" | "twos-complement-7bit"
+std::optional<FirmwareChecksum> parse_firmware_checksum(std::string_view text);
 
 struct FirmwareRelease {
     std::string version;
@@ -156,7 +156,7 @@ struct FirmwareRules {
     std::uint64_t max_messages = 0;
     // When set, the last message must be exactly this (e.g. an end-of-upload marker).
     std::optional<BytePattern> final_message;
-    ChecksumKind checksum = ChecksumKind::unknown;
+    FirmwareChecksum checksum = FirmwareChecksum::unknown;
     std::uint64_t checksum_from = 1;  // first byte covered by the checksum (twos-complement-7bit)
     std::uint64_t max_file_bytes = 0; // refuse bigger files before reading them
     std::vector<FirmwareRelease> releases;

@@ -231,7 +231,7 @@ void check_firmware(const SysexFile& file, const Manifest& manifest, Collector& 
                         fmt::format("message {} is {} bytes; the {} expects at most {}.", msg.index,
                                     msg.length, manifest.name, fw.max_message_bytes)));
         }
-        if (fw.checksum == ChecksumKind::twos_complement_7bit &&
+        if (fw.checksum == FirmwareChecksum::twos_complement_7bit &&
             msg.length >= fw.checksum_from + 3) {
             const auto bytes = file.bytes_of(msg);
             unsigned sum = 0;
