@@ -164,6 +164,9 @@ void ElektronOctatrackModel::on_press(std::string_view button, Outputs& /*out*/)
 }
 
 void ElektronOctatrackModel::on_power_on(std::span<const std::string> held, Outputs& /*out*/) {
+    if (m_mode == Mode::preparing || m_mode == Mode::updating) {
+        m_os_valid = false; // switched off mid-update
+    }
     m_blocks = 0;
     if (std::find(held.begin(), held.end(), "func") != held.end()) {
         m_mode = Mode::startup_menu;

@@ -155,6 +155,9 @@ void GligliProphet600Model::on_aborted_sysex(std::span<const std::uint8_t> /*so_
 }
 
 void GligliProphet600Model::on_power_on(std::span<const std::string> held, Outputs& /*out*/) {
+    if (m_mode == Mode::receiving) {
+        m_firmware_valid = false; // switched off mid-flash [M]
+    }
     const bool to_tape = std::find(held.begin(), held.end(), "to-tape") != held.end();
     const bool from_tape = std::find(held.begin(), held.end(), "from-tape") != held.end();
     m_blocks = 0;

@@ -362,6 +362,9 @@ void MoogLittlePhattyModel::on_press(std::string_view button, Outputs& out) {
 }
 
 void MoogLittlePhattyModel::on_power_on(std::span<const std::string> held, Outputs& /*out*/) {
+    if (m_mode == Mode::receiving) {
+        m_firmware_valid = false; // interrupted update [R]
+    }
     m_message.clear();
     m_fw_expected = 0;
     m_fw_received = 0;
