@@ -115,6 +115,10 @@ void GligliProphet600Model::on_sysex(const Received& message, Outputs& /*out*/) 
         }
         return;
     }
+    const bool is_end = std::equal(m.begin(), m.end(), kEnd.begin(), kEnd.end());
+    if (m_mode == Mode::error && is_end) {
+        return; // the end of a failed transfer: still E
+    }
     if (m_mode == Mode::error) {
         // "Repeat until success": the loader starts over with the next transfer [C]; the
         // gap requirement still applies between its messages.
@@ -129,7 +133,7 @@ void GligliProphet600Model::on_sysex(const Received& message, Outputs& /*out*/) 
             m_blocks));
         return;
     }
-    if (std::equal(m.begin(), m.end(), kEnd.begin(), kEnd.end())) {
+    if (is_end) {
         if (m_mode == Mode::receiving && m_blocks > 0) {
             m_mode = Mode::success;
             m_flashed_blocks = m_blocks;
