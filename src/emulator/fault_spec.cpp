@@ -185,7 +185,17 @@ std::string to_string(const FaultSpec& spec) {
     switch (spec.kind) {
     case FaultKind::unplug_at:
     case FaultKind::power_loss_at:
-        out += spec.is_percent ? fmt::format("={}%", spec.percent) : fmt::format("={}", spec.bytes);
+        if (spec.is_percent) {
+            // Fixed notation with at most the 6 decimals the parser accepts, trailing zeros cut.
+            std::string number = fmt::format("{:.6f}", spec.percent);
+            number.erase(number.find_last_not_of('0') + 1);
+            if (number.back() == '.') {
+                number.pop_back();
+            }
+            out += "=" + number + "%";
+        } else {
+            out += fmt::format("={}", spec.bytes);
+        }
         if (spec.reappear_as_bootloader) {
             out += ",reappear-as=bootloader";
         }
