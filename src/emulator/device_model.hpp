@@ -57,6 +57,10 @@ struct DeviceModelSpec {
     // Firmware version the device runs after power-on (4 bytes as in an identity reply, where the
     // device has one; other models use the first bytes they need).
     std::array<std::uint8_t, 4> firmware_version{0, 0, 0, 0};
+    // Reply to the Universal Identity Request F0 7E 7F 06 01 F7 as a template: nullopt bytes
+    // are filled with 7F for the device byte (index 2) and then the firmware version bytes in
+    // order. Empty: the device does not answer.
+    std::vector<std::optional<std::uint8_t>> identity_reply;
     // How the device is connected to the emulated computer. DIN: 3125 B/s out, no flow control
     // in; USB-MIDI: fast, and the host cannot overrun the device (USB NAKs when it is busy).
     Link link = Link::din;

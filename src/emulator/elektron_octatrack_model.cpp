@@ -81,14 +81,13 @@ std::string ElektronOctatrackModel::display_text() const {
     case Mode::startup_menu:
         return "STARTUP MENU\nTRIG 3: MIDI UPGRADE";
     case Mode::ready:
-        return "MIDI UPGRADE\nREADY TO RECEIVE";
+        return "READY TO RECEIVE";
     case Mode::preparing:
-        return "MIDI UPGRADE\nPREPARING FLASH";
+        return "PREPARING FLASH";
     case Mode::updating:
-        return fmt::format("MIDI UPGRADE\nUPDATING FLASH {}%",
-                           m_expected ? m_blocks * 100 / m_expected : 0);
+        return "UPDATING FLASH";
     case Mode::sync_lost:
-        return "MIDI UPGRADE\nERROR: SYNC LOST";
+        return "ERROR: SYNC LOST";
     case Mode::no_os:
         return "NO VALID OS\nHOLD FUNC AT POWER ON";
     }

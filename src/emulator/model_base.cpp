@@ -29,6 +29,30 @@ std::uint8_t checksum7(std::span<const std::uint8_t> bytes) {
     return static_cast<std::uint8_t>(sum & 0x7FU);
 }
 
+bool is_identity_request(std::span<const std::uint8_t> message) {
+    return message.size() == 6 && message[0] == 0xF0 && message[1] == 0x7E && message[3] == 0x06 &&
+           message[4] == 0x01 && message[5] == 0xF7;
+}
+
+std::optional<Bytes> ModelBase::identity_reply(const std::array<std::uint8_t, 4>& version) const {
+    const auto& pattern = m_spec.identity_reply;
+    if (pattern.empty()) {
+        return std::nullopt;
+    }
+    Bytes reply;
+    std::size_t next_version = 0;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i]) {
+            reply.push_back(*pattern[i]);
+        } else if (i == 2) {
+            reply.push_back(0x7F); // device ID: "all" [C: the LP sends 7F]
+        } else {
+            reply.push_back(next_version < version.size() ? version[next_version++] : 0x00);
+        }
+    }
+    return reply;
+}
+
 void ModelBase::set_now(Time now) {
     m_now = std::max(m_now, now);
 }

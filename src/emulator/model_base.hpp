@@ -18,6 +18,9 @@ Time wire_time(std::size_t bytes, Link link);
 // Sum of the bytes, masked to 7 bits (the modelled firmware checksum).
 std::uint8_t checksum7(std::span<const std::uint8_t> bytes);
 
+// F0 7E <any device> 06 01 F7 [C: MIDI 1.0].
+bool is_identity_request(std::span<const std::uint8_t> message);
+
 class ModelBase : public DeviceModel {
 public:
     explicit ModelBase(DeviceModelSpec spec) : m_spec(std::move(spec)) {}
@@ -59,6 +62,9 @@ protected:
     // Queues a message on the device's output no earlier than `earliest` (default: now plus the
     // reply latency); messages follow each other at the link's speed.
     void send(Outputs& out, Bytes message, std::optional<Time> earliest = std::nullopt);
+    // The identity reply built from spec().identity_reply and `version` (nullopt: no reply).
+    [[nodiscard]] std::optional<Bytes>
+    identity_reply(const std::array<std::uint8_t, 4>& version) const;
     // Forgets any partly received message and the gap history (power cycle).
     void reset_input();
 

@@ -41,6 +41,10 @@ DeviceModelSpec MoogLittlePhattyModel::default_spec() {
     spec.display_name = "Moog Little Phatty (Stage II)";
     spec.firmware_version = {0x02, 0x00, 0x00, 0x04}; // [M] any plausible OS 2.x version
     spec.link = Link::usb;                            // Stage II has USB-MIDI [C]
+    // F0 7E 7F 06 02 04 00 05 00 01 v1 v2 v3 v4 F7 [C]
+    spec.identity_reply = {0xF0,         0x7E,         std::nullopt, 0x06,         0x02,
+                           0x04,         0x00,         0x05,         0x00,         0x01,
+                           std::nullopt, std::nullopt, std::nullopt, std::nullopt, 0xF7};
     return spec;
 }
 
@@ -73,7 +77,7 @@ std::vector<ModelNote> MoogLittlePhattyModel::notes() const {
                                "real file layout is unknown"},
         {Confidence::reported, "Display states RX STAGE 1/2, Stage 1 Error Cycle Power, SEND "
                                "FIRMWARE SX CODE ERROR 2, SEND_FIRMWARE SX DATA ERROR 3"},
-        {Confidence::modelled, "While flashing over DIN, a 1024-byte input buffer drains at "
+        {Confidence::modelled, "While flashing over DIN, a 2048-byte input buffer drains at "
                                "3125 B/s; overflow gives the transfer errors"},
         {Confidence::reported, "Hold MASTER at power-on: Erase Firmware? PRESET=Yes, then "
                                "Please Send Firmware (OS 3.x)"},
@@ -130,8 +134,12 @@ std::string MoogLittlePhattyModel::display_text() const {
         }
         return fmt::format("PRESET {:02}\nOS {}", m_current, firmware_version_text());
     case Mode::receiving:
-        return m_fw_received * 2 < m_fw_expected ? "RX FIRMWARE\nRX STAGE 1"
-                                                 : "RX FIRMWARE\nRX STAGE 2";
+        // "RX FIRMWARE" [C], then "RX STAGE 1/2" [R]; where one ends and the next begins is
+        // modelled: first 10 % / up to half / second half of the bytes.
+        if (m_fw_received * 10 < m_fw_expected) {
+            return "RX FIRMWARE";
+        }
+        return m_fw_received * 2 < m_fw_expected ? "RX STAGE 1" : "RX STAGE 2";
     case Mode::stage1_error:
         return "Stage 1 Error\nCycle Power";
     case Mode::bootloader:
@@ -271,11 +279,10 @@ void MoogLittlePhattyModel::on_sysex(const Received& message, Outputs& out) {
     if (m_mode != Mode::normal) {
         return; // bootloader: only firmware
     }
-    if (m.size() == 6 && m[1] == 0x7E && m[3] == 0x06 && m[4] == 0x01) {
-        Bytes reply{0xF0, 0x7E, 0x7F, 0x06, 0x02, 0x04, 0x00, 0x05, 0x00, 0x01};
-        reply.insert(reply.end(), m_version.begin(), m_version.end());
-        reply.push_back(0xF7);
-        send(out, std::move(reply));
+    if (is_identity_request(m)) {
+        if (auto reply = identity_reply(m_version)) {
+            send(out, std::move(*reply));
+        }
         return;
     }
     if (is_request(m)) {

@@ -26,8 +26,9 @@ public:
     static constexpr std::size_t kPresetCount = 100; // 0–99 [C]
     static constexpr std::size_t kBankBytes = 17144; // Stage II, "reduced" payload [C]
     static constexpr std::size_t kBulkBytes = 17277; // [C]
-    // DIN input buffer while flashing: drains at the DIN rate, size modelled [M].
-    static constexpr std::size_t kInputBufferBytes = 1024;
+    // DIN input buffer while flashing (holds two 1 KiB chunks): drains at the DIN rate, size
+    // modelled [M].
+    static constexpr std::size_t kInputBufferBytes = 2048;
     static constexpr std::uint32_t kDrainBytesPerSecond = 3125;
 
     explicit MoogLittlePhattyModel(DeviceModelSpec spec);

@@ -144,8 +144,11 @@ TEST(MoogLittlePhattyModel, PacedFirmwareOverDinShowsStagesAndResetsWithNewVersi
         }
     }
     ASSERT_GE(seen.size(), 3U);
-    EXPECT_EQ(seen[0], "RX FIRMWARE\nRX STAGE 1");
-    EXPECT_NE(std::find(seen.begin(), seen.end(), "RX FIRMWARE\nRX STAGE 2"), seen.end());
+    // The documented order: RX FIRMWARE, RX STAGE 1, RX STAGE 2, then the reset.
+    ASSERT_EQ(seen.size(), 4U);
+    EXPECT_EQ(seen[0], "RX FIRMWARE");
+    EXPECT_EQ(seen[1], "RX STAGE 1");
+    EXPECT_EQ(seen[2], "RX STAGE 2");
     EXPECT_EQ(lp.mode(), "booting"); // the unit resets after an update [C]
     EXPECT_EQ(lp.state(), Mode::booting);
     auto lp2 = make(Link::din);
