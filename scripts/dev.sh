@@ -13,6 +13,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   jackd2 xvfb xauth x11-apps imagemagick openssl
   clang libclang-rt-14-dev
+  fonts-dejavu-core dpkg-dev file lintian desktop-file-utils appstream librsvg2-bin
 )
 
 install_missing() {
