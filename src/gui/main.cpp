@@ -1,6 +1,7 @@
 // syxflash: the Dear ImGui wizard. This file is the only glue between GLFW/OpenGL and the views:
 // it owns the window and the frame loop, feeds view intents (and the autopilot's) to the
 // Controller, and sleeps in glfwWaitEvents until input or a new snapshot arrives.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -27,6 +28,7 @@
 #include "gui/snapshot_channel.hpp"
 #include "gui/style.hpp"
 #include "gui/views.hpp"
+#include "gui/window_settings.hpp"
 
 namespace {
 
@@ -53,12 +55,14 @@ double to_ms(std::chrono::nanoseconds d) {
     return std::chrono::duration<double, std::milli>(d).count();
 }
 
-Snapshot initial_snapshot(const AppOptions& options) {
+Snapshot initial_snapshot(const AppOptions& options, float scale) {
     Snapshot snapshot;
     // No port discovery exists yet, so no hardware can be found: simulated mode, said plainly.
     snapshot.mode = RunMode::simulated;
     snapshot.simulate_id = options.simulate_id;
     snapshot.log.push_back(version_text());
+    snapshot.log.push_back(fmt::format("Display scale {:.2f} (text and spacing sized to match).",
+                                       static_cast<double>(scale)));
     snapshot.log.emplace_back("No MIDI port discovery in this version: running in simulated mode.");
     if (!options.simulate_id.empty()) {
         snapshot.log.push_back(
@@ -90,8 +94,8 @@ void print_phase(const Phase& phase) {
 
 class App {
 public:
-    App(GLFWwindow* window, const AppOptions& options)
-        : m_window(window), m_options(options), m_channel(initial_snapshot(options)) {
+    App(GLFWwindow* window, const AppOptions& options, float scale)
+        : m_window(window), m_options(options), m_channel(initial_snapshot(options, scale)) {
         m_channel.set_waker([] { glfwPostEmptyEvent(); });
         if (options.autopilot) {
             m_autopilot.emplace();
@@ -334,20 +338,33 @@ int main(int argc, char** argv) {
         }
     }
     io.IniFilename = ini_path.empty() ? nullptr : ini_path.c_str();
+    // The window's own size is kept in the same file; load it now to size the window before the
+    // first frame (ImGui would otherwise load the file on the first NewFrame).
+    WindowSettings window_settings;
+    register_window_settings(&window_settings);
+    if (io.IniFilename != nullptr) {
+        ImGui::LoadIniSettingsFromDisk(io.IniFilename);
+        if (window_settings.width > 0 && window_settings.height > 0) {
+            glfwSetWindowSize(window, window_settings.width, window_settings.height);
+        }
+    }
 
     float scale_x = 1.0F;
     float scale_y = 1.0F;
     glfwGetWindowContentScale(window, &scale_x, &scale_y);
-    apply_style(std::max(scale_x, scale_y));
+    const float scale = std::max(scale_x, scale_y);
+    apply_style(scale);
 
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
 
     int code = 0;
     {
-        App app(window, options);
+        App app(window, options, scale);
         code = app.run();
     }
+    // Saved with the rest of the settings when the context is destroyed.
+    glfwGetWindowSize(window, &window_settings.width, &window_settings.height);
 
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();

@@ -91,3 +91,41 @@ TEST(SnapshotChannel, PublishingFromAnotherThreadWakesTheUiWithTheNewSnapshot) {
 
 } // namespace
 } // namespace syx::gui
+
+#include "headless_imgui.hpp"
+#include <imgui.h>
+
+#include "gui/window_settings.hpp"
+
+namespace syx::gui {
+namespace {
+
+TEST(WindowSettings, TheWindowSizeRoundTripsThroughTheSettingsFile) {
+    test::HeadlessImGui imgui;
+    WindowSettings settings;
+    register_window_settings(&settings);
+    const char* saved = "[Syxflash][Window]\nSize=900,640\n\n[Window][Log]\nPos=60,60\n";
+    ImGui::LoadIniSettingsFromMemory(saved);
+    EXPECT_EQ(settings.width, 900);
+    EXPECT_EQ(settings.height, 640);
+
+    settings.width = 1234;
+    settings.height = 777;
+    const std::string written = ImGui::SaveIniSettingsToMemory();
+    EXPECT_NE(written.find("[Syxflash][Window]\nSize=1234,777\n"), std::string::npos) << written;
+}
+
+TEST(WindowSettings, DamagedValuesAreIgnored) {
+    test::HeadlessImGui imgui;
+    WindowSettings settings;
+    register_window_settings(&settings);
+    ImGui::LoadIniSettingsFromMemory(
+        "[Syxflash][Window]\nSize=0,-5\n[Syxflash][Other]\nSize=1,1\n");
+    EXPECT_EQ(settings.width, 0);
+    EXPECT_EQ(settings.height, 0);
+    EXPECT_EQ(std::string(ImGui::SaveIniSettingsToMemory()).find("Syxflash"), std::string::npos)
+        << "nothing saved until there is a size";
+}
+
+} // namespace
+} // namespace syx::gui

@@ -38,3 +38,26 @@ foreach(_run default moog-little-phatty)
                    -DSIMULATE=${_simulate} -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")
   set_tests_properties(gui.autopilot.${_run} PROPERTIES LABELS gui TIMEOUT 400)
 endforeach()
+
+# Default size at 96 DPI; twice the size (and twice the text) at 192 DPI; a saved size restored.
+set(_common -DSYXFLASH=$<TARGET_FILE:syxflash> -DCHECK=$<TARGET_FILE:syxflash_screenshot_check>
+            "-DPAGES=${_pages}")
+add_test(NAME gui.autopilot.default-size
+         COMMAND ${CMAKE_COMMAND} ${_common} -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/default-size
+                 -DEXPECT_SIZE=1100x720 -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")
+find_program(SYXFLASH_XPROP xprop)
+if(SYXFLASH_XPROP)
+  add_test(NAME gui.autopilot.high-dpi
+           COMMAND ${CMAKE_COMMAND} ${_common} -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/high-dpi
+                   -DDPI=192 -DEXPECT_SIZE=2200x1440
+                   -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")
+  set_tests_properties(gui.autopilot.high-dpi PROPERTIES LABELS gui TIMEOUT 400)
+else()
+  message(WARNING "xprop (x11-utils) not found: gui.autopilot.high-dpi is not registered")
+endif()
+add_test(NAME gui.autopilot.saved-size
+         COMMAND ${CMAKE_COMMAND} ${_common} -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/saved-size
+                 -DSAVED_SIZE=960,640 -DEXPECT_SIZE=960x640
+                 -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")
+set_tests_properties(gui.autopilot.default-size gui.autopilot.saved-size PROPERTIES LABELS gui
+                     TIMEOUT 400)
