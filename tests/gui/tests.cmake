@@ -8,6 +8,13 @@ add_test(NAME gui.version COMMAND syxflash --version)
 set_tests_properties(gui.version PROPERTIES LABELS gui
                      PASS_REGULAR_EXPRESSION "^syxflash [0-9]+\\.[0-9]+\\.[0-9]+ \\(")
 
+# Without a display the wizard says what to do instead of crashing.
+add_test(NAME gui.no-display
+         COMMAND ${CMAKE_COMMAND} -E env --unset=DISPLAY --unset=WAYLAND_DISPLAY
+                 $<TARGET_FILE:syxflash>)
+set_tests_properties(gui.no-display PROPERTIES LABELS gui
+                     PASS_REGULAR_EXPRESSION "no display found.*xvfb-run -a syxflash --autopilot")
+
 if(NOT SYXFLASH_GUI_TESTS)
   return()
 endif()

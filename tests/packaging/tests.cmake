@@ -2,7 +2,8 @@
 # desktop entry and metainfo, unpack the .deb into a temporary root and run the programs from
 # there, and run lintian (fails on E: lines only). Label: packaging.
 option(SYXFLASH_PACKAGING_TESTS "Build and check the .deb in the tests (needs dpkg-dev, lintian, desktop-file-utils, appstream)" ON)
-if(NOT SYXFLASH_PACKAGING_TESTS OR NOT SYXFLASH_BUILD_GUI OR APPLE OR WIN32)
+# Packages are made from ordinary builds; sanitizer builds (asan, tsan) skip this.
+if(NOT SYXFLASH_PACKAGING_TESTS OR NOT SYXFLASH_BUILD_GUI OR SYXFLASH_SANITIZE OR APPLE OR WIN32)
   return()
 endif()
 add_test(NAME packaging.deb
