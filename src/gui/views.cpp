@@ -160,8 +160,8 @@ void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vect
     case WizardStep::recovery:
         if (!snapshot.features.sessions) {
             not_yet("Step-by-step recovery plans arrive with the manifests and sessions work. "
-                    "If your instrument shows an error now, do not switch it off; its manual's "
-                    "firmware section explains how to send the update again.");
+                    "If your instrument shows an error now, write down exactly what its display "
+                    "says; the firmware section of its manual explains what to do next.");
         }
         break;
     case WizardStep::done:

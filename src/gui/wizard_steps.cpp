@@ -38,7 +38,7 @@ const std::array<WizardStepInfo, kWizardStepCount>& wizard_steps() {
          true},
         {WizardStep::recovery, "Recovery", "Only if something went wrong",
          "If an update was interrupted or the instrument shows an error, this page walks you "
-         "back step by step. Most interrupted updates can simply be sent again.",
+         "back step by step, following the recovery plan for your instrument.",
          true},
         {WizardStep::done, "Done", "Restore presets, save a report",
          "The update is finished. You can put your presets back and save a support bundle that "
