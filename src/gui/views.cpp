@@ -346,8 +346,11 @@ std::vector<Intent> draw_wizard(const UiModel& model, const Snapshot& snapshot) 
     const float sidebar_width = ImGui::GetFontSize() * 13.0F;
 
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.08F, 0.08F, 0.10F, 1.0F));
-    ImGui::BeginChild("steps", ImVec2(sidebar_width, body_height), false,
-                      ImGuiWindowFlags_AlwaysUseWindowPadding);
+    // NavFlattened: arrow keys move between the sidebar, the page and the status bar as if they
+    // were one window (otherwise keyboard users must first "enter" each child).
+    constexpr ImGuiWindowFlags kChildFlags =
+        ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NavFlattened;
+    ImGui::BeginChild("steps", ImVec2(sidebar_width, body_height), false, kChildFlags);
     ImGui::PopStyleColor();
     ImGui::TextDisabled("syxflash");
     ImGui::Spacing();
@@ -355,14 +358,13 @@ std::vector<Intent> draw_wizard(const UiModel& model, const Snapshot& snapshot) 
     ImGui::EndChild();
 
     ImGui::SameLine(0.0F, 0.0F);
-    ImGui::BeginChild("page", ImVec2(0.0F, body_height), false,
-                      ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::BeginChild("page", ImVec2(0.0F, body_height), false, kChildFlags);
     append(out, draw_page(model, snapshot));
     ImGui::EndChild();
 
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.12F, 0.12F, 0.15F, 1.0F));
     ImGui::BeginChild("status", ImVec2(0.0F, 0.0F), false,
-                      ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
+                      kChildFlags | ImGuiWindowFlags_NoScrollbar);
     ImGui::PopStyleColor();
     append(out, draw_status_bar(model, snapshot));
     ImGui::EndChild();

@@ -161,3 +161,45 @@ TEST(Views, ADisabledNextButtonEmitsNothing) {
 
 } // namespace
 } // namespace syx::gui
+
+namespace syx::gui {
+namespace {
+
+// Presses a key for one frame and releases it on the next, returning the intents of both.
+std::vector<Intent> press(test::HeadlessImGui& imgui, const UiModel& model,
+                          const Snapshot& snapshot, ImGuiKey key) {
+    ImGuiIO& io = ImGui::GetIO();
+    std::vector<Intent> all;
+    for (const bool down : {true, false}) {
+        io.KeysDown[io.KeyMap[key]] = down;
+        for (auto& value : imgui.frame(model, snapshot)) {
+            all.push_back(std::move(value));
+        }
+    }
+    return all;
+}
+
+TEST(Views, TheWizardCanBeDrivenFromTheKeyboard) {
+    test::HeadlessImGui imgui;
+    test::HeadlessImGui::build_fonts();
+    Controller controller;
+    const Snapshot snapshot;
+    imgui.frame(controller.model(), snapshot);
+    imgui.frame(controller.model(), snapshot);
+    // Walk the focus with the arrow keys and press Space on each item until one of them moves
+    // the wizard on; a keyboard user must be able to reach Next without a mouse.
+    bool moved_on = false;
+    for (int i = 0; i < 40 && !moved_on; ++i) {
+        press(imgui, controller.model(), snapshot, ImGuiKey_DownArrow);
+        for (const auto& value : press(imgui, controller.model(), snapshot, ImGuiKey_Space)) {
+            if (std::holds_alternative<intent::Next>(value)) {
+                moved_on = controller.apply(value, snapshot);
+            }
+        }
+    }
+    EXPECT_TRUE(moved_on) << "Next could not be reached with arrow keys and Space";
+    EXPECT_EQ(controller.model().current, WizardStep::connection);
+}
+
+} // namespace
+} // namespace syx::gui
