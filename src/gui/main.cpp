@@ -137,6 +137,9 @@ private:
             glfwPollEvents();
         } else if (timeout) {
             glfwWaitEventsTimeout(*timeout);
+        } else if (ImGui::GetIO().WantTextInput) {
+            // A text field has the focus: wake twice a second so its caret blinks.
+            glfwWaitEventsTimeout(0.5);
         } else {
             glfwWaitEvents();
         }
