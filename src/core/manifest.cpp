@@ -171,18 +171,6 @@ std::string BytePattern::to_string() const {
     return out;
 }
 
-std::string hex_bytes(std::span<const std::uint8_t> bytes) {
-    std::string out;
-    out.reserve(bytes.size() * 3);
-    for (auto b : bytes) {
-        if (!out.empty()) {
-            out.push_back(' ');
-        }
-        out += fmt::format("{:02X}", b);
-    }
-    return out;
-}
-
 const char* to_string(LinkUse use) {
     switch (use) {
     case LinkUse::preferred:

@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include "core/hash.hpp"
 #include "core/manufacturer_ids.hpp"
 #include "core/sysex_analysis.hpp"
 
@@ -392,10 +393,11 @@ ValidationReport validate(const SysexFile& file, const Manifest& manifest, Link 
 
     check_data_bytes(file, out);
     if (manifest.identity.registry_mismatch) {
-        out.add(Finding{Severity::info, "registry-mismatch", std::nullopt, std::nullopt,
-                        fmt::format("the {} uses manufacturer ID {}, which the MIDI registry lists "
-                                    "for another company; that is expected for this device.",
-                                    manifest.name, hex_bytes(manifest.identity.manufacturer_id))});
+        out.add(
+            Finding{Severity::info, "registry-mismatch", std::nullopt, std::nullopt,
+                    fmt::format("the {} uses manufacturer ID {}, which the MIDI registry lists "
+                                "for another company; that is expected for this device.",
+                                manifest.name, to_spaced_hex(manifest.identity.manufacturer_id))});
     }
 
     if (purpose == ValidationPurpose::firmware) {

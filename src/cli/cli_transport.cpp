@@ -1,0 +1,272 @@
+#include "cli/cli_transport.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <csignal>
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include "cli/exit_codes.hpp"
+#include "core/port_classifier.hpp"
+#include "engine/transfer_backends.hpp"
+#include "transport/recording_transport.hpp"
+
+namespace syx::cli {
+
+namespace {
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int /*signal*/) {
+    g_interrupted.store(true);
+    // A second Ctrl-C ends the program the usual way.
+    std::signal(SIGINT, SIG_DFL);
+}
+
+std::string api_names() {
+    std::string out;
+    for (auto api : transport::all_apis()) {
+        out += out.empty() ? "" : ", ";
+        out += transport::to_string(api);
+    }
+    return out;
+}
+} // namespace
+
+transport::MidiApi default_api() {
+#if defined(__APPLE__)
+    return transport::MidiApi::coremidi;
+#elif defined(_WIN32)
+    return transport::MidiApi::winmm;
+#else
+    return transport::MidiApi::alsa;
+#endif
+}
+
+void add_transport_options(CLI::App& sub, TransportArgs& args, bool with_ports) {
+    sub.add_option("--api", args.api,
+                   fmt::format("MIDI system: {} (default: {})", api_names(),
+                               transport::to_string(default_api())));
+    if (with_ports) {
+        sub.add_option("--port,-p", args.port,
+                       "Port to use: a case-insensitive part of its name, matched against "
+                       "outputs and inputs (see 'syxflash-cli ports')")
+            ->required();
+        sub.add_option("--in-port", args.in_port,
+                       "Input port, when it differs from --port's match");
+        sub.add_option("--trace", args.trace,
+                       "Write every message sent and received as JSON Lines to this file");
+    }
+    sub.add_flag("--json", args.json, "Machine-readable output (JSON Lines for transfers)");
+}
+
+std::optional<CliError> parse_api_arg(const TransportArgs& args, transport::MidiApi& api) {
+    if (args.api.empty()) {
+        api = default_api();
+        return std::nullopt;
+    }
+    const auto parsed = transport::parse_api(args.api);
+    if (!parsed) {
+        return CliError{kExitUsage,
+                        fmt::format("unknown --api '{}'; use one of: {}", args.api, api_names())};
+    }
+    api = *parsed;
+    return std::nullopt;
+}
+
+Result<std::unique_ptr<transport::MidiTransport>> open_backend(transport::MidiApi api,
+                                                               const std::string& trace) {
+    engine::register_transport_backends();
+    auto made = transport::make_transport(api);
+    if (!made) {
+        return made.error();
+    }
+    if (trace.empty()) {
+        return std::move(*made);
+    }
+    auto recorded = transport::RecordingTransport::create(std::move(*made), trace);
+    if (!recorded) {
+        return recorded.error();
+    }
+    return std::unique_ptr<transport::MidiTransport>(std::move(*recorded));
+}
+
+namespace {
+
+std::variant<std::string, CliError> match_one(const std::vector<transport::PortInfo>& ports,
+                                              transport::PortDirection direction,
+                                              const std::string& pattern) {
+    std::vector<std::string> all;
+    std::vector<std::string> matches;
+    for (const auto& p : ports) {
+        if (p.direction != direction) {
+            continue;
+        }
+        all.push_back(p.name);
+        if (p.name == pattern) {
+            return p.name; // exact name wins
+        }
+        if (port_name_matches(p.name, pattern)) {
+            matches.push_back(p.name);
+        }
+    }
+    auto listing = [](const std::vector<std::string>& names) {
+        std::string out;
+        for (const auto& n : names) {
+            out += fmt::format("\n  {}", n);
+        }
+        return names.empty() ? std::string("\n  (none)") : out;
+    };
+    const char* side = transport::to_string(direction);
+    if (matches.size() == 1) {
+        return matches.front();
+    }
+    if (matches.empty()) {
+        return CliError{kExitUsage, fmt::format("no {} port matches '{}'. {} ports:{}", side,
+                                                pattern, side, listing(all))};
+    }
+    return CliError{kExitUsage, fmt::format("'{}' matches {} {} ports; give more of the name:{}",
+                                            pattern, matches.size(), side, listing(matches))};
+}
+
+} // namespace
+
+std::variant<ResolvedPorts, CliError> resolve_ports(const std::vector<transport::PortInfo>& ports,
+                                                    const TransportArgs& args, bool need_output,
+                                                    bool need_input) {
+    ResolvedPorts resolved;
+    if (need_output) {
+        auto out = match_one(ports, transport::PortDirection::output, args.port);
+        if (auto* err = std::get_if<CliError>(&out)) {
+            return *err;
+        }
+        resolved.output = std::get<std::string>(out);
+    }
+    if (need_input) {
+        const std::string& pattern = args.in_port.empty() ? args.port : args.in_port;
+        auto in = match_one(ports, transport::PortDirection::input, pattern);
+        if (auto* err = std::get_if<CliError>(&in)) {
+            if (args.in_port.empty()) {
+                err->message += "\nUse --in-port to name the input separately.";
+            }
+            return *err;
+        }
+        resolved.input = std::get<std::string>(in);
+    }
+    return resolved;
+}
+
+std::variant<OpenedTransport, CliError> open_for_transfer(const TransportArgs& args,
+                                                          bool need_output, bool need_input,
+                                                          transport::ReceiveCallback callback,
+                                                          std::size_t max_input_message_bytes) {
+    OpenedTransport opened;
+    if (auto err = parse_api_arg(args, opened.api)) {
+        return *err;
+    }
+    auto backend = open_backend(opened.api, args.trace);
+    if (!backend) {
+        return CliError{backend.error().code == ErrorCode::not_found ? kExitUsage
+                                                                     : kExitTransferFailed,
+                        backend.error().message};
+    }
+    opened.transport = std::move(*backend);
+    auto ports = opened.transport->list_ports();
+    if (!ports) {
+        return CliError{kExitTransferFailed, ports.error().message};
+    }
+    auto resolved = resolve_ports(*ports, args, need_output, need_input);
+    if (auto* err = std::get_if<CliError>(&resolved)) {
+        return *err;
+    }
+    opened.ports = std::get<ResolvedPorts>(resolved);
+    if (callback) {
+        opened.transport->set_receive_callback(std::move(callback));
+    }
+    transport::OpenOptions options;
+    options.output_port = opened.ports.output;
+    options.input_port = opened.ports.input;
+    options.max_input_message_bytes = max_input_message_bytes;
+    if (auto status = opened.transport->open(options); !status) {
+        return CliError{status.error().code == ErrorCode::not_found ? kExitUsage
+                                                                    : kExitTransferFailed,
+                        status.error().message};
+    }
+    return opened;
+}
+
+const std::atomic<bool>& install_interrupt_flag() {
+    std::signal(SIGINT, on_sigint);
+    return g_interrupted;
+}
+
+void emit_event(const nlohmann::json& event) {
+    const std::string line = event.dump();
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+bool stderr_is_terminal() {
+    return ::isatty(STDERR_FILENO) == 1;
+}
+
+std::string format_duration(std::chrono::nanoseconds d) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    if (ms < 10'000) {
+        return fmt::format("{:.1f} s", static_cast<double>(ms) / 1000.0);
+    }
+    const auto s = ms / 1000;
+    return fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+    if (bytes < 1024) {
+        return fmt::format("{} B", bytes);
+    }
+    if (bytes < 1024 * 1024) {
+        return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024.0);
+    }
+    return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+}
+
+ProgressBar::ProgressBar(bool enabled) : m_enabled(enabled) {}
+
+ProgressBar::~ProgressBar() {
+    finish();
+}
+
+void ProgressBar::update(std::size_t messages_done, std::size_t message_count,
+                         std::uint64_t bytes_done, std::uint64_t total_bytes,
+                         std::optional<std::chrono::nanoseconds> eta) {
+    if (!m_enabled) {
+        return;
+    }
+    constexpr int kWidth = 30;
+    const double fraction =
+        total_bytes == 0 ? 1.0 : static_cast<double>(bytes_done) / static_cast<double>(total_bytes);
+    const int filled = static_cast<int>(fraction * kWidth);
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.resize(kWidth, '.');
+    const std::string counts = message_count == 0
+                                   ? fmt::format("{} msgs", messages_done)
+                                   : fmt::format("{}/{} msgs", messages_done, message_count);
+    const std::string size = total_bytes == 0 ? format_bytes(bytes_done)
+                                              : fmt::format("{}/{}", format_bytes(bytes_done),
+                                                            format_bytes(total_bytes));
+    fmt::print(stderr, "\r[{}] {}  {}{}\x1b[K", bar, counts, size,
+               eta ? fmt::format("  ETA {}", format_duration(*eta)) : std::string{});
+    std::fflush(stderr);
+    m_drawn = true;
+}
+
+void ProgressBar::finish() {
+    if (m_enabled && m_drawn) {
+        fmt::print(stderr, "\n");
+        m_drawn = false;
+    }
+}
+
+} // namespace syx::cli

@@ -1,0 +1,102 @@
+#pragma once
+// Shared plumbing for the transfer subcommands (ports, identify, send, receive): the --api/--port
+// options, port matching, opening a transport (with --trace), Ctrl-C, JSON Lines and the progress
+// bar.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.hpp"
+#include "transport/midi_transport.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace syx::cli {
+
+struct TransportArgs {
+    std::string api;     // empty = platform default
+    std::string port;    // case-insensitive substring of an output and/or input port
+    std::string in_port; // overrides the input side
+    std::string trace;   // JSON Lines trace of everything sent and received
+    bool json = false;
+};
+
+// Adds --api, --port (required unless `port_optional`), --in-port, --trace, --json.
+void add_transport_options(CLI::App& sub, TransportArgs& args, bool with_ports = true);
+
+// The platform's usual api: alsa on Linux, coremidi on macOS, winmm on Windows.
+transport::MidiApi default_api();
+
+// A command's failure, carrying the exit code to return.
+struct CliError {
+    int exit_code;
+    std::string message;
+};
+
+// Parses --api (usage error listing valid names).
+[[nodiscard]] std::optional<CliError> parse_api_arg(const TransportArgs& args,
+                                                    transport::MidiApi& api);
+
+// make_transport for the api, wrapped in the recording decorator when --trace was given.
+Result<std::unique_ptr<transport::MidiTransport>> open_backend(transport::MidiApi api,
+                                                               const std::string& trace);
+
+struct ResolvedPorts {
+    std::string output;
+    std::string input;
+};
+
+// Matches --port/--in-port against the listed ports. An exact name wins; otherwise a single
+// case-insensitive substring match; none or several is a usage error listing the candidates.
+std::variant<ResolvedPorts, CliError> resolve_ports(const std::vector<transport::PortInfo>& ports,
+                                                    const TransportArgs& args, bool need_output,
+                                                    bool need_input);
+
+struct OpenedTransport {
+    transport::MidiApi api{};
+    std::unique_ptr<transport::MidiTransport> transport;
+    ResolvedPorts ports;
+};
+
+// --api → backend → list → match → open. `callback` (may be empty) is installed before opening.
+std::variant<OpenedTransport, CliError>
+open_for_transfer(const TransportArgs& args, bool need_output, bool need_input,
+                  transport::ReceiveCallback callback = {},
+                  std::size_t max_input_message_bytes = 1024 * 1024);
+
+// SIGINT sets this flag (first Ctrl-C); a second Ctrl-C gets the default action.
+const std::atomic<bool>& install_interrupt_flag();
+
+// One JSON Lines event on stdout, flushed.
+void emit_event(const nlohmann::json& event);
+
+// A one-line progress bar on stderr when it is a terminal; a no-op otherwise.
+class ProgressBar {
+public:
+    explicit ProgressBar(bool enabled);
+    ~ProgressBar();
+    void update(std::size_t messages_done, std::size_t message_count, std::uint64_t bytes_done,
+                std::uint64_t total_bytes, std::optional<std::chrono::nanoseconds> eta);
+    void finish();
+
+private:
+    bool m_enabled;
+    bool m_drawn = false;
+};
+
+// Whether stderr is a terminal.
+bool stderr_is_terminal();
+
+std::string format_duration(std::chrono::nanoseconds d); // "1:05" / "0.4 s"
+std::string format_bytes(std::uint64_t bytes);           // "17.2 KiB"
+
+} // namespace syx::cli
