@@ -92,21 +92,37 @@ void print_human(const std::string& path, const SysexFile& file, bool list) {
     std::uint64_t total = 0;
     std::uint64_t smallest = 0;
     std::uint64_t largest = 0;
-    std::map<std::string, std::size_t> manufacturers;
+    // Counted by compact keys and labelled once: building label strings for each of 200 000
+    // messages would cost more than framing them.
+    std::map<std::uint32_t, std::pair<std::size_t, std::string>> manufacturers;
     std::map<std::string, std::size_t> universal;
-    std::map<std::string, std::size_t> checksums;
+    std::map<int, std::pair<std::size_t, std::string>> checksums;
     for (const SysexMessage& message : file.messages) {
         const MessageAnalysis analysis = analyze_message(file.bytes_of(message));
         const auto length = message.length;
         total += length;
         smallest = smallest == 0 ? length : std::min(smallest, length);
         largest = std::max(largest, length);
-        ++manufacturers[manufacturer_label(analysis)];
+        const std::uint32_t key = analysis.manufacturer
+                                      ? (std::uint32_t{analysis.manufacturer->size} << 24) |
+                                            (std::uint32_t{analysis.manufacturer->bytes[0]} << 16) |
+                                            (std::uint32_t{analysis.manufacturer->bytes[1]} << 8) |
+                                            analysis.manufacturer->bytes[2]
+                                      : 0xFFFFFFFFU;
+        auto& entry = manufacturers[key];
+        if (entry.first++ == 0) {
+            entry.second = manufacturer_label(analysis);
+        }
         if (analysis.universal_kind) {
             ++universal[*analysis.universal_kind];
         }
         if (analysis.checksum) {
-            ++checksums[checksum_label(*analysis.checksum)];
+            const int checksum_key =
+                static_cast<int>(analysis.checksum->kind) * 2 + (analysis.checksum->ok ? 1 : 0);
+            auto& c = checksums[checksum_key];
+            if (c.first++ == 0) {
+                c.second = checksum_label(*analysis.checksum);
+            }
         }
     }
     const std::size_t count = file.messages.size();
@@ -124,9 +140,16 @@ void print_human(const std::string& path, const SysexFile& file, bool list) {
             first = false;
         }
     };
-    print_counts("Manufacturer:", manufacturers);
+    const auto print_labelled = [](const char* title, const auto& m) {
+        bool first = true;
+        for (const auto& [key, entry] : m) {
+            fmt::print("{:<15}{} × {}\n", first ? title : "", entry.first, entry.second);
+            first = false;
+        }
+    };
+    print_labelled("Manufacturer:", manufacturers);
     print_counts("Universal:", universal);
-    print_counts("Checksums:", checksums);
+    print_labelled("Checksums:", checksums);
     if (file.read_complete) {
         fmt::print("SHA-256:       {}\n", to_hex(file.sha256));
         fmt::print("CRC-32:        {}\n", crc32_hex(file.crc32));
