@@ -22,8 +22,9 @@ bool has_errors(const std::vector<Finding>& findings) {
 }
 
 std::size_t count_severity(const std::vector<Finding>& findings, Severity severity) {
-    return static_cast<std::size_t>(std::count_if(
-        findings.begin(), findings.end(), [&](const Finding& f) { return f.severity == severity; }));
+    return static_cast<std::size_t>(
+        std::count_if(findings.begin(), findings.end(),
+                      [&](const Finding& f) { return f.severity == severity; }));
 }
 
 } // namespace syx

@@ -2,7 +2,9 @@
 
 namespace syx {
 
-const char* to_string(Link link) { return link == Link::usb ? "usb" : "din"; }
+const char* to_string(Link link) {
+    return link == Link::usb ? "usb" : "din";
+}
 
 std::optional<Link> parse_link(std::string_view text) {
     if (text == "usb") {

@@ -30,22 +30,25 @@ enum class FileFormat {
 const char* to_string(FileFormat format); // "empty" | "syx" | "smf" | "hex-text" | "unknown"
 
 struct SysexMessage {
-    std::size_t index = 0;           // 0-based position in the file
-    std::uint64_t offset = 0;        // where its F0 was found in the (decompressed) source bytes
-    std::uint64_t storage_begin = 0; // where its bytes start in SysexFile::storage
-    std::uint64_t length = 0;        // complete length including F0 and F7
-    std::optional<std::uint64_t> tick;   // SMF only: absolute tick of the (first) event
-    std::optional<double> seconds;       // SMF only: time through the tempo map
+    std::size_t index = 0;             // 0-based position in the file
+    std::uint64_t offset = 0;          // where its F0 was found in the (decompressed) source bytes
+    std::uint64_t storage_begin = 0;   // where its bytes start in SysexFile::storage
+    std::uint64_t length = 0;          // complete length including F0 and F7
+    std::optional<std::uint64_t> tick; // SMF only: absolute tick of the (first) event
+    std::optional<double> seconds;     // SMF only: time through the tempo map
 };
 
 struct SysexFile {
     FileFormat format = FileFormat::empty;
-    bool compressed = false;          // the input was gzip
-    std::uint64_t file_bytes = 0;     // size of the input as given (compressed size if gzip)
-    std::uint64_t decoded_bytes = 0;  // size after decompression
+    bool compressed = false;               // the input was gzip
+    std::uint64_t file_bytes = 0;          // size of the input as given (compressed size if gzip)
+    std::uint64_t decoded_bytes = 0;       // size after decompression
     std::array<std::uint8_t, 32> sha256{}; // of the input as given
     std::uint32_t crc32 = 0;               // of the input as given
-    std::optional<std::uint16_t> smf_division; // SMF ticks per quarter note, if an SMF
+    std::optional<std::uint16_t> smf_division; // SMF header division word, if an SMF
+    // False when the file was refused before its content was read (over the size cap): then
+    // sha256 and crc32 are not computed.
+    bool read_complete = true;
 
     std::vector<std::uint8_t> storage;  // every message's bytes back to back
     std::vector<SysexMessage> messages; // only complete, well-framed messages

@@ -1,0 +1,896 @@
+#include "core/manifest_loader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/core.h>
+#include <toml++/toml.h>
+
+namespace syx {
+
+std::string ManifestProblem::to_string() const {
+    if (line == 0) {
+        return fmt::format("{}: {}", file, text);
+    }
+    return fmt::format("{}:{}:{}: {}", file, line, column, text);
+}
+
+namespace {
+
+// toml++ throws on syntax errors; that exception stops here (no exceptions across layers).
+constexpr std::int64_t kMaxMessageBytes = 64LL * 1024 * 1024;
+constexpr std::int64_t kMaxMessages = 1'000'000;
+constexpr std::int64_t kMaxGapMs = 10'000;
+constexpr std::int64_t kMaxSettleMs = 120'000;
+constexpr std::int64_t kMaxBytesPerSecond = 10'000'000;
+
+const char* type_name(toml::node_type type) {
+    switch (type) {
+    case toml::node_type::none:
+        return "nothing";
+    case toml::node_type::table:
+        return "a table";
+    case toml::node_type::array:
+        return "an array";
+    case toml::node_type::string:
+        return "a string";
+    case toml::node_type::integer:
+        return "an integer";
+    case toml::node_type::floating_point:
+        return "a floating-point number";
+    case toml::node_type::boolean:
+        return "a boolean";
+    case toml::node_type::date:
+        return "a date";
+    case toml::node_type::time:
+        return "a time";
+    case toml::node_type::date_time:
+        return "a date-time";
+    }
+    return "a value";
+}
+
+struct Location {
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
+};
+
+Location location_of(const toml::source_region& region) {
+    return {region.begin.line, region.begin.column};
+}
+
+class Problems {
+public:
+    Problems(std::string file, std::vector<ManifestProblem>& out)
+        : m_file(std::move(file)), m_out(out) {}
+    void add(Location where, std::string text) {
+        m_out.push_back(ManifestProblem{m_file, where.line, where.column, std::move(text)});
+    }
+    [[nodiscard]] std::size_t count() const { return m_out.size(); }
+
+private:
+    std::string m_file;
+    std::vector<ManifestProblem>& m_out;
+};
+
+// Reads the keys of one TOML table, remembering which were used; finish() reports the rest as
+// unknown. `m_path` names the table in messages ("firmware.releases[1]").
+class TableReader {
+public:
+    TableReader(const toml::table& table, std::string path, Problems& problems)
+        : m_table(table), m_path(std::move(path)), m_problems(problems) {}
+    TableReader(const TableReader&) = delete;
+    TableReader& operator=(const TableReader&) = delete;
+
+    [[nodiscard]] Location where() const {
+        auto loc = location_of(m_table.source());
+        if (loc.line == 0) {
+            loc.line = 1;
+            loc.column = 1;
+        }
+        return loc;
+    }
+    [[nodiscard]] const std::string& path() const { return m_path; }
+    [[nodiscard]] std::string name(std::string_view key) const {
+        return m_path.empty() ? std::string(key) : fmt::format("{}.{}", m_path, key);
+    }
+    void problem(Location loc, std::string text) { m_problems.add(loc, std::move(text)); }
+    Problems& problems() { return m_problems; }
+
+    [[nodiscard]] bool has(std::string_view key) const { return m_table.contains(key); }
+
+    // Returns the node for `key`, marking it used; reports a missing required key.
+    const toml::node* node(std::string_view key, bool required) {
+        m_used.insert(std::string(key));
+        const toml::node* n = m_table.get(key);
+        if (n == nullptr && required) {
+            problem(where(), fmt::format("missing required key '{}'{}", key,
+                                         m_path.empty() ? std::string() : " in [" + m_path + "]"));
+        }
+        return n;
+    }
+
+    Location loc(std::string_view key) const {
+        const toml::node* n = m_table.get(key);
+        return n != nullptr ? location_of(n->source()) : where();
+    }
+
+    void wrong_type(std::string_view key, const toml::node& n, std::string_view expected) {
+        problem(location_of(n.source()),
+                fmt::format("'{}' must be {}, found {}", name(key), expected, type_name(n.type())));
+    }
+
+    std::optional<std::string> string(std::string_view key, bool required,
+                                      bool allow_empty = false) {
+        const toml::node* n = node(key, required);
+        if (n == nullptr) {
+            return std::nullopt;
+        }
+        const auto* s = n->as_string();
+        if (s == nullptr) {
+            wrong_type(key, *n, "a string");
+            return std::nullopt;
+        }
+        if (!allow_empty && s->get().find_first_not_of(" \t\r\n") == std::string::npos) {
+            problem(location_of(n->source()), fmt::format("'{}' must not be empty", name(key)));
+            return std::nullopt;
+        }
+        return s->get();
+    }
+
+    std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min,
+                                        std::int64_t max) {
+        const toml::node* n = node(key, required);
+        if (n == nullptr) {
+            return std::nullopt;
+        }
+        const auto* i = n->as_integer();
+        if (i == nullptr) {
+            wrong_type(key, *n, "an integer");
+            return std::nullopt;
+        }
+        const std::int64_t v = i->get();
+        if (v < min || v > max) {
+            problem(location_of(n->source()),
+                    fmt::format("'{}' = {} is out of range ({}..{})", name(key), v, min, max));
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    std::optional<bool> boolean(std::string_view key, bool required) {
+        const toml::node* n = node(key, required);
+        if (n == nullptr) {
+            return std::nullopt;
+        }
+        const auto* b = n->as_boolean();
+        if (b == nullptr) {
+            wrong_type(key, *n, "true or false");
+            return std::nullopt;
+        }
+        return b->get();
+    }
+
+    const toml::table* table(std::string_view key, bool required) {
+        const toml::node* n = node(key, required);
+        if (n == nullptr) {
+            return nullptr;
+        }
+        const auto* t = n->as_table();
+        if (t == nullptr) {
+            wrong_type(key, *n, "a table");
+        }
+        return t;
+    }
+
+    // An array of tables ([[key]]); each element is checked to be a table.
+    std::vector<const toml::table*> tables(std::string_view key, bool required) {
+        std::vector<const toml::table*> out;
+        const toml::node* n = node(key, required);
+        if (n == nullptr) {
+            return out;
+        }
+        const auto* a = n->as_array();
+        if (a == nullptr) {
+            wrong_type(key, *n, "an array of tables ([[" + name(key) + "]])");
+            return out;
+        }
+        for (const auto& element : *a) {
+            if (const auto* t = element.as_table()) {
+                out.push_back(t);
+            } else {
+                problem(location_of(element.source()),
+                        fmt::format("elements of '{}' must be tables, found {}", name(key),
+                                    type_name(element.type())));
+            }
+        }
+        return out;
+    }
+
+    std::optional<std::vector<std::string>> strings(std::string_view key, bool required,
+                                                    bool allow_empty_list = false) {
+        const toml::node* n = node(key, required);
+        if (n == nullptr) {
+            return std::nullopt;
+        }
+        const auto* a = n->as_array();
+        if (a == nullptr) {
+            wrong_type(key, *n, "an array of strings");
+            return std::nullopt;
+        }
+        std::vector<std::string> out;
+        bool good = true;
+        for (const auto& element : *a) {
+            const auto* s = element.as_string();
+            if (s == nullptr || s->get().empty()) {
+                problem(location_of(element.source()),
+                        fmt::format("elements of '{}' must be non-empty strings, found {}",
+                                    name(key), s == nullptr ? type_name(element.type()) : "\"\""));
+                good = false;
+                continue;
+            }
+            out.push_back(s->get());
+        }
+        if (out.empty() && good && !allow_empty_list) {
+            problem(location_of(n->source()), fmt::format("'{}' must not be empty", name(key)));
+            return std::nullopt;
+        }
+        if (!good) {
+            return std::nullopt;
+        }
+        return out;
+    }
+
+    std::optional<BytePattern> pattern(std::string_view key, bool required, bool wildcards = true) {
+        auto text = string(key, required);
+        if (!text) {
+            return std::nullopt;
+        }
+        auto parsed = BytePattern::parse(*text, wildcards);
+        if (!parsed) {
+            problem(loc(key),
+                    fmt::format("'{}' is not valid hex: {}", name(key), parsed.error().message));
+            return std::nullopt;
+        }
+        return std::move(parsed).value();
+    }
+
+    // A pattern that must start F0 (a complete or partial SysEx message).
+    std::optional<BytePattern> sysex_pattern(std::string_view key, bool required,
+                                             bool wildcards = true, bool must_end_f7 = false) {
+        auto p = pattern(key, required, wildcards);
+        if (!p) {
+            return std::nullopt;
+        }
+        const auto& b = p->bytes();
+        if (!b.front() || *b.front() != 0xF0) {
+            problem(loc(key), fmt::format("'{}' must start with F0 (SysEx start)", name(key)));
+            return std::nullopt;
+        }
+        for (std::size_t i = 1; i < b.size(); ++i) {
+            const bool last = i + 1 == b.size();
+            if (b[i] && *b[i] >= 0x80 && !(last && *b[i] == 0xF7)) {
+                problem(loc(key), fmt::format("'{}': byte {} ({:02X}) is not a 7-bit data byte",
+                                              name(key), i, *b[i]));
+                return std::nullopt;
+            }
+        }
+        if (must_end_f7 && (!b.back() || *b.back() != 0xF7 || b.size() < 2)) {
+            problem(loc(key), fmt::format("'{}' must end with F7 (SysEx end)", name(key)));
+            return std::nullopt;
+        }
+        return p;
+    }
+
+    template <class T, class Parse>
+    std::optional<T> choice(std::string_view key, bool required, Parse parse, const char* allowed) {
+        auto text = string(key, required);
+        if (!text) {
+            return std::nullopt;
+        }
+        auto v = parse(*text);
+        if (!v) {
+            problem(loc(key),
+                    fmt::format("'{}' = \"{}\" is not one of: {}", name(key), *text, allowed));
+        }
+        return v;
+    }
+
+    Evidence evidence() {
+        Evidence e;
+        if (auto c = choice<Confidence>("confidence", true, parse_confidence,
+                                        "confirmed, reported, modelled")) {
+            e.confidence = *c;
+        }
+        if (auto s = string("source", false)) {
+            e.source = *s;
+        }
+        return e;
+    }
+
+    // Reports every key of the table that nobody asked for.
+    void finish() {
+        for (const auto& [key, value] : m_table) {
+            if (m_used.count(std::string(key.str())) == 0) {
+                auto loc = location_of(key.source());
+                if (loc.line == 0) {
+                    loc = location_of(value.source());
+                }
+                problem(loc, fmt::format("unknown key '{}'{}", name(key.str()),
+                                         m_path.empty() ? std::string(" at top level")
+                                                        : " in [" + m_path + "]"));
+            }
+        }
+    }
+
+private:
+    const toml::table& m_table;
+    std::string m_path;
+    Problems& m_problems;
+    std::set<std::string> m_used;
+};
+
+std::uint64_t to_u64(std::optional<std::int64_t> v, std::uint64_t fallback = 0) {
+    return v ? static_cast<std::uint64_t>(*v) : fallback;
+}
+
+std::string element_path(std::string_view base, std::size_t index) {
+    return fmt::format("{}[{}]", base, index);
+}
+
+bool is_kebab_id(std::string_view id) {
+    if (id.empty() || id.size() > 64 || id.front() == '-' || id.back() == '-') {
+        return false;
+    }
+    return std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+void check_min_max(TableReader& r, std::string_view min_key, std::uint64_t min,
+                   std::string_view max_key, std::uint64_t max) {
+    if (r.has(min_key) && r.has(max_key) && min > max) {
+        r.problem(r.loc(min_key), fmt::format("'{}' ({}) is larger than '{}' ({})", r.name(min_key),
+                                              min, r.name(max_key), max));
+    }
+}
+
+Identity read_identity(TableReader& r) {
+    Identity id;
+    if (auto m = r.pattern("manufacturer_id", false, false)) {
+        id.manufacturer_id = m->concrete();
+        const auto& b = id.manufacturer_id;
+        const bool one = b.size() == 1 && b[0] != 0x00 && b[0] < 0x7E;
+        const bool three = b.size() == 3 && b[0] == 0x00 && b[1] < 0x80 && b[2] < 0x80;
+        if (!one && !three) {
+            r.problem(r.loc("manufacturer_id"),
+                      "'identity.manufacturer_id' must be one byte 01..7D or three bytes 00 xx yy");
+        }
+    }
+    id.answers_identity = r.boolean("answers_identity", true).value_or(false);
+    id.reply_pattern = r.sysex_pattern("reply_pattern", id.answers_identity, true, true);
+    if (id.reply_pattern) {
+        const auto& b = id.reply_pattern->bytes();
+        if (b.size() < 6 || !b[1] || *b[1] != 0x7E || !b[3] || *b[3] != 0x06 || !b[4] ||
+            *b[4] != 0x02) {
+            r.problem(
+                r.loc("reply_pattern"),
+                "'identity.reply_pattern' must look like an identity reply: F0 7E ?? 06 02 …");
+        }
+        if (!id.answers_identity) {
+            r.problem(r.loc("reply_pattern"),
+                      "'identity.reply_pattern' given but 'answers_identity' is false");
+        }
+    }
+    id.bootloader_reply_pattern = r.sysex_pattern("bootloader_reply_pattern", false, true, true);
+    id.application_hint = r.string("application_hint", false).value_or("");
+    id.bootloader_hint = r.string("bootloader_hint", false).value_or("");
+    id.registry_mismatch = r.boolean("registry_mismatch", false).value_or(false);
+    id.note = r.string("note", false).value_or("");
+    id.evidence = r.evidence();
+    r.finish();
+    return id;
+}
+
+Transports read_transports(TableReader& r) {
+    Transports t;
+    constexpr const char* kUses = "preferred, allowed, required, unsupported";
+    t.usb = r.choice<LinkUse>("usb", true, parse_link_use, kUses).value_or(LinkUse::allowed);
+    t.din = r.choice<LinkUse>("din", true, parse_link_use, kUses).value_or(LinkUse::allowed);
+    if (auto p = r.strings("usb_port_patterns", false, true)) {
+        t.usb_port_patterns = *p;
+    }
+    t.note = r.string("note", false).value_or("");
+    t.evidence = r.evidence();
+    if (r.has("usb") && r.has("din")) {
+        if (t.usb == LinkUse::unsupported && t.din == LinkUse::unsupported) {
+            r.problem(r.where(), "[transports]: usb and din cannot both be unsupported");
+        }
+        if (t.usb == t.din && (t.usb == LinkUse::preferred || t.usb == LinkUse::required)) {
+            r.problem(r.where(),
+                      fmt::format("[transports]: usb and din cannot both be {}", to_string(t.usb)));
+        }
+        if ((t.usb == LinkUse::required && t.din != LinkUse::unsupported) ||
+            (t.din == LinkUse::required && t.usb != LinkUse::unsupported)) {
+            r.problem(r.where(),
+                      "[transports]: when one link is required the other must be unsupported");
+        }
+    }
+    r.finish();
+    return t;
+}
+
+FirmwareRules read_firmware(TableReader& r) {
+    FirmwareRules f;
+    f.supported = r.boolean("supported", true).value_or(false);
+    const bool req = f.supported;
+    f.unsupported_reason = r.string("reason", !f.supported).value_or("");
+    if (r.has("message_prefixes")) {
+        if (const toml::node* n = r.node("message_prefixes", true)) {
+            const auto* a = n->as_array();
+            if (a == nullptr || a->empty()) {
+                r.problem(location_of(n->source()),
+                          "'firmware.message_prefixes' must be a non-empty array of hex strings");
+            } else {
+                for (const auto& element : *a) {
+                    const auto* s = element.as_string();
+                    auto p = s != nullptr ? BytePattern::parse(s->get())
+                                          : Result<BytePattern>(make_error(ErrorCode::invalid_data,
+                                                                           "not a string"));
+                    if (!p || !p->bytes().front() || *p->bytes().front() != 0xF0) {
+                        r.problem(location_of(element.source()),
+                                  fmt::format("'firmware.message_prefixes': {}",
+                                              p ? std::string("each prefix must start with F0")
+                                                : "not valid hex: " + p.error().message));
+                        continue;
+                    }
+                    f.message_prefixes.push_back(std::move(p).value());
+                }
+            }
+        }
+    } else if (req) {
+        r.node("message_prefixes", true);
+    }
+    f.min_message_bytes = to_u64(r.integer("min_message_bytes", req, 2, kMaxMessageBytes));
+    f.max_message_bytes = to_u64(r.integer("max_message_bytes", req, 2, kMaxMessageBytes));
+    check_min_max(r, "min_message_bytes", f.min_message_bytes, "max_message_bytes",
+                  f.max_message_bytes);
+    f.min_messages = to_u64(r.integer("min_messages", req, 1, kMaxMessages));
+    f.max_messages = to_u64(r.integer("max_messages", req, 1, kMaxMessages));
+    check_min_max(r, "min_messages", f.min_messages, "max_messages", f.max_messages);
+    f.final_message = r.sysex_pattern("final_message", false, true, true);
+    f.checksum = r.choice<FirmwareChecksum>("checksum", req, parse_firmware_checksum,
+                                        "none, unknown, twos-complement-7bit")
+                     .value_or(FirmwareChecksum::unknown);
+    f.checksum_from = to_u64(r.integer("checksum_from", false, 1, kMaxMessageBytes), 1);
+    f.max_file_bytes = to_u64(r.integer("max_file_bytes", req, 1, kMaxMessageBytes));
+    if (auto steps = r.strings("bootloader_steps", req)) {
+        f.bootloader_steps = *steps;
+    }
+    f.note = r.string("note", false).value_or("");
+    f.evidence = r.evidence();
+    const auto releases = r.tables("releases", false);
+    for (std::size_t i = 0; i < releases.size(); ++i) {
+        TableReader rr(*releases[i], element_path("firmware.releases", i), r.problems());
+        FirmwareRelease release;
+        release.version = rr.string("version", true).value_or("");
+        if (auto hash = rr.string("sha256", true)) {
+            bool good = hash->size() == 64;
+            for (std::size_t k = 0; good && k < 32; ++k) {
+                auto byte = BytePattern::parse(hash->substr(k * 2, 2), false);
+                good = byte.ok();
+                if (good) {
+                    release.sha256[k] = byte->concrete()[0];
+                }
+            }
+            if (!good) {
+                rr.problem(rr.loc("sha256"), fmt::format("'{}' must be 64 hex digits (a SHA-256)",
+                                                         rr.name("sha256")));
+            }
+        }
+        release.source = rr.string("source", true).value_or("");
+        release.evidence.confidence = rr.choice<Confidence>("confidence", true, parse_confidence,
+                                                            "confirmed, reported, modelled")
+                                          .value_or(Confidence::modelled);
+        release.evidence.source = release.source;
+        rr.finish();
+        f.releases.push_back(std::move(release));
+    }
+    r.finish();
+    return f;
+}
+
+std::optional<LinkPacing> read_link_pacing(TableReader& r, Link link) {
+    LinkPacing p;
+    p.rules.gap_after_message =
+        std::chrono::milliseconds(r.integer("gap_ms", true, 0, kMaxGapMs).value_or(0));
+    if (auto rate = r.integer("max_bytes_per_second", false, 1,
+                              link == Link::din ? kDinBytesPerSecond : kMaxBytesPerSecond)) {
+        p.rules.max_bytes_per_second = static_cast<std::uint32_t>(*rate);
+    }
+    p.rules.chunk_bytes = static_cast<std::uint32_t>(
+        r.integer("chunk_bytes", false, 0, kMaxMessageBytes).value_or(0));
+    if (link == Link::usb && p.rules.chunk_bytes % kUsbMidiSysexBytesPerPacket != 0) {
+        r.problem(r.loc("chunk_bytes"),
+                  fmt::format("'{}' = {} must be a multiple of 3 (USB-MIDI carries 3 SysEx bytes "
+                              "per packet)",
+                              r.name("chunk_bytes"), p.rules.chunk_bytes));
+    }
+    p.rules.settle_before_first = std::chrono::milliseconds(
+        r.integer("settle_before_first_ms", false, 0, kMaxSettleMs).value_or(0));
+    p.rules.settle_after_last = std::chrono::milliseconds(
+        r.integer("settle_after_last_ms", false, 0, kMaxSettleMs).value_or(0));
+    p.note = r.string("note", false).value_or("");
+    p.evidence = r.evidence();
+    r.finish();
+    return p;
+}
+
+Pacing read_pacing(TableReader& r, const Transports& transports) {
+    Pacing p;
+    p.user_supplied = r.boolean("user_supplied", false).value_or(false);
+    for (Link link : {Link::usb, Link::din}) {
+        const char* key = to_string(link);
+        const bool needed = transports.allows(link);
+        if (const auto* t = r.table(key, needed)) {
+            TableReader lr(*t, r.name(key), r.problems());
+            auto lp = read_link_pacing(lr, link);
+            (link == Link::usb ? p.usb : p.din) = std::move(lp);
+        }
+    }
+    if (const auto* t = r.table("handshake", false)) {
+        TableReader hr(*t, "pacing.handshake", r.problems());
+        p.handshake.kind = hr.choice<HandshakeKind>(
+                                 "kind", true,
+                                 [](std::string_view s) -> std::optional<HandshakeKind> {
+                                     if (s == "none") {
+                                         return HandshakeKind::none;
+                                     }
+                                     if (s == "ack") {
+                                         return HandshakeKind::ack;
+                                     }
+                                     return std::nullopt;
+                                 },
+                                 "none, ack")
+                               .value_or(HandshakeKind::none);
+        const bool ack = p.handshake.kind == HandshakeKind::ack;
+        p.handshake.ack_pattern = hr.sysex_pattern("ack_pattern", ack);
+        p.handshake.nak_pattern = hr.sysex_pattern("nak_pattern", false);
+        p.handshake.timeout =
+            std::chrono::milliseconds(hr.integer("timeout_ms", ack, 1, kMaxSettleMs).value_or(0));
+        p.handshake.evidence = hr.evidence();
+        hr.finish();
+    }
+    r.finish();
+    return p;
+}
+
+BackupProcedure read_backup(TableReader& r) {
+    BackupProcedure b;
+    b.kind = r.choice<BackupKind>("kind", true, parse_backup_kind,
+                                  "automatic, manual, record-many, none")
+                 .value_or(BackupKind::none);
+    const bool none = b.kind == BackupKind::none;
+    b.reason = r.string("reason", r.has("kind") && none).value_or("");
+    if (auto steps =
+            r.strings("steps", b.kind == BackupKind::manual || b.kind == BackupKind::record_many)) {
+        b.steps = *steps;
+    }
+    b.evidence = r.evidence();
+    const auto requests = r.tables("requests", b.kind == BackupKind::automatic);
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        TableReader q(*requests[i], element_path("backup.requests", i), r.problems());
+        DumpRequest d;
+        d.description = q.string("description", true).value_or("");
+        if (auto send = q.sysex_pattern("send", true, false, true)) {
+            d.request = send->concrete();
+        }
+        if (auto reply = q.sysex_pattern("reply_prefix", true)) {
+            d.reply_prefix = *reply;
+        }
+        d.reply_min_bytes = to_u64(q.integer("reply_min_bytes", true, 2, kMaxMessageBytes));
+        d.reply_max_bytes = to_u64(q.integer("reply_max_bytes", true, 2, kMaxMessageBytes));
+        check_min_max(q, "reply_min_bytes", d.reply_min_bytes, "reply_max_bytes",
+                      d.reply_max_bytes);
+        d.reply_count =
+            static_cast<std::uint32_t>(q.integer("reply_count", false, 1, 100000).value_or(1));
+        d.timeout =
+            std::chrono::milliseconds(q.integer("timeout_ms", true, 1, kMaxSettleMs).value_or(0));
+        d.evidence = q.evidence();
+        q.finish();
+        b.requests.push_back(std::move(d));
+    }
+    const auto expects = r.tables("expect", !none);
+    for (std::size_t i = 0; i < expects.size(); ++i) {
+        TableReader q(*expects[i], element_path("backup.expect", i), r.problems());
+        ExpectedMessage e;
+        e.description = q.string("description", true).value_or("");
+        if (auto prefix = q.sysex_pattern("prefix", true)) {
+            e.prefix = *prefix;
+        }
+        e.min_bytes = to_u64(q.integer("min_bytes", true, 2, kMaxMessageBytes));
+        e.max_bytes = to_u64(q.integer("max_bytes", true, 2, kMaxMessageBytes));
+        check_min_max(q, "min_bytes", e.min_bytes, "max_bytes", e.max_bytes);
+        e.evidence = q.evidence();
+        q.finish();
+        b.expect.push_back(std::move(e));
+    }
+    if (const auto* t = r.table("completeness", !none)) {
+        TableReader c(*t, "backup.completeness", r.problems());
+        auto& rule = b.completeness;
+        rule.kind =
+            c.choice<CompletenessKind>(
+                 "kind", true,
+                 [](std::string_view s) -> std::optional<CompletenessKind> {
+                     for (auto k : {CompletenessKind::single_message, CompletenessKind::count,
+                                    CompletenessKind::indexed, CompletenessKind::user_says_done}) {
+                         if (s == to_string(k)) {
+                             return k;
+                         }
+                     }
+                     return std::nullopt;
+                 },
+                 "single-message, count, indexed, user-says-done")
+                .value_or(CompletenessKind::single_message);
+        const bool indexed = rule.kind == CompletenessKind::indexed;
+        rule.count =
+            to_u64(c.integer("count", rule.kind == CompletenessKind::count, 1, kMaxMessages));
+        rule.index_offset = to_u64(c.integer("index_offset", indexed, 1, kMaxMessageBytes));
+        rule.index_first =
+            static_cast<std::uint8_t>(c.integer("index_first", indexed, 0, 127).value_or(0));
+        rule.index_last =
+            static_cast<std::uint8_t>(c.integer("index_last", indexed, 0, 127).value_or(0));
+        rule.index_step =
+            static_cast<std::uint8_t>(c.integer("index_step", false, 1, 127).value_or(1));
+        check_min_max(c, "index_first", rule.index_first, "index_last", rule.index_last);
+        if (auto g = c.integer("group_offset", false, 1, kMaxMessageBytes)) {
+            rule.group_offset = static_cast<std::uint64_t>(*g);
+        }
+        rule.description = c.string("description", true).value_or("");
+        rule.evidence = c.evidence();
+        c.finish();
+        if (b.kind == BackupKind::record_many && rule.kind != CompletenessKind::user_says_done) {
+            r.problem(c.where(),
+                      "[backup.completeness]: a record-many backup ends when the user says "
+                      "done (kind = \"user-says-done\")");
+        }
+    }
+    r.finish();
+    return b;
+}
+
+RestoreRules read_restore(TableReader& r) {
+    RestoreRules rr;
+    rr.kind =
+        r.choice<RestoreKind>(
+             "kind", true,
+             [](std::string_view s) -> std::optional<RestoreKind> {
+                 for (auto k : {RestoreKind::send_back, RestoreKind::refused, RestoreKind::none}) {
+                     if (s == to_string(k)) {
+                         return k;
+                     }
+                 }
+                 return std::nullopt;
+             },
+             "send-back, refused, none")
+            .value_or(RestoreKind::none);
+    rr.refusal = r.string("refusal", rr.kind == RestoreKind::refused && r.has("kind")).value_or("");
+    if (auto steps = r.strings("after_steps", false)) {
+        rr.after_steps = *steps;
+    }
+    rr.note = r.string("note", false).value_or("");
+    rr.evidence = r.evidence();
+    const auto rewrites = r.tables("rewrites", false);
+    for (std::size_t i = 0; i < rewrites.size(); ++i) {
+        TableReader w(*rewrites[i], element_path("restore.rewrites", i), r.problems());
+        ByteRewrite bw;
+        if (auto p = w.sysex_pattern("applies_to", true)) {
+            bw.applies_to = *p;
+        }
+        bw.offset = to_u64(w.integer("offset", true, 1, kMaxMessageBytes));
+        bw.value = static_cast<std::uint8_t>(w.integer("value", true, 0, 127).value_or(0));
+        bw.ask_user = w.boolean("ask_user", false).value_or(true);
+        bw.description = w.string("description", true).value_or("");
+        bw.evidence = w.evidence();
+        w.finish();
+        rr.rewrites.push_back(std::move(bw));
+    }
+    r.finish();
+    return rr;
+}
+
+void read_manifest(const toml::table& root, Problems& problems, Manifest& m) {
+    TableReader r(root, "", problems);
+    (void)r.integer("schema", true, kManifestSchemaVersion, kManifestSchemaVersion);
+    if (auto id = r.string("id", true)) {
+        if (!is_kebab_id(*id)) {
+            r.problem(r.loc("id"), fmt::format("'id' = \"{}\" must be lower-case kebab-case "
+                                               "(a-z, 0-9, '-'), at most 64 characters",
+                                               *id));
+        }
+        m.id = *id;
+    }
+    m.name = r.string("name", true).value_or("");
+    m.maker = r.string("maker", true).value_or("");
+    m.summary = r.string("summary", false).value_or("");
+
+    if (const auto* t = r.table("identity", true)) {
+        TableReader s(*t, "identity", problems);
+        m.identity = read_identity(s);
+    }
+    if (const auto* t = r.table("transports", true)) {
+        TableReader s(*t, "transports", problems);
+        m.transports = read_transports(s);
+    }
+    if (const auto* t = r.table("firmware", true)) {
+        TableReader s(*t, "firmware", problems);
+        m.firmware = read_firmware(s);
+    }
+    if (const auto* t = r.table("pacing", true)) {
+        TableReader s(*t, "pacing", problems);
+        m.pacing = read_pacing(s, m.transports);
+    }
+    if (const auto* t = r.table("backup", true)) {
+        TableReader s(*t, "backup", problems);
+        m.backup = read_backup(s);
+    }
+    if (const auto* t = r.table("restore", true)) {
+        TableReader s(*t, "restore", problems);
+        m.restore = read_restore(s);
+    }
+
+    std::vector<Location> plan_locations;
+    const auto plans = r.tables("recovery", true);
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+        TableReader p(*plans[i], element_path("recovery", i), problems);
+        RecoveryPlan plan;
+        plan.id = p.string("id", true).value_or("");
+        if (!plan.id.empty()) {
+            if (!is_kebab_id(plan.id) || plan.id == kNoPlan) {
+                p.problem(p.loc("id"),
+                          fmt::format("'{}' = \"{}\" must be kebab-case and not \"none\"",
+                                      p.name("id"), plan.id));
+            } else if (m.find_plan(plan.id) != nullptr) {
+                p.problem(p.loc("id"),
+                          fmt::format("recovery plan id \"{}\" is used twice", plan.id));
+            }
+        }
+        plan.title = p.string("title", true).value_or("");
+        if (auto steps = p.strings("steps", true)) {
+            plan.steps = *steps;
+        }
+        plan.terminal = p.boolean("terminal", false).value_or(false);
+        if (auto phases = p.strings("phases", true)) {
+            for (const auto& text : *phases) {
+                if (auto phase = parse_phase(text)) {
+                    plan.phases.push_back(*phase);
+                } else {
+                    p.problem(p.loc("phases"),
+                              fmt::format("'{}': \"{}\" is not one of: identify, backup, "
+                                          "enter-bootloader, transfer, verify, restore",
+                                          p.name("phases"), text));
+                }
+            }
+        }
+        plan.evidence = p.evidence();
+        p.finish();
+        plan_locations.push_back(p.where());
+        m.recovery.push_back(std::move(plan));
+    }
+
+    const auto displays = r.tables("display", false);
+    for (std::size_t i = 0; i < displays.size(); ++i) {
+        TableReader d(*displays[i], element_path("display", i), problems);
+        DisplayMessage msg;
+        msg.text = d.string("text", true).value_or("");
+        msg.meaning = d.string("meaning", true).value_or("");
+        msg.outcome = d.choice<DisplayOutcome>(
+                           "outcome", true,
+                           [](std::string_view s) -> std::optional<DisplayOutcome> {
+                               for (auto o : {DisplayOutcome::progress, DisplayOutcome::success,
+                                              DisplayOutcome::error}) {
+                                   if (s == to_string(o)) {
+                                       return o;
+                                   }
+                               }
+                               return std::nullopt;
+                           },
+                           "progress, success, error")
+                          .value_or(DisplayOutcome::progress);
+        msg.plan = d.string("plan", true).value_or("");
+        if (!msg.plan.empty()) {
+            if (msg.plan == kNoPlan) {
+                if (msg.outcome == DisplayOutcome::error) {
+                    d.problem(d.loc("plan"), fmt::format("display message \"{}\" is an error and "
+                                                         "needs a recovery plan, not \"none\"",
+                                                         msg.text));
+                }
+            } else if (m.find_plan(msg.plan) == nullptr) {
+                d.problem(d.loc("plan"), fmt::format("display message \"{}\" names recovery plan "
+                                                     "\"{}\", which is not defined in [[recovery]]",
+                                                     msg.text, msg.plan));
+            }
+        }
+        if (!msg.text.empty() && m.find_display(msg.text) != nullptr) {
+            d.problem(d.loc("text"),
+                      fmt::format("display message \"{}\" is listed twice", msg.text));
+        }
+        msg.evidence = d.evidence();
+        d.finish();
+        m.display.push_back(std::move(msg));
+    }
+    r.finish();
+
+    // Cross-field rules that need the whole manifest.
+    if (problems.count() == 0) {
+        for (Phase phase : m.critical_phases()) {
+            if (m.plan_for_phase(phase) == nullptr) {
+                problems.add(plan_locations.empty() ? Location{1, 1} : plan_locations.front(),
+                             fmt::format("no [[recovery]] plan covers the critical phase \"{}\"",
+                                         to_string(phase)));
+            }
+        }
+    }
+}
+
+} // namespace
+
+ManifestLoad parse_manifest(std::string_view toml_text, const std::string& file) {
+    ManifestLoad load;
+    Problems problems(file, load.problems);
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, std::string_view(file));
+    } catch (const toml::parse_error& e) {
+        const auto& begin = e.source().begin;
+        problems.add({begin.line, begin.column},
+                     fmt::format("TOML syntax error: {}", std::string(e.description())));
+        return load;
+    } catch (const std::exception& e) {
+        problems.add({0, 0}, fmt::format("could not parse: {}", e.what()));
+        return load;
+    }
+    Manifest m;
+    read_manifest(root, problems, m);
+    std::stable_sort(
+        load.problems.begin(), load.problems.end(),
+        [](const ManifestProblem& a, const ManifestProblem& b) { return a.line < b.line; });
+    if (load.problems.empty()) {
+        load.manifest = std::move(m);
+    }
+    return load;
+}
+
+ManifestLoad load_manifest_file(const std::filesystem::path& path) {
+    const std::string name = path.string();
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        ManifestLoad load;
+        load.problems.push_back(
+            {name, 0, 0, fmt::format("cannot read the manifest: {}", ec.message())});
+        return load;
+    }
+    if (size > kMaxManifestFileBytes) {
+        ManifestLoad load;
+        load.problems.push_back(
+            {name, 0, 0,
+             fmt::format("the manifest is {} bytes; manifests are limited to {} "
+                         "bytes",
+                         size, kMaxManifestFileBytes)});
+        return load;
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) {
+        ManifestLoad load;
+        load.problems.push_back({name, 0, 0, "cannot read the manifest"});
+        return load;
+    }
+    return parse_manifest(text.str(), name);
+}
+
+} // namespace syx

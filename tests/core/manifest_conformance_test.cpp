@@ -1,0 +1,192 @@
+// Runs over every shipped manifest (firmware-manifests/*.toml): each must load with zero
+// problems, have a unique id, sane pacing, recovery text for every critical phase and a plan
+// for every display message (DESIGN.md §5).
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/test_support.hpp"
+#include <gtest/gtest.h>
+
+#include "core/manifest_loader.hpp"
+
+namespace {
+
+using namespace syx;
+
+std::vector<std::filesystem::path> manifest_files() {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(syx::test::source_dir() / "firmware-manifests")) {
+        if (entry.path().extension() == ".toml") {
+            files.push_back(entry.path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::vector<Manifest> load_all() {
+    std::vector<Manifest> out;
+    for (const auto& file : manifest_files()) {
+        auto load = load_manifest_file(file);
+        for (const auto& p : load.problems) {
+            ADD_FAILURE() << p.to_string();
+        }
+        if (load.manifest) {
+            out.push_back(*load.manifest);
+        }
+    }
+    return out;
+}
+
+TEST(ManifestConformance, ShipsExactlyTheSeedDevices) {
+    std::set<std::string> ids;
+    for (const auto& m : load_all()) {
+        EXPECT_TRUE(ids.insert(m.id).second) << "duplicate id " << m.id;
+    }
+    const std::set<std::string> expected{
+        "moog-little-phatty", "parker-midifly",     "novation-k-station",
+        "m-audio-code",       "jomox-mbrane-11",    "jomox-mbase-11",
+        "elektron-octatrack", "gligli-prophet-600", "generic"};
+    EXPECT_EQ(ids, expected);
+}
+
+TEST(ManifestConformance, FileNameIsTheId) {
+    for (const auto& file : manifest_files()) {
+        auto load = load_manifest_file(file);
+        ASSERT_TRUE(load.ok()) << file;
+        EXPECT_EQ(file.stem().string(), load.manifest->id);
+    }
+}
+
+TEST(ManifestConformance, PacingIsSaneForEveryAllowedLink) {
+    for (const auto& m : load_all()) {
+        for (Link link : {Link::usb, Link::din}) {
+            const auto* pacing = m.pacing.for_link(link);
+            if (!m.transports.allows(link)) {
+                continue;
+            }
+            ASSERT_NE(pacing, nullptr)
+                << m.id << " allows " << to_string(link) << " but has no pacing";
+            const auto& r = pacing->rules;
+            EXPECT_LE(r.gap_after_message.count(), 2000) << m.id;
+            if (link == Link::din) {
+                ASSERT_TRUE(r.max_bytes_per_second.has_value()) << m.id << ": DIN needs a rate";
+                EXPECT_LE(*r.max_bytes_per_second, kDinBytesPerSecond) << m.id;
+            }
+            if (r.max_bytes_per_second) {
+                EXPECT_GE(*r.max_bytes_per_second, 100U) << m.id;
+            }
+            if (link == Link::usb) {
+                EXPECT_EQ(r.chunk_bytes % 3, 0U) << m.id;
+            }
+            EXPECT_LE(r.settle_after_last.count(), 60000) << m.id;
+        }
+    }
+}
+
+TEST(ManifestConformance, EveryCriticalPhaseHasRecoveryText) {
+    for (const auto& m : load_all()) {
+        EXPECT_FALSE(m.recovery.empty()) << m.id;
+        for (Phase phase : m.critical_phases()) {
+            const auto* plan = m.plan_for_phase(phase);
+            ASSERT_NE(plan, nullptr) << m.id << ": no recovery for " << to_string(phase);
+            EXPECT_FALSE(plan->title.empty());
+            ASSERT_FALSE(plan->steps.empty()) << m.id << "/" << plan->id;
+            for (const auto& step : plan->steps) {
+                EXPECT_GE(step.size(), 10U) << m.id << "/" << plan->id << ": step too short";
+            }
+        }
+    }
+}
+
+TEST(ManifestConformance, EveryDisplayMessageMapsToAPlan) {
+    for (const auto& m : load_all()) {
+        for (const auto& d : m.display) {
+            EXPECT_FALSE(d.meaning.empty()) << m.id << ": " << d.text;
+            if (d.outcome == DisplayOutcome::error) {
+                EXPECT_NE(m.find_plan(d.plan), nullptr) << m.id << ": " << d.text;
+            } else {
+                EXPECT_TRUE(d.plan == kNoPlan || m.find_plan(d.plan) != nullptr)
+                    << m.id << ": " << d.text;
+            }
+        }
+    }
+}
+
+TEST(ManifestConformance, FirmwareRulesAreUsableWhenSupported) {
+    for (const auto& m : load_all()) {
+        if (!m.firmware.supported) {
+            EXPECT_FALSE(m.firmware.unsupported_reason.empty()) << m.id;
+            continue;
+        }
+        EXPECT_FALSE(m.firmware.message_prefixes.empty()) << m.id;
+        EXPECT_FALSE(m.firmware.bootloader_steps.empty()) << m.id;
+        EXPECT_GT(m.firmware.max_file_bytes, 0U) << m.id;
+        EXPECT_LE(m.firmware.min_message_bytes, m.firmware.max_message_bytes) << m.id;
+    }
+}
+
+TEST(ManifestConformance, BackupKindNoneAlwaysSaysWhy) {
+    for (const auto& m : load_all()) {
+        if (m.backup.kind == BackupKind::none) {
+            EXPECT_GE(m.backup.reason.size(), 20U) << m.id;
+        }
+        if (m.restore.kind == RestoreKind::refused) {
+            EXPECT_GE(m.restore.refusal.size(), 20U) << m.id;
+        }
+    }
+}
+
+// Facts pinned from DEVICES.md so a careless edit of a manifest is caught.
+TEST(ManifestConformance, DocumentedFactsArePinned) {
+    std::map<std::string, Manifest> by_id;
+    for (auto& m : load_all()) {
+        by_id.emplace(m.id, m);
+    }
+    ASSERT_EQ(by_id.size(), 9U);
+    const auto& lp = by_id.at("moog-little-phatty");
+    ASSERT_TRUE(lp.identity.reply_pattern.has_value());
+    const std::vector<std::uint8_t> lp_reply{0xF0, 0x7E, 0x7F, 0x06, 0x02, 0x04, 0x00, 0x05,
+                                             0x00, 0x01, 0x01, 0x02, 0x03, 0x04, 0xF7};
+    EXPECT_TRUE(lp.identity.reply_pattern->matches_exactly(lp_reply));
+    EXPECT_EQ(lp.transports.preferred_link(), Link::usb);
+    EXPECT_EQ(lp.backup.kind, BackupKind::automatic);
+
+    const auto& fly = by_id.at("parker-midifly");
+    ASSERT_NE(fly.pacing.for_link(Link::din), nullptr);
+    EXPECT_GE(fly.pacing.for_link(Link::din)->rules.gap_after_message.count(), 150);
+    EXPECT_EQ(fly.identity.manufacturer_id, (std::vector<std::uint8_t>{0x00, 0x01, 0x25}));
+
+    const auto& ks = by_id.at("novation-k-station");
+    EXPECT_EQ(ks.backup.completeness.kind, CompletenessKind::indexed);
+    EXPECT_EQ(ks.backup.completeness.index_offset, 12U);
+    EXPECT_EQ(ks.backup.completeness.index_last, 98);
+    EXPECT_EQ(ks.backup.completeness.index_step, 2);
+    ASSERT_FALSE(ks.restore.rewrites.empty());
+    EXPECT_EQ(ks.restore.rewrites[0].offset, 8U);
+    EXPECT_EQ(ks.restore.rewrites[0].value, 1);
+
+    const auto& ot = by_id.at("elektron-octatrack");
+    EXPECT_EQ(ot.transports.use_of(Link::din), LinkUse::required);
+    EXPECT_FALSE(ot.transports.allows(Link::usb));
+    EXPECT_EQ(ot.backup.kind, BackupKind::none);
+    EXPECT_NE(ot.backup.reason.find("CF card"), std::string::npos);
+    EXPECT_EQ(ot.restore.kind, RestoreKind::refused);
+
+    const auto& p6 = by_id.at("gligli-prophet-600");
+    ASSERT_NE(p6.pacing.for_link(Link::din), nullptr);
+    EXPECT_GE(p6.pacing.for_link(Link::din)->rules.gap_after_message.count(), 250);
+    ASSERT_EQ(p6.firmware.releases.size(), 1U);
+    EXPECT_EQ(p6.firmware.releases[0].version, "2.0992 (2.1 RC)");
+
+    EXPECT_TRUE(by_id.at("jomox-mbrane-11").identity.registry_mismatch);
+    EXPECT_EQ(by_id.at("jomox-mbase-11").backup.kind, BackupKind::record_many);
+    EXPECT_TRUE(by_id.at("generic").pacing.user_supplied);
+}
+
+} // namespace

@@ -1,0 +1,176 @@
+#include <string>
+#include <vector>
+
+#include "support/test_support.hpp"
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "core/hash.hpp"
+#include "core/sysex_file.hpp"
+
+namespace syx {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+bool has_finding(const SysexFile& file, const std::string& code) {
+    for (const auto& f : file.findings) {
+        if (f.code == code) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const Finding* find(const SysexFile& file, const std::string& code) {
+    for (const auto& f : file.findings) {
+        if (f.code == code) {
+            return &f;
+        }
+    }
+    return nullptr;
+}
+
+Bytes gzip_bytes(const Bytes& input) {
+    z_stream stream{};
+    EXPECT_EQ(deflateInit2(&stream, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    Bytes out(deflateBound(&stream, static_cast<uLong>(input.size())) + 64);
+    stream.next_in = const_cast<Bytef*>(input.data()); // NOLINT: zlib is not const-correct
+    stream.avail_in = static_cast<uInt>(input.size());
+    stream.next_out = out.data();
+    stream.avail_out = static_cast<uInt>(out.size());
+    EXPECT_EQ(deflate(&stream, Z_FINISH), Z_STREAM_END);
+    out.resize(stream.total_out);
+    deflateEnd(&stream);
+    return out;
+}
+
+// Identity Request and a Roland DT1 (see sysex_analysis_test for its checksum).
+const Bytes kSyx = {0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7, 0xF0, 0x41, 0x10,
+                    0x42, 0x12, 0x40, 0x00, 0x7F, 0x00, 0x41, 0xF7};
+
+TEST(ReadSysex, RawSyxMessagesAreViewsOfTheirExactBytes) {
+    const SysexFile file = read_sysex_bytes(kSyx);
+    EXPECT_EQ(file.format, FileFormat::raw_syx);
+    EXPECT_FALSE(file.compressed);
+    EXPECT_EQ(file.file_bytes, kSyx.size());
+    EXPECT_TRUE(file.findings.empty()) << file.findings.front().text;
+    ASSERT_EQ(file.messages.size(), 2U);
+    EXPECT_EQ(file.messages[1].index, 1U);
+    EXPECT_EQ(file.messages[1].offset, 6U);
+    EXPECT_EQ(file.messages[1].length, 11U);
+    const auto second = file.bytes_of(1);
+    EXPECT_EQ(Bytes(second.begin(), second.end()), Bytes(kSyx.begin() + 6, kSyx.end()));
+    EXPECT_EQ(file.sha256, sha256(kSyx));
+    EXPECT_EQ(file.crc32, crc32(kSyx));
+}
+
+TEST(ReadSysex, EmptyInputIsAnError) {
+    const SysexFile file = read_sysex_bytes({});
+    EXPECT_EQ(file.format, FileFormat::empty);
+    EXPECT_TRUE(has_finding(file, "empty-file"));
+    EXPECT_TRUE(file.has_errors());
+}
+
+TEST(ReadSysex, PayloadWithoutFramingIsRefusedAsRawPayload) {
+    const Bytes payload = {0x04, 0x05, 0x04, 0x03, 0x01, 0x00, 0x10, 0x7F};
+    const SysexFile file = read_sysex_bytes(payload);
+    EXPECT_TRUE(file.messages.empty());
+    ASSERT_TRUE(has_finding(file, "raw-payload"));
+    EXPECT_FALSE(has_finding(file, "bytes-outside-messages"));
+    EXPECT_FALSE(has_finding(file, "no-messages"));
+}
+
+TEST(ReadSysex, StrayF7WithoutAnyMessageStillSaysNoMessages) {
+    const Bytes bytes = {0x01, 0x02, 0xF7};
+    const SysexFile file = read_sysex_bytes(bytes);
+    EXPECT_TRUE(has_finding(file, "bytes-outside-messages"));
+    EXPECT_TRUE(has_finding(file, "no-messages"));
+}
+
+TEST(ReadSysex, OverTheCapIsRefused) {
+    ReadOptions options;
+    options.max_file_bytes = 10;
+    const SysexFile file = read_sysex_bytes(kSyx, options);
+    EXPECT_TRUE(file.messages.empty());
+    EXPECT_TRUE(has_finding(file, "file-too-large"));
+}
+
+TEST(ReadSysex, FileOverTheCapIsRefusedFromItsSize) {
+    test::TempDir dir;
+    test::write_file_bytes(dir / "big.syx", Bytes(4096, 0x00));
+    ReadOptions options;
+    options.max_file_bytes = 1000;
+    const auto file = read_sysex_file(dir / "big.syx", options);
+    ASSERT_TRUE(file.ok());
+    EXPECT_FALSE(file->read_complete);
+    EXPECT_EQ(file->file_bytes, 4096U);
+    EXPECT_TRUE(has_finding(*file, "file-too-large"));
+}
+
+TEST(ReadSysex, MissingFileIsANotFoundError) {
+    const auto file = read_sysex_file("/nonexistent/dir/none.syx");
+    ASSERT_FALSE(file.ok());
+    EXPECT_EQ(file.error().code, ErrorCode::not_found);
+}
+
+TEST(ReadSysex, ReadsAFileFromDisk) {
+    test::TempDir dir;
+    test::write_file_bytes(dir / "two.bin", kSyx);
+    const auto file = read_sysex_file(dir / "two.bin");
+    ASSERT_TRUE(file.ok());
+    EXPECT_EQ(file->format, FileFormat::raw_syx);
+    EXPECT_EQ(file->messages.size(), 2U);
+}
+
+TEST(ReadSysex, GzipOfASyxGivesTheSameMessages) {
+    const Bytes packed = gzip_bytes(kSyx);
+    const SysexFile file = read_sysex_bytes(packed);
+    EXPECT_TRUE(file.compressed);
+    EXPECT_EQ(file.format, FileFormat::raw_syx);
+    EXPECT_EQ(file.file_bytes, packed.size());
+    EXPECT_EQ(file.decoded_bytes, kSyx.size());
+    EXPECT_EQ(file.sha256, sha256(packed)); // the file as given
+    ASSERT_EQ(file.messages.size(), 2U);
+    const auto second = file.bytes_of(1);
+    EXPECT_EQ(Bytes(second.begin(), second.end()), Bytes(kSyx.begin() + 6, kSyx.end()));
+}
+
+TEST(ReadSysex, GzipBombIsCappedAtTheSizeLimit) {
+    const Bytes zeros(1 << 20, 0x00); // compresses to about 1 KB
+    const Bytes packed = gzip_bytes(zeros);
+    ReadOptions options;
+    options.max_file_bytes = 64 * 1024;
+    const SysexFile file = read_sysex_bytes(packed, options);
+    EXPECT_TRUE(has_finding(file, "gzip-too-large"));
+    EXPECT_LE(file.decoded_bytes, options.max_file_bytes);
+    EXPECT_TRUE(file.messages.empty());
+}
+
+TEST(ReadSysex, TruncatedGzipKeepsWhatCouldBeRead) {
+    Bytes many;
+    for (int i = 0; i < 2000; ++i) {
+        many.insert(many.end(), kSyx.begin(), kSyx.end());
+    }
+    Bytes packed = gzip_bytes(many);
+    packed.resize(packed.size() / 2);
+    const SysexFile file = read_sysex_bytes(packed);
+    EXPECT_TRUE(has_finding(file, "gzip-corrupt"));
+    EXPECT_GT(file.messages.size(), 0U);
+    EXPECT_LT(file.messages.size(), 4000U);
+}
+
+TEST(ReadSysex, FindingsAreSortedByOffset) {
+    const Bytes bytes = {0x01, 0xF0, 0x7E, 0xF7, 0x02, 0xF0, 0x7E};
+    const SysexFile file = read_sysex_bytes(bytes);
+    ASSERT_GE(file.findings.size(), 3U);
+    const Finding* missing = find(file, "missing-f7");
+    ASSERT_NE(missing, nullptr);
+    EXPECT_EQ(missing->offset, 5U);
+    for (std::size_t i = 1; i < file.findings.size(); ++i) {
+        EXPECT_LE(file.findings[i - 1].offset.value_or(0), file.findings[i].offset.value_or(0));
+    }
+}
+
+} // namespace
+} // namespace syx
