@@ -31,17 +31,6 @@ bool is_identity_reply(std::span<const std::uint8_t> m) {
            m[4] == 0x02 && m.back() == 0xF7;
 }
 
-std::string hex_bytes(std::span<const std::uint8_t> bytes) {
-    std::string out;
-    for (std::uint8_t b : bytes) {
-        if (!out.empty()) {
-            out += ' ';
-        }
-        out += fmt::format("{:02X}", b);
-    }
-    return out;
-}
-
 Result<IdentityReply> parse_identity_reply(std::span<const std::uint8_t> m) {
     if (!is_identity_reply(m)) {
         return make_error(ErrorCode::invalid_data,
