@@ -47,7 +47,6 @@ struct IdentityReply {
 // F7, too short to hold a manufacturer ID, a data byte ≥ 0x80).
 [[nodiscard]] Result<IdentityReply> parse_identity_reply(std::span<const std::uint8_t> message);
 
-// "04" or "00 01 05" — the one shared helper, defined in core/manifest.cpp (declared there too).
-std::string hex_bytes(std::span<const std::uint8_t> bytes);
+// "04" or "00 01 05"
 
 } // namespace syx

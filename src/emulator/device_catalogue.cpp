@@ -1,0 +1,104 @@
+#include "emulator/device_catalogue.hpp"
+
+#include <fmt/core.h>
+
+#include "emulator/elektron_octatrack_model.hpp"
+#include "emulator/gligli_prophet600_model.hpp"
+#include "emulator/jomox_model.hpp"
+#include "emulator/m_audio_code_model.hpp"
+#include "emulator/moog_little_phatty_model.hpp"
+#include "emulator/novation_k_station_model.hpp"
+#include "emulator/parker_midifly_model.hpp"
+
+namespace syx::emu {
+
+namespace {
+
+std::vector<DeviceModelSpec> default_specs() {
+    return {
+        MoogLittlePhattyModel::default_spec(),
+        ParkerMidiflyModel::default_spec(),
+        NovationKStationModel::default_spec(),
+        MAudioCodeModel::default_spec(),
+        JomoxModel::mbrane_spec(),
+        JomoxModel::mbase_spec(),
+        ElektronOctatrackModel::default_spec(),
+        GligliProphet600Model::default_spec(),
+    };
+}
+
+} // namespace
+
+std::vector<EmulatedDeviceInfo> emulated_devices() {
+    std::vector<EmulatedDeviceInfo> out;
+    for (const auto& spec : default_specs()) {
+        out.push_back({spec.device_id, spec.display_name});
+    }
+    return out;
+}
+
+std::optional<DeviceModelSpec> default_model_spec(std::string_view id) {
+    for (auto& spec : default_specs()) {
+        if (spec.device_id == id) {
+            return spec;
+        }
+    }
+    return std::nullopt;
+}
+
+std::unique_ptr<DeviceModel> make_device_model(const DeviceModelSpec& spec) {
+    const std::string_view id = spec.device_id;
+    if (id == "moog-little-phatty") {
+        return std::make_unique<MoogLittlePhattyModel>(spec);
+    }
+    if (id == "parker-midifly") {
+        return std::make_unique<ParkerMidiflyModel>(spec);
+    }
+    if (id == "novation-k-station") {
+        return std::make_unique<NovationKStationModel>(spec);
+    }
+    if (id == "m-audio-code") {
+        return std::make_unique<MAudioCodeModel>(spec);
+    }
+    if (id == "jomox-mbrane-11") {
+        return std::make_unique<JomoxModel>(spec, JomoxModel::kProductMBrane11);
+    }
+    if (id == "jomox-mbase-11") {
+        return std::make_unique<JomoxModel>(spec, JomoxModel::kProductMBase11);
+    }
+    if (id == "elektron-octatrack") {
+        return std::make_unique<ElektronOctatrackModel>(spec);
+    }
+    if (id == "gligli-prophet-600") {
+        return std::make_unique<GligliProphet600Model>(spec);
+    }
+    return nullptr;
+}
+
+std::unique_ptr<DeviceModel> make_device_model(std::string_view id) {
+    const auto spec = default_model_spec(id);
+    return spec ? make_device_model(*spec) : nullptr;
+}
+
+Result<std::unique_ptr<FaultyDevice>> make_emulated_device(std::string_view id,
+                                                           const std::vector<FaultSpec>& faults,
+                                                           std::uint64_t seed) {
+    if (!default_model_spec(id)) {
+        std::string known;
+        for (const auto& d : emulated_devices()) {
+            known += (known.empty() ? "" : ", ") + d.id;
+        }
+        return make_error(ErrorCode::usage,
+                          fmt::format("no emulator for '{}' (emulated devices: {})", id, known));
+    }
+    std::string model_id{id};
+    for (const auto& f : faults) {
+        if (f.kind == FaultKind::wrong_device) {
+            model_id = id == "moog-little-phatty" ? "novation-k-station" : "moog-little-phatty";
+        }
+    }
+    auto model = make_device_model(model_id);
+    return std::make_unique<FaultyDevice>(std::move(model), faults, seed);
+}
+
+} // namespace syx::emu

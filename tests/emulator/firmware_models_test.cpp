@@ -1,0 +1,153 @@
+// Octatrack and Prophet-600 firmware reception (DEVICES.md).
+#include "emulator_test_helpers.hpp"
+#include "support/test_support.hpp"
+#include <gtest/gtest.h>
+
+#include "emulator/elektron_octatrack_model.hpp"
+#include "emulator/gligli_prophet600_model.hpp"
+#include "emulator/modelled_firmware.hpp"
+
+namespace syx::emu {
+namespace {
+
+using namespace syx::emu::test;
+using OtMode = ElektronOctatrackModel::Mode;
+using P600Mode = GligliProphet600Model::Mode;
+
+const std::vector<std::string> kFunc{"func"};
+const std::vector<std::string> kTapeButtons{"to-tape", "from-tape"};
+
+TEST(ElektronOctatrackModel, IgnoresSysexDumps) {
+    ElektronOctatrackModel ot(ElektronOctatrackModel::default_spec());
+    const auto fw = make_test_firmware("elektron-octatrack", {0x01, 0x40, 0x00, 0x00});
+    EXPECT_TRUE(ot.on_message(Bytes{0xF0, 0x00, 0x20, 0x3C, 0x01, 0x02, 0xF7}, ms(0)).empty());
+    EXPECT_TRUE(ot.on_message(identity_request(), ms(10)).empty());
+    EXPECT_TRUE(ot.on_message(fw[0], ms(20)).empty()); // not in the startup menu
+    EXPECT_EQ(ot.sysex_ignored(), 3U);
+    EXPECT_EQ(ot.state(), OtMode::normal);
+}
+
+TEST(ElektronOctatrackModel, StartupMenuMidiUpgradeWithPausesUpdates) {
+    ElektronOctatrackModel ot(ElektronOctatrackModel::default_spec());
+    ot.power_cycle(kFunc, ms(0));
+    EXPECT_EQ(ot.display_text(), "STARTUP MENU\nTRIG 3: MIDI UPGRADE");
+    ot.press("trig-3", ms(500));
+    EXPECT_EQ(ot.display_text(), "READY TO RECEIVE");
+    const auto fw = make_test_firmware("elektron-octatrack", {0x01, 0x40, 0x00, 0x00});
+    ot.on_message(fw[0], ms(1000));
+    EXPECT_EQ(ot.display_text(), "PREPARING FLASH");
+    ot.on_message(fw[1], ms(1200));
+    EXPECT_EQ(ot.display_text(), "UPDATING FLASH");
+    std::vector<Bytes> rest(fw.begin() + 2, fw.end());
+    const Time t = send_with_gaps(ot, rest, ms(1400), ms(200));
+    ot.advance(t + ms(5000));
+    EXPECT_EQ(ot.state(), OtMode::normal);
+    EXPECT_EQ(ot.firmware_version_text(), "1.640");
+}
+
+TEST(ElektronOctatrackModel, TooShortPausesLoseSyncAndTheStartupMenuSurvives) {
+    ElektronOctatrackModel ot(ElektronOctatrackModel::default_spec());
+    ot.power_cycle(kFunc, ms(0));
+    ot.press("trig-3", ms(100));
+    const auto fw = make_test_firmware("elektron-octatrack", {0x01, 0x40, 0x00, 0x00});
+    send_with_gaps(ot, fw, ms(1000), ms(20));
+    EXPECT_EQ(ot.state(), OtMode::sync_lost);
+    ot.power_cycle({}, ms(60000));
+    EXPECT_EQ(ot.state(), OtMode::no_os);
+    ot.power_cycle(kFunc, ms(70000));
+    EXPECT_EQ(ot.state(), OtMode::startup_menu);
+    ot.press("trig-3", ms(71000));
+    const Time t = send_with_gaps(ot, fw, ms(72000), ms(150));
+    ot.advance(t + ms(5000));
+    EXPECT_EQ(ot.state(), OtMode::normal);
+}
+
+TEST(ElektronOctatrackModel, UpgradeOverUsbDoesNothing) {
+    auto spec = ElektronOctatrackModel::default_spec();
+    spec.link = Link::usb;
+    ElektronOctatrackModel ot(spec);
+    ot.power_cycle(kFunc, ms(0));
+    ot.press("trig-3", ms(100));
+    const auto fw = make_test_firmware("elektron-octatrack", {0x01, 0x40, 0x00, 0x00});
+    send_with_gaps(ot, fw, ms(1000), ms(200));
+    EXPECT_EQ(ot.state(), OtMode::ready);
+    EXPECT_EQ(ot.sysex_ignored(), fw.size());
+}
+
+TEST(GligliProphet600Model, TapeButtonsAtPowerOnShowU) {
+    GligliProphet600Model p600(GligliProphet600Model::default_spec());
+    EXPECT_EQ(p600.display_text(), "00");
+    const std::vector<std::string> one{"to-tape"};
+    p600.power_cycle(one, ms(0));
+    EXPECT_EQ(p600.state(), P600Mode::normal);
+    p600.power_cycle(kTapeButtons, ms(1000));
+    EXPECT_EQ(p600.display_text(), "U");
+}
+
+TEST(GligliProphet600Model, SpinsWhileReceivingAndShowsSWith250msGaps) {
+    GligliProphet600Model p600(GligliProphet600Model::default_spec());
+    p600.power_cycle(kTapeButtons, ms(0));
+    const auto fw = make_prophet600_test_firmware(6);
+    std::vector<std::string> frames;
+    Time t = ms(1000);
+    for (std::size_t i = 0; i + 1 < fw.size(); ++i) {
+        p600.on_message(fw[i], t);
+        frames.push_back(p600.display_text());
+        t += ms(250);
+    }
+    EXPECT_EQ(frames.size(), 6U);
+    EXPECT_NE(frames[0], frames[1]); // spinning
+    p600.on_message(fw.back(), t);
+    EXPECT_EQ(p600.display_text(), "S");
+}
+
+TEST(GligliProphet600Model, GapUnder250msGivesE) {
+    GligliProphet600Model p600(GligliProphet600Model::default_spec());
+    p600.power_cycle(kTapeButtons, ms(0));
+    send_with_gaps(p600, make_prophet600_test_firmware(6), ms(1000), ms(249));
+    EXPECT_EQ(p600.display_text(), "E");
+    EXPECT_NE(p600.error_reason().find("249 ms"), std::string::npos);
+}
+
+TEST(GligliProphet600Model, AfterERepeatingTheTransferSucceeds) {
+    GligliProphet600Model p600(GligliProphet600Model::default_spec());
+    p600.power_cycle(kTapeButtons, ms(0));
+    const auto fw = make_prophet600_test_firmware(6);
+    send_with_gaps(p600, fw, ms(1000), ms(100));
+    EXPECT_EQ(p600.display_text(), "E");
+    send_with_gaps(p600, fw, ms(10000), ms(300));
+    EXPECT_EQ(p600.display_text(), "S");
+    p600.power_cycle({}, ms(20000));
+    EXPECT_EQ(p600.state(), P600Mode::normal);
+    EXPECT_EQ(p600.blocks_flashed(), 6U);
+}
+
+TEST(GligliProphet600Model, RealFirmwareFixtureFlashes) {
+    SYX_REQUIRE_FIXTURE(path, "gligli_prophet600_firmware_2_0992.syx");
+    const auto bytes = syx::test::read_file_bytes(path);
+    // Split into messages at F7 (the file is plain concatenated SysEx [PROVENANCE.md]).
+    std::vector<Bytes> messages;
+    Bytes current;
+    for (const auto b : bytes) {
+        current.push_back(b);
+        if (b == 0xF7) {
+            messages.push_back(std::move(current));
+            current.clear();
+        }
+    }
+    ASSERT_EQ(messages.size(), 184U);
+    GligliProphet600Model p600(GligliProphet600Model::default_spec());
+    p600.power_cycle(kTapeButtons, ms(0));
+    EXPECT_EQ(p600.expected_transfer_bytes(), bytes.size());
+    send_with_gaps(p600, messages, ms(1000), ms(250));
+    EXPECT_EQ(p600.display_text(), "S");
+    EXPECT_EQ(p600.blocks_flashed(), 183U);
+
+    GligliProphet600Model fast(GligliProphet600Model::default_spec());
+    fast.power_cycle(kTapeButtons, ms(0));
+    send_with_gaps(fast, messages, ms(1000), ms(50));
+    EXPECT_EQ(fast.display_text(), "E");
+}
+
+} // namespace
+} // namespace syx::emu
