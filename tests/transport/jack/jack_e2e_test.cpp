@@ -324,6 +324,9 @@ TEST_F(JackEndToEnd, CliIdentifyParsesTheReply) {
     EXPECT_EQ(j["manufacturer"], "04");
     EXPECT_EQ(j["version"], "01 02 03 04");
     EXPECT_EQ(j["standard_layout"], true);
+    // The shipped Little Phatty manifest's identity pattern matches this reply.
+    ASSERT_TRUE(j["manifest"].is_object()) << r.out;
+    EXPECT_EQ(j["manifest"]["id"], "moog-little-phatty");
 }
 
 TEST_F(JackEndToEnd, CliIdentifyWithoutAnswerExits5) {
