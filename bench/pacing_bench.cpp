@@ -23,6 +23,7 @@
 
 #include "core/pacer.hpp"
 #include "engine/transfer.hpp"
+#include "transport/rtmidi/jack_quiesce.hpp"
 #include "transport/rtmidi/rtmidi_transport.hpp"
 
 using namespace std::chrono_literals;
@@ -197,6 +198,7 @@ int main(int argc, char** argv) {
         report("send-then-sleep", plain, gap, count);
         report("syxflash paced", paced, gap, count);
         sender.close();
+        syx::transport::detail::deactivate_jack_client(in);
         in.closePort();
     }
     if (jack_pid > 0) {
