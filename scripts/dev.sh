@@ -11,8 +11,9 @@ PACKAGES=(
   libimgui-dev libglfw3-dev libgl1-mesa-dri librtmidi-dev zlib1g-dev libssl-dev
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  jackd2 xvfb xauth x11-apps imagemagick openssl
+  jackd2 xvfb xauth x11-apps x11-utils imagemagick openssl
   clang libclang-rt-14-dev
+  fonts-dejavu-core dpkg-dev file lintian desktop-file-utils appstream librsvg2-bin
 )
 
 install_missing() {

@@ -5,6 +5,7 @@
 #include "cli/cli_transport.hpp"
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
+#include "core/hash.hpp"
 #include "core/identity_reply.hpp"
 #include "transport/receive_queue.hpp"
 
@@ -19,14 +20,14 @@ struct IdentifyArgs {
 
 nlohmann::json reply_json(const IdentityReply& r) {
     nlohmann::json j{{"device_id", r.device_id},
-                     {"manufacturer", hex_bytes(r.manufacturer)},
-                     {"version", hex_bytes(r.version)},
+                     {"manufacturer", to_spaced_hex(r.manufacturer)},
+                     {"version", to_spaced_hex(r.version)},
                      {"standard_layout", r.standard_layout},
-                     {"raw", hex_bytes(r.raw)}};
+                     {"raw", to_spaced_hex(r.raw)}};
     j["family"] = r.family ? nlohmann::json(*r.family_code()) : nullptr;
     j["member"] = r.member ? nlohmann::json(*r.member_code()) : nullptr;
     j["note"] = r.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.note);
-    j["extra"] = hex_bytes(r.extra);
+    j["extra"] = to_spaced_hex(r.extra);
     // Manifest matching plugs in here once the manifest catalogue is available.
     j["manifest"] = nullptr;
     return j;
@@ -51,8 +52,8 @@ int run_identify(const IdentifyArgs& args) {
     while (auto message = queue.pop_until(deadline)) {
         if (!is_identity_reply(message->bytes)) {
             ignored.push_back(
-                hex_bytes(std::span<const std::uint8_t>(message->bytes)
-                              .first(std::min<std::size_t>(message->bytes.size(), 8))));
+                to_spaced_hex(std::span<const std::uint8_t>(message->bytes)
+                                  .first(std::min<std::size_t>(message->bytes.size(), 8))));
             continue;
         }
         auto reply = parse_identity_reply(message->bytes);
@@ -68,7 +69,7 @@ int run_identify(const IdentifyArgs& args) {
             fmt::print("{}\n", j.dump(2));
         } else {
             fmt::print("Identity reply on '{}':\n", t.ports.input);
-            fmt::print("  manufacturer  {}\n", hex_bytes(reply->manufacturer));
+            fmt::print("  manufacturer  {}\n", to_spaced_hex(reply->manufacturer));
             fmt::print("  family        {}\n",
                        reply->family ? fmt::format("{} ({:02X} {:02X})", *reply->family_code(),
                                                    (*reply->family)[0], (*reply->family)[1])
@@ -77,10 +78,11 @@ int run_identify(const IdentifyArgs& args) {
                        reply->member ? fmt::format("{} ({:02X} {:02X})", *reply->member_code(),
                                                    (*reply->member)[0], (*reply->member)[1])
                                      : std::string("(not sent)"));
-            fmt::print("  version       {}\n", reply->version.empty() ? std::string("(not sent)")
-                                                                      : hex_bytes(reply->version));
+            fmt::print("  version       {}\n", reply->version.empty()
+                                                   ? std::string("(not sent)")
+                                                   : to_spaced_hex(reply->version));
             fmt::print("  device id     {:02X}\n", reply->device_id);
-            fmt::print("  raw           {}\n", hex_bytes(reply->raw));
+            fmt::print("  raw           {}\n", to_spaced_hex(reply->raw));
             if (!reply->note.empty()) {
                 fmt::print("  note          {}\n", reply->note);
             }

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "core/hash.hpp"
+
 namespace syx {
 
 namespace {
@@ -31,22 +33,11 @@ bool is_identity_reply(std::span<const std::uint8_t> m) {
            m[4] == 0x02 && m.back() == 0xF7;
 }
 
-std::string hex_bytes(std::span<const std::uint8_t> bytes) {
-    std::string out;
-    for (std::uint8_t b : bytes) {
-        if (!out.empty()) {
-            out += ' ';
-        }
-        out += fmt::format("{:02X}", b);
-    }
-    return out;
-}
-
 Result<IdentityReply> parse_identity_reply(std::span<const std::uint8_t> m) {
     if (!is_identity_reply(m)) {
         return make_error(ErrorCode::invalid_data,
                           fmt::format("not an identity reply (expected F0 7E <dev> 06 02 … F7): {}",
-                                      hex_bytes(m.first(std::min<std::size_t>(m.size(), 16)))));
+                                      to_spaced_hex(m.first(std::min<std::size_t>(m.size(), 16)))));
     }
     const auto body = m.subspan(kHeader, m.size() - kHeader - 1); // between 02 and F7
     for (std::size_t i = 0; i < body.size(); ++i) {

@@ -48,6 +48,5 @@ struct IdentityReply {
 [[nodiscard]] Result<IdentityReply> parse_identity_reply(std::span<const std::uint8_t> message);
 
 // "04" or "00 01 05"
-[[nodiscard]] std::string hex_bytes(std::span<const std::uint8_t> bytes);
 
 } // namespace syx

@@ -169,18 +169,6 @@ std::string BytePattern::to_string() const {
     return out;
 }
 
-std::string hex_bytes(std::span<const std::uint8_t> bytes) {
-    std::string out;
-    out.reserve(bytes.size() * 3);
-    for (auto b : bytes) {
-        if (!out.empty()) {
-            out.push_back(' ');
-        }
-        out += fmt::format("{:02X}", b);
-    }
-    return out;
-}
-
 const char* to_string(LinkUse use) {
     switch (use) {
     case LinkUse::preferred:
@@ -235,8 +223,8 @@ const char* to_string(FirmwareChecksum kind) {
 }
 
 std::optional<FirmwareChecksum> parse_firmware_checksum(std::string_view text) {
-    for (auto kind :
-         {FirmwareChecksum::none, FirmwareChecksum::unknown, FirmwareChecksum::twos_complement_7bit}) {
+    for (auto kind : {FirmwareChecksum::none, FirmwareChecksum::unknown,
+                      FirmwareChecksum::twos_complement_7bit}) {
         if (text == to_string(kind)) {
             return kind;
         }

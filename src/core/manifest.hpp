@@ -78,8 +78,6 @@ private:
     std::vector<std::optional<std::uint8_t>> m_bytes;
 };
 
-std::string hex_bytes(std::span<const std::uint8_t> bytes); // "F0 00 01 25"
-
 // ---------------------------------------------------------------------------------------------
 // Identity
 

@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include "core/hash.hpp"
+
 namespace syx {
 
 const char* to_string(Verdict verdict) {
@@ -114,10 +116,10 @@ bool has_code(const std::vector<Finding>& findings, std::string_view code) {
 
 std::string manufacturer_of(std::span<const std::uint8_t> message) {
     if (message.size() >= 2 && message[1] != 0x00) {
-        return hex_bytes(message.subspan(1, 1));
+        return to_spaced_hex(message.subspan(1, 1));
     }
     if (message.size() >= 4) {
-        return hex_bytes(message.subspan(1, 3));
+        return to_spaced_hex(message.subspan(1, 3));
     }
     return "(too short to tell)";
 }
@@ -362,10 +364,11 @@ ValidationReport validate(const SysexFile& file, const Manifest& manifest, Link 
 
     check_data_bytes(file, out);
     if (manifest.identity.registry_mismatch) {
-        out.add(Finding{Severity::info, "registry-mismatch", std::nullopt, std::nullopt,
-                        fmt::format("the {} uses manufacturer ID {}, which the MIDI registry lists "
-                                    "for another company; that is expected for this device.",
-                                    manifest.name, hex_bytes(manifest.identity.manufacturer_id))});
+        out.add(
+            Finding{Severity::info, "registry-mismatch", std::nullopt, std::nullopt,
+                    fmt::format("the {} uses manufacturer ID {}, which the MIDI registry lists "
+                                "for another company; that is expected for this device.",
+                                manifest.name, to_spaced_hex(manifest.identity.manufacturer_id))});
     }
 
     if (purpose == ValidationPurpose::firmware) {

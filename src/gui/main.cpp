@@ -1,55 +1,386 @@
-// syxflash: the Dear ImGui wizard.
-#include <GLFW/glfw3.h>
+// syxflash: the Dear ImGui wizard. This file is the only glue between GLFW/OpenGL and the views:
+// it owns the window and the frame loop, feeds view intents (and the autopilot's) to the
+// Controller, and sleeps in glfwWaitEvents until input or a new snapshot arrives.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <GLFW/glfw3.h>
+#include <fmt/core.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <sys/resource.h>
 
-#include "gui/wizard_steps.hpp"
+#include "gui/app_options.hpp"
+#include "gui/autopilot.hpp"
+#include "gui/config_paths.hpp"
+#include "gui/controller.hpp"
+#include "gui/frame_stats.hpp"
+#include "gui/screenshot.hpp"
+#include "gui/snapshot_channel.hpp"
+#include "gui/style.hpp"
+#include "gui/views.hpp"
+#include "gui/window_settings.hpp"
 
-int main() {
+namespace {
+
+using namespace syx::gui;
+using Clock = std::chrono::steady_clock;
+
+// Frames drawn after each wake-up: ImGui reacts to some input one frame late (hover, the
+// release of a click, windows sizing themselves), so one frame per event is not enough.
+constexpr int kFramesPerWake = 3;
+// Frames the autopilot lets a page settle before photographing it and moving on.
+constexpr int kAutopilotSettleFrames = 3;
+constexpr int kAutopilotFrameLimit = 2000;
+
+double process_cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+double to_ms(std::chrono::nanoseconds d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
+
+Snapshot initial_snapshot(const AppOptions& options, float scale) {
+    Snapshot snapshot;
+    // No port discovery exists yet, so no hardware can be found: simulated mode, said plainly.
+    snapshot.mode = RunMode::simulated;
+    snapshot.simulate_id = options.simulate_id;
+    snapshot.log.push_back(version_text());
+    snapshot.log.push_back(fmt::format("Display scale {:.2f} (text and spacing sized to match).",
+                                       static_cast<double>(scale)));
+    snapshot.log.emplace_back("No MIDI port discovery in this version: running in simulated mode.");
+    if (!options.simulate_id.empty()) {
+        snapshot.log.push_back(
+            fmt::format("Asked to simulate '{}'; the emulator arrives with a later version.",
+                        options.simulate_id));
+    }
+    snapshot.status = "Preview: nothing will be sent";
+    return snapshot;
+}
+
+void glfw_error(int code, const char* description) {
+    std::fprintf(stderr, "syxflash: window system error %d: %s\n", code, description);
+}
+
+struct Phase {
+    const char* name = "";
+    double seconds = 0.0;
+    double cpu_seconds = 0.0;
+    FrameStats frames;
+    // The views and ImGui's layout alone (no OpenGL): what the UI code costs.
+    FrameStats ui;
+};
+
+void print_phase(const Phase& phase) {
+    fmt::print("bench {}: {:.1f} s, CPU {:.2f} % of one core, {} frames drawn, frame time p50 "
+               "{:.2f} ms, p99 {:.2f} ms\n",
+               phase.name, phase.seconds, 100.0 * phase.cpu_seconds / phase.seconds,
+               phase.frames.count(), to_ms(phase.frames.percentile(50)),
+               to_ms(phase.frames.percentile(99)));
+    fmt::print("bench {}: of which building the UI (views + ImGui layout, no OpenGL) p50 {:.2f} "
+               "ms, p99 {:.2f} ms\n",
+               phase.name, to_ms(phase.ui.percentile(50)), to_ms(phase.ui.percentile(99)));
+}
+
+class App {
+public:
+    App(GLFWwindow* window, const AppOptions& options, float scale)
+        : m_window(window), m_options(options), m_channel(initial_snapshot(options, scale)) {
+        m_channel.set_waker([] { glfwPostEmptyEvent(); });
+        if (options.autopilot) {
+            m_autopilot.emplace();
+        }
+    }
+
+    int run() {
+        if (m_options.bench_idle_seconds > 0.0) {
+            return bench();
+        }
+        while (!should_stop()) {
+            wait();
+            for (int i = 0; i < (m_autopilot ? 1 : kFramesPerWake) && !should_stop(); ++i) {
+                if (i > 0) {
+                    glfwPollEvents();
+                }
+                draw_frame(nullptr);
+            }
+        }
+        if (m_autopilot) {
+            return finish_autopilot();
+        }
+        return 0;
+    }
+
+private:
+    bool should_stop() {
+        return glfwWindowShouldClose(m_window) == GLFW_TRUE ||
+               m_controller.model().quit_requested || m_failed;
+    }
+
+    void wait(std::optional<double> timeout = std::nullopt) {
+        if (m_autopilot) {
+            glfwPollEvents();
+        } else if (timeout) {
+            glfwWaitEventsTimeout(*timeout);
+        } else if (ImGui::GetIO().WantTextInput) {
+            // A text field has the focus: wake twice a second so its caret blinks.
+            glfwWaitEventsTimeout(0.5);
+        } else {
+            glfwWaitEvents();
+        }
+    }
+
+    void draw_frame(FrameStats* stats, FrameStats* ui_stats = nullptr) {
+        const auto started = Clock::now();
+        const std::shared_ptr<const Snapshot> snapshot = m_channel.latest();
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        const std::vector<Intent> intents = draw_wizard(m_controller.model(), *snapshot);
+        ImGui::Render();
+        if (ui_stats != nullptr) {
+            ui_stats->add(Clock::now() - started);
+        }
+        int width = 0;
+        int height = 0;
+        glfwGetFramebufferSize(m_window, &width, &height);
+        glViewport(0, 0, width, height);
+        glClearColor(0.1F, 0.1F, 0.12F, 1.0F);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+        if (m_autopilot) {
+            drive_autopilot(*snapshot, width, height);
+        }
+        for (const auto& value : intents) {
+            m_controller.apply(value, *snapshot);
+        }
+        glfwSwapBuffers(m_window);
+        if (stats != nullptr) {
+            stats->add(Clock::now() - started);
+        }
+    }
+
+    void drive_autopilot(const Snapshot& snapshot, int width, int height) {
+        ++m_frames_total;
+        if (m_frames_total > kAutopilotFrameLimit) {
+            fail(fmt::format("gave up after {} frames on the {} page", kAutopilotFrameLimit,
+                             step_slug(m_controller.model().current)));
+            return;
+        }
+        if (++m_frames_on_page < kAutopilotSettleFrames) {
+            return;
+        }
+        const WizardStep shown = m_controller.model().current;
+        if (!m_options.screenshot_dir.empty()) {
+            const auto path =
+                std::filesystem::path(m_options.screenshot_dir) /
+                fmt::format("{:02}-{}.png", m_screenshots.size() + 1, step_slug(shown));
+            const auto saved = save_framebuffer_png(path, width, height);
+            if (!saved) {
+                fail(saved.error().message);
+                return;
+            }
+            m_screenshots.push_back(path.string());
+        }
+        fmt::print("autopilot: {} page shown\n", step_slug(shown));
+        const auto next = m_autopilot->next(m_controller.model(), snapshot);
+        if (m_autopilot->failed()) {
+            fail(m_autopilot->failure());
+            return;
+        }
+        if (next && !m_controller.apply(*next, snapshot)) {
+            fail(fmt::format("the wizard refused '{}' on the {} page", describe(*next),
+                             step_slug(shown)));
+            return;
+        }
+        m_frames_on_page = 0;
+    }
+
+    void fail(std::string message) {
+        std::fprintf(stderr, "syxflash: autopilot failed: %s\n", message.c_str());
+        m_failed = true;
+    }
+
+    int finish_autopilot() {
+        if (m_failed || !m_autopilot->finished()) {
+            if (!m_failed) {
+                std::fprintf(stderr, "syxflash: autopilot failed: the window was closed before "
+                                     "the wizard reached its end\n");
+            }
+            return 1;
+        }
+        fmt::print("autopilot: reached the end after {} pages",
+                   m_controller.model().visited.size());
+        if (!m_screenshots.empty()) {
+            fmt::print("; {} screenshots in {}", m_screenshots.size(), m_options.screenshot_dir);
+        }
+        fmt::print("\n");
+        return 0;
+    }
+
+    // Prints the window's cost while idle, then while snapshots arrive at 60 Hz (what an upload
+    // will look like). Figures are printed, never asserted (targets: idle ≤ 2 % of one core;
+    // p99 ≤ 16 ms during an upload).
+    int bench() {
+        const auto period = std::chrono::duration<double>(m_options.bench_idle_seconds);
+        Phase idle;
+        idle.name = "idle";
+        Phase busy;
+        busy.name = "busy (snapshots at 60 Hz)";
+        draw_frame(nullptr); // first frame builds the font texture; not part of the figures
+        for (Phase* phase : {&idle, &busy}) {
+            std::atomic<bool> stop{false};
+            std::thread publisher;
+            if (phase == &busy) {
+                m_controller.apply(intent::ToggleLog{}, *m_channel.latest());
+                publisher = std::thread([this, &stop] {
+                    Snapshot next = *m_channel.latest();
+                    auto deadline = Clock::now();
+                    for (int k = 1; !stop.load(); ++k) {
+                        deadline += std::chrono::microseconds(16667);
+                        std::this_thread::sleep_until(deadline);
+                        next.log.push_back(fmt::format("bench: snapshot {}", k));
+                        next.status = fmt::format("bench: snapshot {}", k);
+                        m_channel.publish(next);
+                    }
+                });
+            }
+            const double cpu_start = process_cpu_seconds();
+            const auto start = Clock::now();
+            const auto end = start + std::chrono::duration_cast<Clock::duration>(period);
+            while (Clock::now() < end && glfwWindowShouldClose(m_window) == GLFW_FALSE) {
+                wait(std::chrono::duration<double>(end - Clock::now()).count());
+                if (Clock::now() >= end) {
+                    break;
+                }
+                draw_frame(&phase->frames, &phase->ui);
+            }
+            phase->cpu_seconds = process_cpu_seconds() - cpu_start;
+            phase->seconds = std::chrono::duration<double>(Clock::now() - start).count();
+            stop.store(true);
+            if (publisher.joinable()) {
+                publisher.join();
+            }
+            print_phase(*phase);
+        }
+        return 0;
+    }
+
+    GLFWwindow* m_window;
+    const AppOptions& m_options;
+    SnapshotChannel m_channel;
+    Controller m_controller;
+    std::optional<Autopilot> m_autopilot;
+    std::vector<std::string> m_screenshots;
+    int m_frames_on_page = 0;
+    int m_frames_total = 0;
+    bool m_failed = false;
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) {
+        args.emplace_back(argv[i]);
+    }
+    const ParsedOptions parsed = parse_app_options(args);
+    if (parsed.exit_code) {
+        std::fputs(parsed.output.c_str(), *parsed.exit_code == 0 ? stdout : stderr);
+        return *parsed.exit_code;
+    }
+    const AppOptions& options = parsed.options;
+    if (!options.screenshot_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(options.screenshot_dir, ec);
+        if (ec) {
+            std::fprintf(stderr, "syxflash: cannot create the screenshot folder %s: %s\n",
+                         options.screenshot_dir.c_str(), ec.message().c_str());
+            return 2;
+        }
+    }
+
+    glfwSetErrorCallback(glfw_error);
     if (glfwInit() == GLFW_FALSE) {
-        std::fprintf(stderr, "syxflash: could not open a window (no display?)\n");
+        std::fprintf(stderr, "syxflash: no display found; the wizard needs a desktop session.\n"
+                             "  Headless: xvfb-run -a syxflash --autopilot\n"
+                             "  Terminal: syxflash-cli --help\n");
         return 1;
     }
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
     GLFWwindow* window = glfwCreateWindow(1100, 720, "syxflash", nullptr, nullptr);
     if (window == nullptr) {
-        std::fprintf(stderr, "syxflash: could not create an OpenGL window\n");
+        std::fprintf(stderr, "syxflash: could not create an OpenGL 3 window; check the graphics "
+                             "driver (Mesa: install libgl1-mesa-dri)\n");
         glfwTerminate();
         return 1;
     }
     glfwMakeContextCurrent(window);
     glfwSwapInterval(1);
+
+    IMGUI_CHECKVERSION();
     ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    // Settings and window layout live in the XDG config dir, never beside the binary. The
+    // string must outlive the context: ImGui keeps the pointer.
+    std::string ini_path;
+    if (const auto dir = config_dir_from_environment(); !dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (!ec) {
+            ini_path = (dir / "imgui.ini").string();
+        }
+    }
+    io.IniFilename = ini_path.empty() ? nullptr : ini_path.c_str();
+    // The window's own size is kept in the same file; load it now to size the window before the
+    // first frame (ImGui would otherwise load the file on the first NewFrame).
+    WindowSettings window_settings;
+    register_window_settings(&window_settings);
+    if (io.IniFilename != nullptr) {
+        ImGui::LoadIniSettingsFromDisk(io.IniFilename);
+        if (window_settings.width > 0 && window_settings.height > 0) {
+            glfwSetWindowSize(window, window_settings.width, window_settings.height);
+        }
+    }
+
+    float scale_x = 1.0F;
+    float scale_y = 1.0F;
+    glfwGetWindowContentScale(window, &scale_x, &scale_y);
+    const float scale = std::max(scale_x, scale_y);
+    apply_style(scale);
+
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
-    while (glfwWindowShouldClose(window) == GLFW_FALSE) {
-        glfwWaitEvents();
-        ImGui_ImplOpenGL3_NewFrame();
-        ImGui_ImplGlfw_NewFrame();
-        ImGui::NewFrame();
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
-        ImGui::Begin("syxflash", nullptr, ImGuiWindowFlags_NoDecoration);
-        for (const auto& step : syx::gui::wizard_steps()) {
-            ImGui::BulletText("%.*s — %.*s", static_cast<int>(step.title.size()), step.title.data(),
-                              static_cast<int>(step.summary.size()), step.summary.data());
-        }
-        ImGui::End();
-        ImGui::Render();
-        int width = 0;
-        int height = 0;
-        glfwGetFramebufferSize(window, &width, &height);
-        glViewport(0, 0, width, height);
-        glClearColor(0.1F, 0.1F, 0.12F, 1.0F);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        glfwSwapBuffers(window);
+
+    int code = 0;
+    {
+        App app(window, options, scale);
+        code = app.run();
     }
+    // Saved with the rest of the settings when the context is destroyed.
+    glfwGetWindowSize(window, &window_settings.width, &window_settings.height);
+
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
     glfwDestroyWindow(window);
     glfwTerminate();
-    return 0;
+    return code;
 }

@@ -1,0 +1,70 @@
+# GUI tests beyond the headless ones in syxflash_gui_tests (label gui).
+if(NOT SYXFLASH_BUILD_GUI)
+  return()
+endif()
+
+# --version needs no display.
+add_test(NAME gui.version COMMAND syxflash --version)
+set_tests_properties(gui.version PROPERTIES LABELS gui
+                     PASS_REGULAR_EXPRESSION "^syxflash [0-9]+\\.[0-9]+\\.[0-9]+ \\(")
+
+# Without a display the wizard says what to do instead of crashing.
+add_test(NAME gui.no-display
+         COMMAND ${CMAKE_COMMAND} -E env --unset=DISPLAY --unset=WAYLAND_DISPLAY
+                 $<TARGET_FILE:syxflash>)
+set_tests_properties(gui.no-display PROPERTIES LABELS gui
+                     PASS_REGULAR_EXPRESSION "no display found.*xvfb-run -a syxflash --autopilot")
+
+if(NOT SYXFLASH_GUI_TESTS)
+  return()
+endif()
+find_program(SYXFLASH_XVFB_RUN xvfb-run)
+if(NOT SYXFLASH_XVFB_RUN)
+  message(WARNING "xvfb-run not found: the real-window GUI tests are not registered "
+                  "(install xvfb, or configure with -DSYXFLASH_GUI_TESTS=OFF)")
+  return()
+endif()
+
+add_executable(syxflash_screenshot_check "${CMAKE_CURRENT_LIST_DIR}/screenshot_check.cpp")
+target_link_libraries(syxflash_screenshot_check PRIVATE PkgConfig::STB)
+syxflash_warnings(syxflash_screenshot_check)
+
+# Every page, in the order the autopilot visits them (src/gui/autopilot.cpp).
+set(_pages 01-device 02-connection 03-backup 04-firmware 05-confirm 06-upload 07-verify
+           08-recovery 09-done 10-library 11-tools)
+# Screenshots are kept as test artefacts under the build tree.
+foreach(_run default moog-little-phatty)
+  set(_simulate "")
+  if(NOT _run STREQUAL "default")
+    set(_simulate "${_run}")
+  endif()
+  add_test(NAME gui.autopilot.${_run}
+           COMMAND ${CMAKE_COMMAND} -DSYXFLASH=$<TARGET_FILE:syxflash>
+                   -DCHECK=$<TARGET_FILE:syxflash_screenshot_check>
+                   -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/${_run} "-DPAGES=${_pages}"
+                   -DSIMULATE=${_simulate} -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")
+  set_tests_properties(gui.autopilot.${_run} PROPERTIES LABELS gui TIMEOUT 400)
+endforeach()
+
+# Default size at 96 DPI; twice the size (and twice the text) at 192 DPI; a saved size restored.
+set(_common -DSYXFLASH=$<TARGET_FILE:syxflash> -DCHECK=$<TARGET_FILE:syxflash_screenshot_check>
+            "-DPAGES=${_pages}")
+add_test(NAME gui.autopilot.default-size
+         COMMAND ${CMAKE_COMMAND} ${_common} -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/default-size
+                 -DEXPECT_SIZE=1100x720 -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")
+find_program(SYXFLASH_XPROP xprop)
+if(SYXFLASH_XPROP)
+  add_test(NAME gui.autopilot.high-dpi
+           COMMAND ${CMAKE_COMMAND} ${_common} -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/high-dpi
+                   -DDPI=192 -DEXPECT_SIZE=2200x1440
+                   -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")
+  set_tests_properties(gui.autopilot.high-dpi PROPERTIES LABELS gui TIMEOUT 400)
+else()
+  message(WARNING "xprop (x11-utils) not found: gui.autopilot.high-dpi is not registered")
+endif()
+add_test(NAME gui.autopilot.saved-size
+         COMMAND ${CMAKE_COMMAND} ${_common} -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/saved-size
+                 -DSAVED_SIZE=960,640 -DEXPECT_SIZE=960x640
+                 -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")
+set_tests_properties(gui.autopilot.default-size gui.autopilot.saved-size PROPERTIES LABELS gui
+                     TIMEOUT 400)

@@ -1,0 +1,205 @@
+#include <string>
+
+#include "headless_imgui.hpp"
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+#include <imgui_internal.h>
+
+#include "gui/controller.hpp"
+#include "gui/style.hpp"
+#include "gui/views.hpp"
+
+namespace syx::gui {
+namespace {
+
+using test::HeadlessImGui;
+
+struct NamedSnapshot {
+    std::string name;
+    Snapshot snapshot;
+};
+
+std::vector<NamedSnapshot> relevant_snapshots() {
+    std::vector<NamedSnapshot> all;
+    all.push_back({"preview", Snapshot{}});
+
+    Snapshot simulate;
+    simulate.simulate_id = "moog-little-phatty";
+    simulate.log = {"one", "two"};
+    all.push_back({"simulate", simulate});
+
+    Snapshot hardware;
+    hardware.mode = RunMode::hardware;
+    hardware.features = {true, true, true, true};
+    hardware.status = "Connected";
+    all.push_back({"hardware", hardware});
+
+    Snapshot catalogue;
+    catalogue.features.catalogue = true;
+    catalogue.devices = {
+        {"moog-little-phatty", "Little Phatty", "Moog", "update, backup", false},
+        {"parker-midifly", "MIDIFly", "Parker", "update", false},
+        {"novation-k-station", "K-Station (simulated)", "Novation", "practice only", true}};
+    all.push_back({"catalogue", catalogue});
+
+    Snapshot uploading = catalogue;
+    uploading.features.sessions = true;
+    uploading.transfer_running = true;
+    for (int i = 0; i < 5000; ++i) {
+        uploading.log.push_back(fmt::format("message {} of 5000 sent", i + 1));
+    }
+    all.push_back({"uploading", uploading});
+    return all;
+}
+
+TEST(Views, EveryPageDrawsForEveryRelevantSnapshot) {
+    for (const float scale : {1.0F, 2.0F}) {
+        HeadlessImGui imgui;
+        apply_style(scale);
+        HeadlessImGui::build_fonts();
+        for (const auto& [name, snapshot] : relevant_snapshots()) {
+            for (const auto& info : wizard_steps()) {
+                for (const bool show_log : {false, true}) {
+                    SCOPED_TRACE(fmt::format("scale {} snapshot {} page {} log {}", scale, name,
+                                             step_slug(info.step), show_log));
+                    UiModel model;
+                    model.current = info.step;
+                    model.furthest = WizardStep::done;
+                    model.show_log = show_log;
+                    if (!snapshot.devices.empty()) {
+                        model.selected_device = snapshot.devices.front().id;
+                    }
+                    // Two frames: windows size themselves on the first.
+                    imgui.frame(model, snapshot);
+                    const auto intents = imgui.frame(model, snapshot);
+                    EXPECT_TRUE(intents.empty()) << "no input, so no intent";
+                    const ImDrawData* data = ImGui::GetDrawData();
+                    ASSERT_NE(data, nullptr);
+                    EXPECT_TRUE(data->Valid);
+                    EXPECT_GT(data->TotalVtxCount, 0);
+                    const ImGuiWindow* log = ImGui::FindWindowByName("Log");
+                    EXPECT_EQ(log != nullptr && log->Active, show_log)
+                        << "the log window is drawn exactly when asked for";
+                }
+            }
+        }
+    }
+}
+
+// Clicks at a point the way a mouse does: hover, press, release over three frames.
+std::vector<Intent> click(HeadlessImGui& imgui, const UiModel& model, const Snapshot& snapshot,
+                          ImVec2 at) {
+    ImGuiIO& io = ImGui::GetIO();
+    std::vector<Intent> all;
+    for (const bool down : {false, true, false}) {
+        io.MousePos = at;
+        io.MouseDown[0] = down;
+        for (auto& value : imgui.frame(model, snapshot)) {
+            all.push_back(std::move(value));
+        }
+    }
+    io.MousePos = ImVec2(-1.0F, -1.0F);
+    return all;
+}
+
+const ImGuiWindow* page_window() {
+    for (const ImGuiWindow* window : GImGui->Windows) {
+        if (std::string_view(window->Name).rfind("syxflash/page", 0) == 0) {
+            return window;
+        }
+    }
+    return nullptr;
+}
+
+// Centre of the Next (right) or Back (left) button at the bottom of the page.
+ImVec2 navigation_button(bool next) {
+    const ImGuiWindow* page = page_window();
+    EXPECT_NE(page, nullptr);
+    if (page == nullptr) {
+        return {};
+    }
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float y =
+        page->Pos.y + page->Size.y - style.WindowPadding.y - ImGui::GetFrameHeight() / 2;
+    const float x = next ? page->Pos.x + page->Size.x - style.WindowPadding.x - 8.0F
+                         : page->Pos.x + style.WindowPadding.x + 8.0F;
+    return {x, y};
+}
+
+TEST(Views, ClickingNextAndBackEmitsWhatTheButtonsSay) {
+    HeadlessImGui imgui;
+    HeadlessImGui::build_fonts();
+    Controller controller;
+    const Snapshot snapshot;
+    imgui.frame(controller.model(), snapshot);
+
+    auto intents = click(imgui, controller.model(), snapshot, navigation_button(true));
+    ASSERT_EQ(intents.size(), 1U);
+    EXPECT_EQ(describe(intents[0]), "next");
+    for (const auto& value : intents) {
+        controller.apply(value, snapshot);
+    }
+    EXPECT_EQ(controller.model().current, WizardStep::connection);
+
+    imgui.frame(controller.model(), snapshot);
+    intents = click(imgui, controller.model(), snapshot, navigation_button(false));
+    ASSERT_EQ(intents.size(), 1U);
+    EXPECT_EQ(describe(intents[0]), "back");
+}
+
+TEST(Views, ADisabledNextButtonEmitsNothing) {
+    HeadlessImGui imgui;
+    HeadlessImGui::build_fonts();
+    Snapshot snapshot; // the engine exists, no device chosen: Next is disabled
+    snapshot.features.sessions = true;
+    const UiModel model;
+    imgui.frame(model, snapshot);
+    EXPECT_TRUE(click(imgui, model, snapshot, navigation_button(true)).empty());
+    EXPECT_TRUE(click(imgui, model, snapshot, navigation_button(false)).empty())
+        << "Back on the first page";
+}
+
+} // namespace
+} // namespace syx::gui
+
+namespace syx::gui {
+namespace {
+
+// Presses a key for one frame and releases it on the next, returning the intents of both.
+std::vector<Intent> press(test::HeadlessImGui& imgui, const UiModel& model,
+                          const Snapshot& snapshot, ImGuiKey key) {
+    ImGuiIO& io = ImGui::GetIO();
+    std::vector<Intent> all;
+    for (const bool down : {true, false}) {
+        io.KeysDown[io.KeyMap[key]] = down;
+        for (auto& value : imgui.frame(model, snapshot)) {
+            all.push_back(std::move(value));
+        }
+    }
+    return all;
+}
+
+TEST(Views, TheWizardCanBeDrivenFromTheKeyboard) {
+    test::HeadlessImGui imgui;
+    test::HeadlessImGui::build_fonts();
+    Controller controller;
+    const Snapshot snapshot;
+    imgui.frame(controller.model(), snapshot);
+    imgui.frame(controller.model(), snapshot);
+    // Walk the focus with the arrow keys and press Space on each item until one of them moves
+    // the wizard on; a keyboard user must be able to reach Next without a mouse.
+    bool moved_on = false;
+    for (int i = 0; i < 40 && !moved_on; ++i) {
+        press(imgui, controller.model(), snapshot, ImGuiKey_DownArrow);
+        for (const auto& value : press(imgui, controller.model(), snapshot, ImGuiKey_Space)) {
+            if (std::holds_alternative<intent::Next>(value)) {
+                moved_on = controller.apply(value, snapshot);
+            }
+        }
+    }
+    EXPECT_TRUE(moved_on) << "Next could not be reached with arrow keys and Space";
+    EXPECT_EQ(controller.model().current, WizardStep::connection);
+}
+
+} // namespace
+} // namespace syx::gui
