@@ -132,7 +132,7 @@ int run_emulate(const EmulateArgs& args) {
     fmt::print("Emulating {} on {} ports '{}' (send to it) and '{}' (its answers).\n", args.id,
                args.api, (*port)->input_port_name(), (*port)->output_port_name());
     for (const auto& note : dev.notes()) {
-        fmt::print("  [{}] {}\n", emu::to_string(note.confidence), note.text);
+        fmt::print("  [{}] {}\n", syx::to_string(note.confidence), note.text);
     }
     fmt::print("Type 'press BUTTON', 'power-cycle [BUTTON…]' or 'display'; Ctrl-C stops.\n");
     fmt::print("display: {}\n", one_line(dev.display_text()));
