@@ -217,7 +217,7 @@ CommandRegistrar reg{{
         sub.add_option("--api", args->api, "MIDI api for the virtual ports: jack or alsa")
             ->capture_default_str();
         sub.add_option("--name", args->name,
-                       "Client name; the ports are NAME:in and NAME:out (default syxflash-ID)");
+                       "Port name prefix: NAME:in and NAME-out:out (default syxflash-ID)");
         sub.add_option("--fault", args->faults, "Inject a fault (repeatable; see below)");
         sub.add_option("--seed", args->seed, "Seed for the faults' randomness")
             ->capture_default_str();

@@ -39,7 +39,8 @@ public:
             m_in->ignoreTypes(false, true, true);
             m_in->setCallback(&RtMidiVirtualPort::on_message, this);
             m_in->openVirtualPort("in");
-            m_out = std::make_unique<RtMidiOut>(api, m_name);
+            // A second client: JACK would rename a second "NAME" to "NAME-01" anyway.
+            m_out = std::make_unique<RtMidiOut>(api, m_name + "-out");
             m_out->openVirtualPort("out");
         } catch (const RtMidiError& e) {
             return make_error(ErrorCode::io, fmt::format("cannot create virtual {} ports '{}': {}",
@@ -66,7 +67,7 @@ public:
         return m_api == MidiApi::jack ? std::optional<std::size_t>{kJackMaxSend} : std::nullopt;
     }
     [[nodiscard]] std::string input_port_name() const override { return m_name + ":in"; }
-    [[nodiscard]] std::string output_port_name() const override { return m_name + ":out"; }
+    [[nodiscard]] std::string output_port_name() const override { return m_name + "-out:out"; }
 
 private:
     static void on_message(double /*delta*/, std::vector<unsigned char>* message, void* self) {

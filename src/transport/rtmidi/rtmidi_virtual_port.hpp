@@ -2,9 +2,9 @@
 // A pair of virtual MIDI ports other programs can connect to (the `emulate` command serves an
 // emulated device on them). RtMidi is only included by the .cpp.
 //
-// The client is named NAME, so with JACK the ports are "NAME:in" (other programs send to it)
-// and "NAME:out" (the device's answers); with ALSA the sequencer client NAME has the same two
-// ports. Both names start with NAME as the `emulate` contract says.
+// Two clients, so with JACK the ports are "NAME:in" (other programs send to it) and
+// "NAME-out:out" (the device's answers); ALSA shows sequencer clients with the same names. Both
+// start with NAME as the `emulate` contract says.
 #include <cstddef>
 #include <memory>
 #include <optional>
