@@ -144,16 +144,21 @@ private:
                     m_display_listener(display);
                 }
             }
-            // Wake for the next answer, the model's next deadline, or at least every 50 ms so
-            // display changes caused by time are seen promptly.
-            emu::Time next = now + std::chrono::milliseconds{50};
+            // Sleep until the next answer is due or the model's next deadline (display changes
+            // caused by time are deadlines too); with neither, until something is sent or
+            // pressed. An idle device costs no CPU.
+            std::optional<emu::Time> next;
             if (!m_pending.empty()) {
-                next = std::min(next, m_pending.front().at);
+                next = m_pending.front().at;
             }
             if (const auto deadline = m_model->next_deadline()) {
-                next = std::min(next, std::max(*deadline, now));
+                next = next ? std::min(*next, std::max(*deadline, now)) : std::max(*deadline, now);
             }
-            m_wake.wait_until(lock, to_clock(next));
+            if (next) {
+                m_wake.wait_until(lock, to_clock(*next));
+            } else {
+                m_wake.wait(lock);
+            }
         }
     }
 

@@ -293,3 +293,18 @@ TEST(DeviceCatalogue, EveryDeviceBuildsAndLabelsWhatIsModelled) {
 
 } // namespace
 } // namespace syx::emu
+
+namespace syx::emu {
+namespace {
+
+TEST(FaultyDevice, PercentCutsEvenASingleBurstAtTheRightByte) {
+    auto d = device("moog-little-phatty", {"unplug-at=50%"});
+    const auto fw = make_test_firmware("moog-little-phatty", {0x02, 0x00, 0x00, 0x00});
+    d->on_message(fw[0], ms(0)); // USB: the whole message in one go
+    EXPECT_FALSE(d->port_present());
+    EXPECT_EQ(d->bytes_received(), (fw[0].size() + 1) / 2);
+    EXPECT_EQ(d->bytes_dropped(), fw[0].size() - d->bytes_received());
+}
+
+} // namespace
+} // namespace syx::emu
