@@ -24,13 +24,16 @@ class EmulateProcess {
 public:
     explicit EmulateProcess(const std::vector<std::string>& args) {
         int out_pipe[2];
-        if (::pipe(out_pipe) != 0) {
+        int in_pipe[2];
+        if (::pipe(out_pipe) != 0 || ::pipe(in_pipe) != 0) {
             return;
         }
         m_pid = ::fork();
         if (m_pid == 0) {
             ::dup2(out_pipe[1], STDOUT_FILENO);
+            ::dup2(in_pipe[0], STDIN_FILENO);
             ::close(out_pipe[0]);
+            ::close(in_pipe[1]);
             std::vector<std::string> argv_strings{syx::test::cli_path().string()};
             argv_strings.insert(argv_strings.end(), args.begin(), args.end());
             std::vector<char*> argv;
@@ -42,7 +45,15 @@ public:
             ::_exit(127);
         }
         ::close(out_pipe[1]);
+        ::close(in_pipe[0]);
         m_out = out_pipe[0];
+        m_in = in_pipe[1];
+    }
+
+    // A line on its stdin ("press sysex-send-preset").
+    void type(const std::string& line) {
+        const std::string text = line + "\n";
+        EXPECT_EQ(::write(m_in, text.data(), text.size()), static_cast<ssize_t>(text.size()));
     }
     ~EmulateProcess() { stop(); }
     EmulateProcess(const EmulateProcess&) = delete;
@@ -53,6 +64,7 @@ public:
         if (m_pid <= 0) {
             return {-1, m_text};
         }
+        ::close(m_in);
         ::kill(m_pid, SIGINT);
         int status = 0;
         ::waitpid(m_pid, &status, 0);
@@ -68,6 +80,7 @@ public:
 private:
     pid_t m_pid = -1;
     int m_out = -1;
+    int m_in = -1;
     std::string m_text;
 };
 
@@ -145,11 +158,28 @@ TEST(EmulateOverJack, DISABLED_SeparateClientGetsTheDocumentedIdentityReplyAndDu
     ASSERT_TRUE(bank.has_value());
     EXPECT_EQ(bank->size(), 17144U); // more than RtMidi's JACK ring: split, then re-framed
     EXPECT_EQ((Bytes{bank->begin(), bank->begin() + 5}), (Bytes{0xF0, 0x04, 0x05, 0x01, 0x03}));
+
+    // Front panel through stdin: SYSEX > SEND PRESET sends the current preset unasked.
+    emulate.type("press sysex-send-preset");
+    const auto pushed = receive_message(queue, 5s);
+    ASSERT_TRUE(pushed.has_value());
+    EXPECT_EQ(pushed->size(), 193U);
+
+    // A preset sent to it changes its display, which `emulate` prints.
+    Bytes incoming{0xF0, 0x04, 0x05, 0x05, 0x03, 0x07};
+    incoming.insert(incoming.end(), 186, 0x01);
+    incoming.push_back(0xF7);
+    ASSERT_TRUE(client->send(incoming).ok());
+    ASSERT_TRUE(client->send(lp_request(0x04, 7)).ok());
+    const auto stored = receive_message(queue, 5s);
+    ASSERT_TRUE(stored.has_value());
+    EXPECT_EQ(*stored, incoming);
     client->close();
 
     const auto [exit_code, text] = emulate.stop();
     EXPECT_EQ(exit_code, 0) << text;
     EXPECT_NE(text.find("display: PRESET 00"), std::string::npos) << text;
+    EXPECT_NE(text.find("display: RECEIVING SINGLE PRESET"), std::string::npos) << text;
 }
 
 } // namespace
