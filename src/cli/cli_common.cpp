@@ -6,19 +6,20 @@
 
 namespace syx::cli {
 
-nlohmann::json to_json(const Finding& finding) {
-    nlohmann::json j;
+nlohmann::ordered_json to_json(const Finding& finding) {
+    using nlohmann::ordered_json;
+    ordered_json j;
     j["severity"] = to_string(finding.severity);
     j["code"] = finding.code;
     j["message_index"] =
-        finding.message_index ? nlohmann::json(*finding.message_index) : nlohmann::json(nullptr);
-    j["offset"] = finding.offset ? nlohmann::json(*finding.offset) : nlohmann::json(nullptr);
+        finding.message_index ? ordered_json(*finding.message_index) : ordered_json(nullptr);
+    j["offset"] = finding.offset ? ordered_json(*finding.offset) : ordered_json(nullptr);
     j["text"] = finding.text;
     return j;
 }
 
-nlohmann::json to_json(const std::vector<Finding>& findings) {
-    nlohmann::json list = nlohmann::json::array();
+nlohmann::ordered_json to_json(const std::vector<Finding>& findings) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const Finding& finding : findings) {
         list.push_back(to_json(finding));
     }

@@ -11,8 +11,8 @@
 namespace syx::cli {
 
 // {"severity", "code", "message_index": n|null, "offset": n|null, "text"}
-[[nodiscard]] nlohmann::json to_json(const Finding& finding);
-[[nodiscard]] nlohmann::json to_json(const std::vector<Finding>& findings);
+[[nodiscard]] nlohmann::ordered_json to_json(const Finding& finding);
+[[nodiscard]] nlohmann::ordered_json to_json(const std::vector<Finding>& findings);
 
 // "error   missing-f7  message 3, byte 120: The last SysEx message …"
 [[nodiscard]] std::string describe(const Finding& finding);
