@@ -85,7 +85,7 @@ private:
 };
 
 // Reassembles SysEx pieces (RtMidi's JACK input delivers each JACK event on its own, and the
-// emulator splits messages above 16 000 bytes) until one F0…F7 message is complete.
+// emulator splits messages above 4 KiB) until one F0…F7 message is complete.
 std::optional<Bytes> receive_message(ReceiveQueue& queue, std::chrono::seconds timeout) {
     Bytes message;
     const auto deadline = Clock::now() + timeout;
