@@ -170,7 +170,9 @@ TEST_F(JackEndToEnd, FortyMessagesAt150msNeverArriveCloserThanTheGap) {
     auto report = syx::engine::send_messages(*sender, views, options);
     ASSERT_TRUE(report.ok());
     ASSERT_TRUE(report->ok());
-    ASSERT_TRUE(device.wait_for(messages.size(), 5s));
+    ASSERT_TRUE(device.wait_for(messages.size(), 5s))
+        << "only " << device.arrivals().size() << " of " << messages.size() << " arrived; first "
+        << (device.arrivals().empty() ? -1 : static_cast<int>(device.arrivals().front().bytes[2]));
     const auto arrivals = device.arrivals();
     expect_identical(arrivals, messages);
     const auto stats = check_gaps(arrivals, syx::Link::usb, 150ms);
@@ -195,7 +197,9 @@ TEST_F(JackEndToEnd, DinLinkWaitsForTheWireTimeOfEachMessage) {
     auto report = syx::engine::send_messages(*sender, views, options);
     ASSERT_TRUE(report.ok());
     ASSERT_TRUE(report->ok());
-    ASSERT_TRUE(device.wait_for(messages.size(), 5s));
+    ASSERT_TRUE(device.wait_for(messages.size(), 5s))
+        << "only " << device.arrivals().size() << " of " << messages.size() << " arrived; first "
+        << (device.arrivals().empty() ? -1 : static_cast<int>(device.arrivals().front().bytes[2]));
     const auto arrivals = device.arrivals();
     expect_identical(arrivals, messages);
     const auto stats = check_gaps(arrivals, syx::Link::din, 150ms);
@@ -272,7 +276,9 @@ TEST_F(JackEndToEnd, CliSendKeepsTheGapAtTheReceiver) {
         run_cli_rt({"send", (dir / "forty.syx").string(), "--api", "jack", "--port", "e2e-cli-rx",
                     "--gap-ms", "150", "--json", "--trace", (dir / "trace.jsonl").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    ASSERT_TRUE(device.wait_for(messages.size(), 5s));
+    ASSERT_TRUE(device.wait_for(messages.size(), 5s))
+        << "only " << device.arrivals().size() << " of " << messages.size() << " arrived; first "
+        << (device.arrivals().empty() ? -1 : static_cast<int>(device.arrivals().front().bytes[2]));
     const auto arrivals = device.arrivals();
     expect_identical(arrivals, messages);
     // Timing is asserted in the engine tests above, where the sender's JACK thread gets the
