@@ -57,12 +57,6 @@ std::string checksum_label(const ChecksumCheck& check) {
                        check.ok ? "OK" : "BAD");
 }
 
-struct MessageReport {
-    const SysexMessage* message = nullptr;
-    MessageAnalysis analysis;
-    Sha256Digest sha256{};
-};
-
 std::string timing_label(const SysexMessage& message) {
     if (!message.tick) {
         return {};
@@ -73,8 +67,11 @@ std::string timing_label(const SysexMessage& message) {
     return fmt::format("tick {}", *message.tick);
 }
 
-void print_human(const std::string& path, const SysexFile& file,
-                 const std::vector<MessageReport>& reports, bool list) {
+// Output is streamed message by message: a 64 MiB firmware file has ~200 000 messages, and
+// holding a report (or a JSON tree) for each would cost several times the file itself.
+// Per-message SHA-256 is computed only where it is shown (--list, --json).
+
+void print_human(const std::string& path, const SysexFile& file, bool list) {
     fmt::print("File:          {}\n", path);
     fmt::print("Format:        {}{}\n", format_description(file.format),
                file.compressed ? ", gzip-compressed" : "");
@@ -95,40 +92,64 @@ void print_human(const std::string& path, const SysexFile& file,
     std::uint64_t total = 0;
     std::uint64_t smallest = 0;
     std::uint64_t largest = 0;
-    std::map<std::string, std::size_t> manufacturers;
+    // Counted by compact keys and labelled once: building label strings for each of 200 000
+    // messages would cost more than framing them.
+    std::map<std::uint32_t, std::pair<std::size_t, std::string>> manufacturers;
     std::map<std::string, std::size_t> universal;
-    std::map<std::string, std::size_t> checksums;
-    for (const auto& report : reports) {
-        const auto length = report.message->length;
+    std::map<int, std::pair<std::size_t, std::string>> checksums;
+    for (const SysexMessage& message : file.messages) {
+        const MessageAnalysis analysis = analyze_message(file.bytes_of(message));
+        const auto length = message.length;
         total += length;
         smallest = smallest == 0 ? length : std::min(smallest, length);
         largest = std::max(largest, length);
-        ++manufacturers[manufacturer_label(report.analysis)];
-        if (report.analysis.universal_kind) {
-            ++universal[*report.analysis.universal_kind];
+        const std::uint32_t key = analysis.manufacturer
+                                      ? (std::uint32_t{analysis.manufacturer->size} << 24) |
+                                            (std::uint32_t{analysis.manufacturer->bytes[0]} << 16) |
+                                            (std::uint32_t{analysis.manufacturer->bytes[1]} << 8) |
+                                            analysis.manufacturer->bytes[2]
+                                      : 0xFFFFFFFFU;
+        auto& entry = manufacturers[key];
+        if (entry.first++ == 0) {
+            entry.second = manufacturer_label(analysis);
         }
-        if (report.analysis.checksum) {
-            ++checksums[checksum_label(*report.analysis.checksum)];
+        if (analysis.universal_kind) {
+            ++universal[*analysis.universal_kind];
+        }
+        if (analysis.checksum) {
+            const int checksum_key =
+                static_cast<int>(analysis.checksum->kind) * 2 + (analysis.checksum->ok ? 1 : 0);
+            auto& c = checksums[checksum_key];
+            if (c.first++ == 0) {
+                c.second = checksum_label(*analysis.checksum);
+            }
         }
     }
-    if (reports.empty()) {
+    const std::size_t count = file.messages.size();
+    if (count == 0) {
         fmt::print("Messages:      0\n");
     } else if (smallest == largest) {
-        fmt::print("Messages:      {} × {} bytes\n", reports.size(), largest);
+        fmt::print("Messages:      {} × {} bytes\n", count, largest);
     } else {
-        fmt::print("Messages:      {} ({}–{} bytes, {} in all)\n", reports.size(), smallest,
-                   largest, total);
+        fmt::print("Messages:      {} ({}–{} bytes, {} in all)\n", count, smallest, largest, total);
     }
     const auto print_counts = [](const char* title, const std::map<std::string, std::size_t>& m) {
         bool first = true;
-        for (const auto& [name, count] : m) {
-            fmt::print("{:<15}{} × {}\n", first ? title : "", count, name);
+        for (const auto& [name, n] : m) {
+            fmt::print("{:<15}{} × {}\n", first ? title : "", n, name);
             first = false;
         }
     };
-    print_counts("Manufacturer:", manufacturers);
+    const auto print_labelled = [](const char* title, const auto& m) {
+        bool first = true;
+        for (const auto& [key, entry] : m) {
+            fmt::print("{:<15}{} × {}\n", first ? title : "", entry.first, entry.second);
+            first = false;
+        }
+    };
+    print_labelled("Manufacturer:", manufacturers);
     print_counts("Universal:", universal);
-    print_counts("Checksums:", checksums);
+    print_labelled("Checksums:", checksums);
     if (file.read_complete) {
         fmt::print("SHA-256:       {}\n", to_hex(file.sha256));
         fmt::print("CRC-32:        {}\n", crc32_hex(file.crc32));
@@ -136,24 +157,26 @@ void print_human(const std::string& path, const SysexFile& file,
         fmt::print("SHA-256:       (not computed: the file was not read)\n");
     }
 
-    if (list && !reports.empty()) {
+    if (list && count > 0) {
         fmt::print("\n{:>6}  {:>10}  {:>7}  {:<28}  {}\n", "#", "offset", "length", "manufacturer",
-                   "details");
-        for (const auto& report : reports) {
-            const SysexMessage& m = *report.message;
-            std::string details = to_hex(std::span(report.sha256).first(8));
-            if (report.analysis.universal_kind) {
-                details += "  " + *report.analysis.universal_kind;
+                   "SHA-256 (first 16 digits), details");
+        for (const SysexMessage& m : file.messages) {
+            const auto bytes = file.bytes_of(m);
+            const MessageAnalysis analysis = analyze_message(bytes);
+            const Sha256Digest digest = sha256(bytes);
+            std::string details = to_hex(std::span(digest).first(8));
+            if (analysis.universal_kind) {
+                details += "  " + *analysis.universal_kind;
             }
-            if (report.analysis.checksum) {
-                details += "  " + checksum_label(*report.analysis.checksum);
+            if (analysis.checksum) {
+                details += "  " + checksum_label(*analysis.checksum);
             }
             const std::string timing = timing_label(m);
             if (!timing.empty()) {
                 details += "  " + timing;
             }
             fmt::print("{:>6}  {:>10}  {:>7}  {:<28}  {}\n", m.index, m.offset, m.length,
-                       manufacturer_label(report.analysis), details);
+                       manufacturer_label(analysis), details);
         }
     }
 
@@ -176,55 +199,74 @@ void print_human(const std::string& path, const SysexFile& file,
     }
 }
 
-nlohmann::json to_json_document(const std::string& path, const SysexFile& file,
-                                const std::vector<MessageReport>& reports) {
-    nlohmann::json doc;
-    doc["file"] = path;
-    doc["format"] = to_string(file.format);
-    doc["compressed"] = file.compressed;
-    doc["bytes"] = file.file_bytes;
-    doc["decoded_bytes"] = file.decoded_bytes;
-    doc["sha256"] =
-        file.read_complete ? nlohmann::json(to_hex(file.sha256)) : nlohmann::json(nullptr);
-    doc["crc32"] =
-        file.read_complete ? nlohmann::json(crc32_hex(file.crc32)) : nlohmann::json(nullptr);
+nlohmann::ordered_json message_json(const SysexFile& file, const SysexMessage& m) {
+    const auto bytes = file.bytes_of(m);
+    const MessageAnalysis analysis = analyze_message(bytes);
+    nlohmann::ordered_json j;
+    j["index"] = m.index;
+    j["offset"] = m.offset;
+    j["length"] = m.length;
+    j["manufacturer"] = analysis.manufacturer ? nlohmann::ordered_json(analysis.manufacturer->hex())
+                                              : nlohmann::ordered_json(nullptr);
+    j["manufacturer_name"] = analysis.manufacturer_name != nullptr
+                                 ? nlohmann::ordered_json(analysis.manufacturer_name)
+                                 : nlohmann::ordered_json(nullptr);
+    j["universal"] = analysis.universal_kind ? nlohmann::ordered_json(*analysis.universal_kind)
+                                             : nlohmann::ordered_json(nullptr);
+    if (analysis.checksum) {
+        j["checksum"] = {{"kind", to_string(analysis.checksum->kind)},
+                         {"ok", analysis.checksum->ok}};
+    } else {
+        j["checksum"] = nullptr;
+    }
+    j["sha256"] = to_hex(sha256(bytes));
+    if (m.tick) {
+        j["tick"] = *m.tick;
+    }
+    if (m.seconds) {
+        j["seconds"] = *m.seconds;
+    }
+    return j;
+}
+
+template <class Json>
+std::string dump(const Json& j) {
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// One JSON document, written as it goes: top-level fields, then one message object per line,
+// then the findings.
+void print_json_stream(const std::string& path, const SysexFile& file) {
+    std::string out = "{\n";
+    const auto field = [&](const char* key, const nlohmann::json& value) {
+        out += fmt::format("  \"{}\": {},\n", key, dump(value));
+    };
+    field("file", path);
+    field("format", to_string(file.format));
+    field("compressed", file.compressed);
+    field("bytes", file.file_bytes);
+    field("decoded_bytes", file.decoded_bytes);
+    field("sha256",
+          file.read_complete ? nlohmann::json(to_hex(file.sha256)) : nlohmann::json(nullptr));
+    field("crc32",
+          file.read_complete ? nlohmann::json(crc32_hex(file.crc32)) : nlohmann::json(nullptr));
     if (file.smf_division) {
-        doc["smf_division"] = *file.smf_division;
+        field("smf_division", *file.smf_division);
     }
-    nlohmann::json messages = nlohmann::json::array();
-    for (const auto& report : reports) {
-        const SysexMessage& m = *report.message;
-        nlohmann::json j;
-        j["index"] = m.index;
-        j["offset"] = m.offset;
-        j["length"] = m.length;
-        j["manufacturer"] = report.analysis.manufacturer
-                                ? nlohmann::json(report.analysis.manufacturer->hex())
-                                : nlohmann::json(nullptr);
-        j["manufacturer_name"] = report.analysis.manufacturer_name != nullptr
-                                     ? nlohmann::json(report.analysis.manufacturer_name)
-                                     : nlohmann::json(nullptr);
-        j["universal"] = report.analysis.universal_kind
-                             ? nlohmann::json(*report.analysis.universal_kind)
-                             : nlohmann::json(nullptr);
-        if (report.analysis.checksum) {
-            const auto& check = *report.analysis.checksum;
-            j["checksum"] = {{"kind", to_string(check.kind)}, {"ok", check.ok}};
-        } else {
-            j["checksum"] = nullptr;
-        }
-        j["sha256"] = to_hex(report.sha256);
-        if (m.tick) {
-            j["tick"] = *m.tick;
-        }
-        if (m.seconds) {
-            j["seconds"] = *m.seconds;
-        }
-        messages.push_back(std::move(j));
+    out += "  \"messages\": [";
+    std::fputs(out.c_str(), stdout);
+    bool first = true;
+    for (const SysexMessage& m : file.messages) {
+        fmt::print("{}\n    {}", first ? "" : ",", dump(message_json(file, m)));
+        first = false;
     }
-    doc["messages"] = std::move(messages);
-    doc["findings"] = to_json(file.findings);
-    return doc;
+    fmt::print("{}],\n  \"findings\": [", first ? "" : "\n  ");
+    first = true;
+    for (const Finding& finding : file.findings) {
+        fmt::print("{}\n    {}", first ? "" : ",", dump(to_json(finding)));
+        first = false;
+    }
+    fmt::print("{}]\n}}\n", first ? "" : "\n  ");
 }
 
 int run_inspect(const InspectOptions& options) {
@@ -235,16 +277,10 @@ int run_inspect(const InspectOptions& options) {
         return error.code == ErrorCode::internal ? kExitInternal : kExitUsage;
     }
     const SysexFile& file = *read;
-    std::vector<MessageReport> reports;
-    reports.reserve(file.messages.size());
-    for (const SysexMessage& message : file.messages) {
-        const auto bytes = file.bytes_of(message);
-        reports.push_back(MessageReport{&message, analyze_message(bytes), sha256(bytes)});
-    }
     if (options.json) {
-        print_json(to_json_document(options.path, file, reports));
+        print_json_stream(options.path, file);
     } else {
-        print_human(options.path, file, reports, options.list);
+        print_human(options.path, file, options.list);
     }
     return file.has_errors() ? kExitRefused : kExitSuccess;
 }

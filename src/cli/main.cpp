@@ -1,11 +1,12 @@
 // syxflash-cli: the command-line face of the syxflash engine (DESIGN.md §8).
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <exception>
-#include <fmt/core.h>
 #include <map>
 
 #include "build_info.hpp"
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
 
@@ -29,10 +30,11 @@ int main(int argc, char** argv) {
                          fmt::format("syxflash-cli {} ({}; {}; {})", syx::build_info::kVersion,
                                      syx::build_info::kGitDescribe, syx::build_info::kCompiler,
                                      syx::build_info::kBuildType));
-    app.footer("Exit codes: 0 success, 1 internal error, 2 usage error, 3 refused before sending\n"
-               "(nothing was sent), 4 transfer failed or interrupted, 5 device did not answer or a\n"
-               "dump was incomplete, 130 cancelled.\n"
-               "Run 'syxflash-cli COMMAND --help' for a command's options and examples.");
+    app.footer(
+        "Exit codes: 0 success, 1 internal error, 2 usage error, 3 refused before sending\n"
+        "(nothing was sent), 4 transfer failed or interrupted, 5 device did not answer or a\n"
+        "dump was incomplete, 130 cancelled.\n"
+        "Run 'syxflash-cli COMMAND --help' for a command's options and examples.");
 
     auto commands = command_registry();
     std::stable_sort(commands.begin(), commands.end(),

@@ -72,7 +72,9 @@ const char* to_string(ChecksumKind kind) {
 }
 
 std::optional<ChecksumCheck> check_roland_checksum(std::span<const std::uint8_t> message) {
-    if (!is_framed(message) || message.size() < 8 || message[1] != 0x41) {
+    // Manufacturer byte first: it is in the cache line already read for the manufacturer ID,
+    // while the last byte of a long message is usually not.
+    if (message.size() < 8 || message[1] != 0x41 || !is_framed(message)) {
         return std::nullopt;
     }
     // Model ID: leading 00 bytes extend it (00 00 3B), up to 4 bytes.
@@ -97,8 +99,8 @@ std::optional<ChecksumCheck> check_roland_checksum(std::span<const std::uint8_t>
 }
 
 std::optional<ChecksumCheck> check_yamaha_bulk_checksum(std::span<const std::uint8_t> message) {
-    if (!is_framed(message) || message.size() < 9 || message[1] != 0x43 ||
-        (message[2] & 0xF0) != 0x00) {
+    if (message.size() < 9 || message[1] != 0x43 || (message[2] & 0xF0) != 0x00 ||
+        !is_framed(message)) {
         return std::nullopt;
     }
     const std::size_t count = (std::size_t{message[4]} << 7) | message[5];

@@ -9,6 +9,10 @@
 #include <system_error>
 #include <utility>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include <fmt/core.h>
 
 #include "core/gzip.hpp"
@@ -162,12 +166,23 @@ void read_decoded(std::vector<std::uint8_t>&& data, SysexFile& file) {
     read_raw(std::move(data), file);
 }
 
-SysexFile read_owned(std::vector<std::uint8_t>&& data, const ReadOptions& options) {
+struct FileHashes {
+    Sha256Digest sha256{};
+    std::uint32_t crc32 = 0;
+};
+
+SysexFile read_owned(std::vector<std::uint8_t>&& data, const ReadOptions& options,
+                     const std::optional<FileHashes>& known = std::nullopt) {
     SysexFile file;
     file.file_bytes = data.size();
     const std::span<const std::uint8_t> input(data.data(), data.size());
-    file.sha256 = sha256(input);
-    file.crc32 = crc32(input);
+    if (known) {
+        file.sha256 = known->sha256;
+        file.crc32 = known->crc32;
+    } else {
+        file.sha256 = sha256(input);
+        file.crc32 = crc32(input);
+    }
     if (data.size() > options.max_file_bytes) {
         file.format = FileFormat::unknown;
         file.findings.push_back(too_large_finding(data.size(), options.max_file_bytes));
@@ -206,6 +221,24 @@ SysexFile read_owned(std::vector<std::uint8_t>&& data, const ReadOptions& option
     }
     finish_report(file);
     return file;
+}
+
+// A 64 MiB buffer is 16 384 small pages, and faulting them in costs about as much as hashing
+// the file once; on Linux, ask for transparent huge pages before the buffer is first touched.
+void advise_huge_pages([[maybe_unused]] std::uint8_t* data, [[maybe_unused]] std::size_t size) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr std::uintptr_t kHuge = 2U * 1024 * 1024;
+    if (data == nullptr || size < 2 * kHuge) {
+        return;
+    }
+    const auto begin = reinterpret_cast<std::uintptr_t>(data);
+    const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
+    const std::uintptr_t last = (begin + size) & ~(kHuge - 1);
+    if (last > first) {
+        // Advice only: failure (e.g. THP disabled) changes nothing.
+        (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+    }
+#endif
 }
 
 struct FileCloser {
@@ -260,23 +293,45 @@ Result<SysexFile> read_sysex_file(const std::filesystem::path& path, const ReadO
                           fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
     }
     // Read at most cap + 1 bytes even if the file grew (or is a pipe): memory stays bounded.
-    std::vector<std::uint8_t> data(static_cast<std::size_t>(size));
-    std::size_t got = std::fread(data.data(), 1, data.size(), stream.get());
-    if (got < data.size() && std::ferror(stream.get()) != 0) {
-        return make_error(ErrorCode::io, fmt::format("{}: read failed", path.string()));
+    std::vector<std::uint8_t> data;
+    data.reserve(static_cast<std::size_t>(size));
+    advise_huge_pages(data.data(), static_cast<std::size_t>(size));
+    data.resize(static_cast<std::size_t>(size));
+    // Read in slices and hash each slice while it is still in the cache: the file's SHA-256 and
+    // CRC-32 then cost no second trip through memory.
+    Sha256 hasher;
+    std::uint32_t crc = 0;
+    constexpr std::size_t kSlice = 1024 * 1024;
+    std::size_t filled = 0;
+    while (filled < data.size()) {
+        const std::size_t want = std::min(kSlice, data.size() - filled);
+        const std::size_t got = std::fread(data.data() + filled, 1, want, stream.get());
+        const std::span<const std::uint8_t> slice(data.data() + filled, got);
+        hasher.update(slice);
+        crc = crc32(slice, crc);
+        filled += got;
+        if (got < want) {
+            if (std::ferror(stream.get()) != 0) {
+                return make_error(ErrorCode::io, fmt::format("{}: read failed", path.string()));
+            }
+            break; // the file shrank since we asked its size
+        }
     }
-    data.resize(got);
+    data.resize(filled);
     // The file may have grown since we asked its size (or be a pipe): read on in blocks, but
     // never more than the cap + 1 byte. The common case (nothing more) costs one small read.
     std::array<std::uint8_t, 64 * 1024> block{};
     while (data.size() <= options.max_file_bytes) {
-        got = std::fread(block.data(), 1, block.size(), stream.get());
+        const std::size_t got = std::fread(block.data(), 1, block.size(), stream.get());
         if (got == 0) {
             if (std::ferror(stream.get()) != 0) {
                 return make_error(ErrorCode::io, fmt::format("{}: read failed", path.string()));
             }
             break;
         }
+        const std::span<const std::uint8_t> extra(block.data(), got);
+        hasher.update(extra);
+        crc = crc32(extra, crc);
         data.insert(data.end(), block.begin(), block.begin() + static_cast<std::ptrdiff_t>(got));
     }
     if (data.size() > options.max_file_bytes) {
@@ -287,7 +342,7 @@ Result<SysexFile> read_sysex_file(const std::filesystem::path& path, const ReadO
         file.findings.push_back(too_large_finding(data.size(), options.max_file_bytes));
         return file;
     }
-    return read_owned(std::move(data), options);
+    return read_owned(std::move(data), options, FileHashes{hasher.finish(), crc});
 }
 
 } // namespace syx

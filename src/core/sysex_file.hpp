@@ -2,6 +2,24 @@
 // Reading SysEx files (DESIGN.md §4): raw .syx, Standard MIDI Files, MIDI-OX style hex text, and
 // gzip of any of these. The format is detected from content, never from the file name.
 //
+// Findings carry stable codes (Finding::code) tools and tests match on:
+//   empty-file, file-too-large, gzip-corrupt, gzip-too-large, nested-gzip   (the file as a whole)
+//   raw-payload        no F0 and no F7 at all: a payload saved without SysEx framing
+//   text-not-sysex     text that is not a hex listing of SysEx (hex dump with offsets, HTML, prose)
+//   bytes-outside-messages  stray bytes between/around messages (a MacBinary header is named)
+//   missing-f7         a message cut off by a new F0 or by the end of the file
+//   status-in-message  a status byte (80–EF, F1–F6) interrupts a message before its F7
+//   data-byte-high     a byte >= 0x80 inside a message that otherwise ends with F7 (8-bit data)
+//   realtime-in-message (warning) F8–FF inside a message: allowed by MIDI, they do not end the
+//                      SysEx and are NOT kept in the stored message (a receiver treats them
+//                      apart; keeping them would change the message's bytes and checksum)
+//   checksum-mismatch  a Roland DT1/RQ1 or Yamaha bulk-dump checksum is wrong
+//   no-messages        nothing complete to send
+//   smf-truncated, smf-bad-header, smf-bad-event, smf-track-count, smf-trailing-bytes,
+//   smf-unknown-format, smf-no-end-of-track (info)
+// Messages with an error finding are not in `messages`; findings about them have
+// message_index = nullopt and the byte offset of the problem.
+//
 // Memory: a SysexFile keeps one contiguous `storage` buffer holding every message's complete
 // F0…F7 bytes back to back; messages are views into it. For a raw .syx this is the file itself,
 // so inspecting a 64 MiB file costs about one copy of it (target: peak ≤ 1.2 × size + 32 MiB).

@@ -174,3 +174,98 @@ TEST(ReadSysex, FindingsAreSortedByOffset) {
 
 } // namespace
 } // namespace syx
+
+namespace syx {
+namespace {
+
+TEST(ReadSysex, GzipOfAMidiFileAndOfHexText) {
+    // A format-0 SMF with one GM System On event, gzipped: detected after decompression.
+    const Bytes smf = {'M',  'T',  'h',  'd',  0,    0,    0,    6,    0,    0,   0,    1,
+                       0,    96,   'M',  'T',  'r',  'k',  0,    0,    0,    12,  0x00, 0xF0,
+                       0x05, 0x7E, 0x7F, 0x09, 0x01, 0xF7, 0x00, 0xFF, 0x2F, 0x00};
+    const SysexFile mid = read_sysex_bytes(gzip_bytes(smf));
+    EXPECT_TRUE(mid.compressed);
+    EXPECT_EQ(mid.format, FileFormat::standard_midi_file);
+    ASSERT_EQ(mid.messages.size(), 1U);
+    EXPECT_EQ(mid.messages[0].length, 6U);
+
+    const std::string listing = "F0 7E 7F 06 01 F7\n";
+    const SysexFile hex = read_sysex_bytes(gzip_bytes(Bytes(listing.begin(), listing.end())));
+    EXPECT_TRUE(hex.compressed);
+    EXPECT_EQ(hex.format, FileFormat::hex_text);
+    EXPECT_EQ(hex.messages.size(), 1U);
+}
+
+TEST(ReadSysex, GzipInsideGzipIsNotUnpackedTwice) {
+    const SysexFile file = read_sysex_bytes(gzip_bytes(gzip_bytes(kSyx)));
+    EXPECT_TRUE(has_finding(file, "nested-gzip"));
+    EXPECT_TRUE(file.messages.empty());
+}
+
+TEST(ReadSysex, RealtimeBytesAreLeftOutOfTheStoredMessage) {
+    // Timing clock (F8) recorded in the middle of an Identity Request.
+    const Bytes recorded = {0xF0, 0x7E, 0x7F, 0xF8, 0x06, 0x01, 0xF7};
+    const SysexFile file = read_sysex_bytes(recorded);
+    ASSERT_EQ(file.messages.size(), 1U);
+    const auto bytes = file.bytes_of(0);
+    EXPECT_EQ(Bytes(bytes.begin(), bytes.end()), (Bytes{0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7}));
+    const Finding* realtime = find(file, "realtime-in-message");
+    ASSERT_NE(realtime, nullptr);
+    EXPECT_EQ(realtime->severity, Severity::warning);
+    EXPECT_EQ(realtime->offset, 3U);
+    EXPECT_EQ(realtime->message_index, 0U);
+    EXPECT_FALSE(file.has_errors());
+    // The file hash is still of the file as given.
+    EXPECT_EQ(file.sha256, sha256(recorded));
+}
+
+TEST(ReadSysex, ReadsAFileThatIsExactlyAtTheCap) {
+    test::TempDir dir;
+    test::write_file_bytes(dir / "cap.syx", kSyx);
+    ReadOptions options;
+    options.max_file_bytes = kSyx.size();
+    const auto file = read_sysex_file(dir / "cap.syx", options);
+    ASSERT_TRUE(file.ok());
+    EXPECT_TRUE(file->read_complete);
+    EXPECT_EQ(file->messages.size(), 2U);
+    EXPECT_EQ(file->sha256, sha256(kSyx));
+    EXPECT_EQ(file->crc32, crc32(kSyx));
+}
+
+TEST(ReadSysex, FolderIsNotAFile) {
+    test::TempDir dir;
+    const auto file = read_sysex_file(dir.path());
+    ASSERT_FALSE(file.ok());
+    EXPECT_EQ(file.error().code, ErrorCode::usage);
+}
+
+} // namespace
+} // namespace syx
+
+namespace syx {
+namespace {
+
+TEST(ReadSysex, LargeFileHashesMatchAcrossReadSlices) {
+    // 3.5 MiB: several read slices, and a message straddling each slice boundary.
+    Bytes big;
+    std::uint8_t value = 0;
+    while (big.size() < 3 * 1024 * 1024 + 512 * 1024) {
+        big.push_back(0xF0);
+        for (int i = 0; i < 331; ++i) {
+            big.push_back(value);
+            value = static_cast<std::uint8_t>((value + 7) & 0x7F);
+        }
+        big.push_back(0xF7);
+    }
+    test::TempDir dir;
+    test::write_file_bytes(dir / "big.syx", big);
+    const auto file = read_sysex_file(dir / "big.syx");
+    ASSERT_TRUE(file.ok());
+    EXPECT_EQ(file->sha256, sha256(big));
+    EXPECT_EQ(file->crc32, crc32(big));
+    EXPECT_EQ(file->messages.size(), big.size() / 333);
+    EXPECT_TRUE(file->findings.empty());
+}
+
+} // namespace
+} // namespace syx
