@@ -1,7 +1,7 @@
 // End to end through a real JACK server (DESIGN.md §9): `syxflash-cli emulate` serves the Little
 // Phatty on virtual JACK ports and a separate JACK client (our RtMidi transport) asks it for its
-// identity and dumps. Registered with label "jack" by tests/emulator/tests.cmake; DISABLED_ here
-// so the plain transport run does not need a server. Skips when no JACK server answers.
+// identity and dumps. Part of syxflash_jack_tests, which runs against the private server of the
+// syxflash_jack CTest fixture (tests/transport/tests.cmake).
 #include <csignal>
 #include <thread>
 
@@ -124,7 +124,7 @@ Bytes lp_request(std::uint8_t req, std::uint8_t arg) {
     return m;
 }
 
-TEST(EmulateOverJack, DISABLED_SeparateClientGetsTheDocumentedIdentityReplyAndDumps) {
+TEST(EmulateOverJack, SeparateClientGetsTheDocumentedIdentityReplyAndDumps) {
     register_rtmidi_transports();
     auto made = make_transport(MidiApi::jack);
     if (!made.ok()) {
