@@ -14,6 +14,7 @@
 #include "core/hash.hpp"
 #include "core/sysex_analysis.hpp"
 #include "core/sysex_file.hpp"
+#include "engine/inspect.hpp"
 
 namespace syx::cli {
 namespace {
@@ -69,9 +70,11 @@ std::string timing_label(const SysexMessage& message) {
 
 // Output is streamed message by message: a 64 MiB firmware file has ~200 000 messages, and
 // holding a report (or a JSON tree) for each would cost several times the file itself.
-// Per-message SHA-256 is computed only where it is shown (--list, --json).
+// Per-message SHA-256 is computed only where it is shown (--list, --json), by the engine, on both
+// cores (engine/inspect.hpp).
 
-void print_human(const std::string& path, const SysexFile& file, bool list) {
+void print_human(const std::string& path, const engine::InspectedFile& inspected, bool list) {
+    const SysexFile& file = inspected.file;
     fmt::print("File:          {}\n", path);
     fmt::print("Format:        {}{}\n", format_description(file.format),
                file.compressed ? ", gzip-compressed" : "");
@@ -163,7 +166,7 @@ void print_human(const std::string& path, const SysexFile& file, bool list) {
         for (const SysexMessage& m : file.messages) {
             const auto bytes = file.bytes_of(m);
             const MessageAnalysis analysis = analyze_message(bytes);
-            const Sha256Digest digest = sha256(bytes);
+            const Sha256Digest& digest = inspected.message_sha256.at(m.index);
             std::string details = to_hex(std::span(digest).first(8));
             if (analysis.universal_kind) {
                 details += "  " + *analysis.universal_kind;
@@ -199,7 +202,8 @@ void print_human(const std::string& path, const SysexFile& file, bool list) {
     }
 }
 
-nlohmann::ordered_json message_json(const SysexFile& file, const SysexMessage& m) {
+nlohmann::ordered_json message_json(const SysexFile& file, const SysexMessage& m,
+                                    const Sha256Digest& digest) {
     const auto bytes = file.bytes_of(m);
     const MessageAnalysis analysis = analyze_message(bytes);
     nlohmann::ordered_json j;
@@ -219,7 +223,7 @@ nlohmann::ordered_json message_json(const SysexFile& file, const SysexMessage& m
     } else {
         j["checksum"] = nullptr;
     }
-    j["sha256"] = to_hex(sha256(bytes));
+    j["sha256"] = to_hex(digest);
     if (m.tick) {
         j["tick"] = *m.tick;
     }
@@ -236,7 +240,8 @@ std::string dump(const Json& j) {
 
 // One JSON document, written as it goes: top-level fields, then one message object per line,
 // then the findings.
-void print_json_stream(const std::string& path, const SysexFile& file) {
+void print_json_stream(const std::string& path, const engine::InspectedFile& inspected) {
+    const SysexFile& file = inspected.file;
     std::string out = "{\n";
     const auto field = [&](const char* key, const nlohmann::json& value) {
         out += fmt::format("  \"{}\": {},\n", key, dump(value));
@@ -257,7 +262,8 @@ void print_json_stream(const std::string& path, const SysexFile& file) {
     std::fputs(out.c_str(), stdout);
     bool first = true;
     for (const SysexMessage& m : file.messages) {
-        fmt::print("{}\n    {}", first ? "" : ",", dump(message_json(file, m)));
+        fmt::print("{}\n    {}", first ? "" : ",",
+                   dump(message_json(file, m, inspected.message_sha256.at(m.index))));
         first = false;
     }
     fmt::print("{}],\n  \"findings\": [", first ? "" : "\n  ");
@@ -270,19 +276,20 @@ void print_json_stream(const std::string& path, const SysexFile& file) {
 }
 
 int run_inspect(const InspectOptions& options) {
-    auto read = read_sysex_file(options.path);
+    engine::InspectOptions inspect_options;
+    inspect_options.message_hashes = options.json || options.list;
+    auto read = engine::inspect_file(options.path, inspect_options);
     if (!read.ok()) {
         const Error& error = read.error();
         fmt::print(stderr, "syxflash-cli inspect: {}\n", error.message);
         return error.code == ErrorCode::internal ? kExitInternal : kExitUsage;
     }
-    const SysexFile& file = *read;
     if (options.json) {
-        print_json_stream(options.path, file);
+        print_json_stream(options.path, *read);
     } else {
-        print_human(options.path, file, options.list);
+        print_human(options.path, *read, options.list);
     }
-    return file.has_errors() ? kExitRefused : kExitSuccess;
+    return read->file.has_errors() ? kExitRefused : kExitSuccess;
 }
 
 const CommandRegistrar kRegistrar{Command{
