@@ -92,10 +92,21 @@ InspectResult inspect(const fs::path& path, bool hash_messages) {
     result.messages = file.messages.size();
     result.errors = syx::count_severity(file.findings, syx::Severity::error);
     result.check = static_cast<std::uint8_t>(file.sha256[0] ^ file.crc32);
+    // As the CLI's summary does it: prefetched, no per-message name lookup.
+    const auto all = file.message_bytes();
     for (const auto& message : file.messages) {
-        const auto analysis = syx::analyze_message(file.bytes_of(message));
-        result.check = static_cast<std::uint8_t>(result.check ^ (analysis.checksum ? 1 : 0) ^
-                                                 (analysis.manufacturer ? 2 : 0));
+        if (message.index + 8 < file.messages.size()) {
+            __builtin_prefetch(all.data() + file.messages[message.index + 8].storage_begin);
+        }
+        const auto bytes = file.bytes_of(message);
+        const auto id = syx::manufacturer_id_of(bytes);
+        const auto universal = syx::universal_sysex_kind(bytes);
+        auto checksum = syx::check_roland_checksum(bytes);
+        if (!checksum) {
+            checksum = syx::check_yamaha_bulk_checksum(bytes);
+        }
+        result.check = static_cast<std::uint8_t>(result.check ^ (checksum ? 1 : 0) ^ (id ? 2 : 0) ^
+                                                 (universal ? 4 : 0));
     }
     for (const auto& digest : inspected->message_sha256) {
         result.check = static_cast<std::uint8_t>(result.check ^ digest[0]);

@@ -32,6 +32,10 @@ private:
 
 // CRC-32 as in zip/gzip/PNG (zlib's crc32). Pass the previous value to continue a running CRC.
 [[nodiscard]] std::uint32_t crc32(std::span<const std::uint8_t> bytes, std::uint32_t previous = 0);
+// The CRC-32 of A followed by B from crc32(A), crc32(B) and B's length (zlib's crc32_combine):
+// lets two threads each take part of a large file.
+[[nodiscard]] std::uint32_t crc32_combine(std::uint32_t first, std::uint32_t second,
+                                          std::uint64_t second_length);
 
 // Lowercase hex without separators: "f0437e".
 [[nodiscard]] std::string to_hex(std::span<const std::uint8_t> bytes);
