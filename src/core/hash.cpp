@@ -83,12 +83,6 @@ std::uint32_t crc32(std::span<const std::uint8_t> bytes, std::uint32_t previous)
     return static_cast<std::uint32_t>(libdeflate_crc32(previous, bytes.data(), bytes.size()));
 }
 
-std::uint32_t crc32_combine(std::uint32_t first, std::uint32_t second,
-                            std::uint64_t second_length) {
-    return static_cast<std::uint32_t>(
-        ::crc32_combine(first, second, static_cast<z_off_t>(second_length)));
-}
-
 std::string to_hex(std::span<const std::uint8_t> bytes) {
     std::string out;
     out.resize(bytes.size() * 2);

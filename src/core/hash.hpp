@@ -1,6 +1,6 @@
 #pragma once
 // Hashes shared by every layer: SHA-256 (OpenSSL EVP) for identities of files and messages,
-// CRC-32 (libdeflate; zlib's for combining) for quick comparisons with vendor tools, and lowercase
+// CRC-32 (libdeflate) for quick comparisons with vendor tools, and lowercase
 // hex formatting.
 #include <array>
 #include <cstddef>
@@ -34,10 +34,6 @@ private:
 // CRC-32 as in zip/gzip/PNG (the same value as zlib's crc32). Pass the previous value to continue a
 // running CRC.
 [[nodiscard]] std::uint32_t crc32(std::span<const std::uint8_t> bytes, std::uint32_t previous = 0);
-// The CRC-32 of A followed by B from crc32(A), crc32(B) and B's length (zlib's crc32_combine):
-// lets two threads each take part of a large file.
-[[nodiscard]] std::uint32_t crc32_combine(std::uint32_t first, std::uint32_t second,
-                                          std::uint64_t second_length);
 
 // Lowercase hex without separators: "f0437e".
 [[nodiscard]] std::string to_hex(std::span<const std::uint8_t> bytes);

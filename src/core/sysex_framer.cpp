@@ -75,7 +75,12 @@ SysexFramer SysexFramer::in_place(std::vector<std::uint8_t>& storage, FramerOpti
 }
 
 SysexFramer SysexFramer::viewing(std::span<const std::uint8_t> input, FramerOptions options) {
-    return SysexFramer(nullptr, input.data(), options, Mode::view);
+    SysexFramer framer(nullptr, input.data(), options, Mode::view);
+    // Room for a message per 128 input bytes up front: reserving only claims address space
+    // (pages are touched as messages arrive), and it spares a 64 MiB file's ~200 000 messages
+    // a dozen grow-and-copy steps through fresh pages.
+    framer.m_messages.reserve(input.size() / 128);
+    return framer;
 }
 
 std::span<const std::uint8_t> SysexFramer::bytes_of(const FramedMessage& message) const {
