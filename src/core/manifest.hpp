@@ -131,8 +131,10 @@ enum class FirmwareChecksum {
     // (-(sum of bytes from `checksum_from` up to the checksum byte)) & 0x7F in the byte
     // before F7 (Roland DT1 / Yamaha bulk style).
     twos_complement_7bit,
+    roland,      // Roland DT1/RQ1 checksum (core/sysex_analysis.hpp check_roland_checksum)
+    yamaha_bulk, // Yamaha bulk dump checksum (check_yamaha_bulk_checksum)
 };
-const char* to_string(FirmwareChecksum kind); // "none" | "unknown" | "twos-complement-7bit"
+const char* to_string(FirmwareChecksum kind); // "none" | "unknown" | "twos-complement-7bit" | ...
 std::optional<FirmwareChecksum> parse_firmware_checksum(std::string_view text);
 
 struct FirmwareRelease {
@@ -140,6 +142,20 @@ struct FirmwareRelease {
     std::array<std::uint8_t, 32> sha256{}; // of the file as distributed
     std::string source;                    // where the file comes from
     Evidence evidence;
+};
+
+// A kind of message the device accepts that is NOT firmware (a preset bank, a settings
+// message): a "firmware" file containing it is refused, because sending it would overwrite
+// presets or settings instead of updating anything.
+struct NotFirmware {
+    BytePattern prefix;
+    std::optional<std::uint64_t> size; // exact message size, when the prefix alone is too loose
+    std::string what;                  // "a Little Phatty preset bank (all 100 presets)"
+    Evidence evidence;
+
+    [[nodiscard]] bool matches(std::span<const std::uint8_t> message) const {
+        return (!size || message.size() == *size) && prefix.matches_prefix(message);
+    }
 };
 
 struct FirmwareRules {
@@ -158,6 +174,7 @@ struct FirmwareRules {
     std::uint64_t checksum_from = 1;  // first byte covered by the checksum (twos-complement-7bit)
     std::uint64_t max_file_bytes = 0; // refuse bigger files before reading them
     std::vector<FirmwareRelease> releases;
+    std::vector<NotFirmware> not_firmware;
     // How to put the device into its firmware-receiving state (front-panel steps).
     std::vector<std::string> bootloader_steps;
     std::string note;
@@ -258,6 +275,14 @@ struct CompletenessRule {
     Evidence evidence;
 };
 
+// How far a backup has got, by the manifest's completeness rule.
+struct CompletenessStatus {
+    bool complete = false;
+    std::size_t matching = 0; // messages that belong to the backup
+    std::size_t expected = 0; // messages needed (0 = open-ended: record-many)
+    std::string missing;      // "bank 2: P = 4, 6" — empty when complete
+};
+
 struct BackupProcedure {
     BackupKind kind = BackupKind::none;
     std::string reason;                  // kind none: why, and what to do instead
@@ -269,6 +294,10 @@ struct BackupProcedure {
 
     // Index into `expect` of the first entry matching the message, if any.
     [[nodiscard]] std::optional<std::size_t> classify(std::span<const std::uint8_t> message) const;
+    // Applies `completeness` to the messages received so far. For user-says-done, `complete`
+    // means at least one dump was recorded (the user decides when to stop).
+    [[nodiscard]] CompletenessStatus
+    completeness_of(std::span<const std::span<const std::uint8_t>> messages) const;
 };
 
 // ---------------------------------------------------------------------------------------------
