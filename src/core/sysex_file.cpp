@@ -90,6 +90,7 @@ void take_framed(SysexFramer& framer, SysexFile& file) {
                         "was saved as SysEx (.syx) by the maker's tool or an editor.")});
     }
     file.messages.reserve(framer.messages().size());
+    advise_huge_pages(file.messages.data(), file.messages.capacity() * sizeof(SysexMessage));
     for (const FramedMessage& m : framer.messages()) {
         SysexMessage message;
         message.index = file.messages.size();

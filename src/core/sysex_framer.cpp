@@ -1,7 +1,12 @@
 #include "core/sysex_framer.hpp"
 
+#include <cstdint>
 #include <cstring>
 #include <string>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include <fmt/core.h>
 
@@ -62,6 +67,21 @@ std::string plural(std::uint64_t count, const char* one, const char* many) {
 
 } // namespace
 
+void advise_huge_pages([[maybe_unused]] const void* data, [[maybe_unused]] std::size_t size) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr std::uintptr_t kHuge = 2U * 1024 * 1024;
+    if (data == nullptr || size < 2 * kHuge) {
+        return;
+    }
+    const auto begin = reinterpret_cast<std::uintptr_t>(data);
+    const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
+    const std::uintptr_t last = (begin + size) & ~(kHuge - 1);
+    if (last > first) {
+        (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+    }
+#endif
+}
+
 SysexFramer::SysexFramer(std::vector<std::uint8_t>* storage, const std::uint8_t* view,
                          FramerOptions options, Mode mode)
     : m_storage(storage), m_view(view), m_options(options), m_mode(mode),
@@ -80,6 +100,8 @@ SysexFramer SysexFramer::viewing(std::span<const std::uint8_t> input, FramerOpti
     // (pages are touched as messages arrive), and it spares a 64 MiB file's ~200 000 messages
     // a dozen grow-and-copy steps through fresh pages.
     framer.m_messages.reserve(input.size() / 128);
+    advise_huge_pages(framer.m_messages.data(),
+                      framer.m_messages.capacity() * sizeof(FramedMessage));
     return framer;
 }
 
