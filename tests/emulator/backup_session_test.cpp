@@ -1,9 +1,8 @@
 // Backups against the emulators in virtual time (issue 6). Byte expectations come from
 // DEVICES.md, not from our own output.
-#include "core/backup_session.hpp"
-
 #include <gtest/gtest.h>
 
+#include "core/backup_session.hpp"
 #include "emulator/session_harness.hpp"
 
 namespace {

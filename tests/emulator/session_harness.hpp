@@ -24,15 +24,14 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <stdexcept>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "support/test_support.hpp"
+#include <gtest/gtest.h>
 
 #include "core/catalogue.hpp"
 #include "core/session.hpp"
@@ -174,10 +173,12 @@ public:
     [[nodiscard]] SessionTime now() const { return m_now; }
 
     // ---- records
-    std::vector<Bytes> device_sent;    // every message the device sent, as sent
-    std::vector<Bytes> messages_in;    // complete messages the device received (reassembled)
-    std::uint64_t bytes_written = 0;   // bytes that left the computer
-    std::size_t messages_written = 0;  // whole messages / last chunks written
+    std::vector<Bytes> device_sent; // every message the device sent, as sent
+    std::vector<Bytes> messages_in; // complete messages the device received (reassembled)
+    // When each of messages_in started (F0) and finished (F7) arriving at the device.
+    std::vector<std::pair<SessionTime, SessionTime>> arrivals;
+    std::uint64_t bytes_written = 0;  // bytes that left the computer
+    std::size_t messages_written = 0; // whole messages / last chunks written
     std::vector<session::Question> questions;
     std::size_t cancels_delivered = 0;
     std::vector<std::string> user_actions; // "power-cycle holding master", "press preset"
@@ -263,11 +264,13 @@ private:
         const auto link = m_device.spec().link;
         for (std::size_t i = 0; i < bytes.size(); i += piece_bytes) {
             const auto n = std::min(piece_bytes, bytes.size() - i);
-            collect(m_device.on_message(std::span<const std::uint8_t>(bytes).subspan(i, n),
-                                        device_now()));
-            reassemble(std::span<const std::uint8_t>(bytes).subspan(i, n));
-            bytes_written += n;
+            const auto piece = std::span<const std::uint8_t>(bytes).subspan(i, n);
+            const auto from = m_now;
             m_now += std::chrono::duration_cast<SessionTime>(emu::wire_time(n, link));
+            // The piece is complete at the device when its last byte arrived.
+            collect(m_device.on_message(piece, device_now()));
+            reassemble(piece, from, m_now);
+            bytes_written += n;
             // outputs completing meanwhile are queued for after the write
             run_device_timers();
         }
@@ -283,14 +286,21 @@ private:
         collect(m_device.advance(device_now()));
     }
 
-    void reassemble(std::span<const std::uint8_t> piece) {
-        for (auto b : piece) {
+    // Records complete messages and when their F0 / F7 reached the device (arrivals).
+    void reassemble(std::span<const std::uint8_t> piece, SessionTime from, SessionTime to) {
+        const auto per_byte =
+            piece.empty() ? SessionTime{0} : (to - from) / static_cast<long>(piece.size());
+        for (std::size_t i = 0; i < piece.size(); ++i) {
+            const auto b = piece[i];
             if (b == 0xF0) {
                 m_partial = {b};
+                m_partial_start = from + per_byte * static_cast<long>(i);
             } else if (!m_partial.empty()) {
                 m_partial.push_back(b);
                 if (b == 0xF7) {
                     messages_in.push_back(std::move(m_partial));
+                    arrivals.emplace_back(m_partial_start,
+                                          from + per_byte * static_cast<long>(i + 1));
                     m_partial.clear();
                 }
             }
@@ -303,6 +313,7 @@ private:
     std::vector<Bytes> m_inbox;         // complete, not yet delivered to the session
     std::optional<std::uint64_t> m_cancel_at_bytes;
     Bytes m_partial;
+    SessionTime m_partial_start{0};
     std::size_t m_outputs_seen = 0;
 };
 
@@ -344,6 +355,15 @@ inline void perform_step(SessionHarness& h, const std::string& text) {
         h.user_actions.push_back(what);
         h.wait_for(std::chrono::milliseconds{500});
         rest = t.substr(on);
+    }
+    // "Connect it by …": the cable goes back in (an unplugged port reappears).
+    if (t.find("connect") != std::string::npos && t.find("disconnect") == std::string::npos) {
+        if (auto* f = dynamic_cast<emu::FaultyDevice*>(&h.device())) {
+            if (!f->port_present()) {
+                f->replug();
+                h.user_actions.push_back("replug");
+            }
+        }
     }
     // Presses: a label after "press " or "with " (answer … with PRESET).
     for (const char* verb : {"press ", "with "}) {
@@ -435,8 +455,8 @@ struct UserSteps {
                 return Event::user_answered(q.id, on_stop_question);
             }
             const auto it = confirm.find(q.id);
-            return Event::user_answered(q.id, it != confirm.end() ? it->second
-                                                                  : q.choices.front().id);
+            return Event::user_answered(q.id,
+                                        it != confirm.end() ? it->second : q.choices.front().id);
         }
         case QuestionPurpose::reconnect:
         case QuestionPurpose::information:
@@ -461,8 +481,8 @@ inline const Manifest& shipped_manifest(const std::string& id) {
 }
 
 // The emulated device for `id` on `link`, wrapped with the faults (FaultyDevice).
-inline std::unique_ptr<emu::FaultyDevice>
-emulated(const std::string& id, Link link, const std::vector<std::string>& faults = {}) {
+inline std::unique_ptr<emu::FaultyDevice> emulated(const std::string& id, Link link,
+                                                   const std::vector<std::string>& faults = {}) {
     auto specs = emu::parse_fault_specs(faults);
     if (!specs) {
         throw std::runtime_error(specs.error().message);
