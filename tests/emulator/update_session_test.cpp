@@ -290,7 +290,7 @@ TEST(UpdateSession, ProgressCarriesAnEtaFromThePacingPlanAndMeasuredGaps) {
     auto device = test::emulated("parker-midifly", Link::din);
     SessionHarness h(*device);
     const auto fw = firmware("parker-midifly");
-    h.cancel_when_bytes_sent(fw->storage.size() / 2); // look at progress half-way
+    h.cancel_when_bytes_sent(fw->message_bytes().size() / 2); // look at progress half-way
     UpdateSession s(test::shipped_manifest("parker-midifly"), fw, options(Link::din));
     std::optional<Progress> mid;
     UserSteps u;
