@@ -308,18 +308,19 @@ const CommandRegistrar kRegistrar{Command{
     "inspect", "Show what a SysEx file holds and everything wrong with it", 20,
     [](CLI::App& sub) -> std::function<int()> {
         auto options = std::make_shared<InspectOptions>();
-        sub.description(
-            "Reads a SysEx file — raw .syx, Standard MIDI File (.mid), MIDI-OX hex text, or a "
-            "gzip of any of these; the format is detected from the content — and prints its "
-            "format, size, messages, manufacturers, checksums and hashes, then every problem "
-            "found, with the message number and byte offset where it is.\n"
-            "Nothing is sent to any device.");
         sub.add_option("FILE", options->path, "The file to read")->required();
         sub.add_flag("--json", options->json,
                      "Print one JSON document (format, compressed, bytes, sha256, crc32, "
                      "messages[], findings[])");
         sub.add_flag("--list", options->list, "Also print one line per message");
-        sub.footer("Examples:\n"
+        // The long text goes in the footer: CLI11 shows a subcommand's description in the
+        // parent's command list too, where only the one-line summary belongs.
+        sub.footer("Reads a SysEx file — raw .syx, Standard MIDI File (.mid), MIDI-OX hex text, "
+                   "or a gzip of any of these; the format is detected from the content — and "
+                   "prints its format, size, messages, manufacturers, checksums and hashes, then "
+                   "every problem found, with the message number and byte offset where it is.\n"
+                   "Nothing is sent to any device.\n\n"
+                   "Examples:\n"
                    "  syxflash-cli inspect firmware.syx\n"
                    "  syxflash-cli inspect --list bank.mid\n"
                    "  syxflash-cli inspect --json patch.syx.gz | jq '.messages | length'\n"
