@@ -254,6 +254,12 @@ struct CompletenessRule {
     std::uint8_t index_last = 0;
     std::uint8_t index_step = 1;
     std::optional<std::uint64_t> group_offset;
+    // indexed: when the byte at required_groups_offset equals required_groups_value, every group
+    // required_groups_first..last must be complete (K-Station all-banks dump: C=1 → banks 1–4).
+    std::optional<std::uint64_t> required_groups_offset;
+    std::uint8_t required_groups_value = 0;
+    std::uint8_t required_groups_first = 0;
+    std::uint8_t required_groups_last = 0;
     std::string description; // shown to the user ("50 program pair dumps per bank")
     Evidence evidence;
 };

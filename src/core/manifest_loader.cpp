@@ -648,6 +648,17 @@ BackupProcedure read_backup(TableReader& r) {
         if (auto g = c.integer("group_offset", false, 1, kMaxMessageBytes)) {
             rule.group_offset = static_cast<std::uint64_t>(*g);
         }
+        if (auto g = c.integer("required_groups_offset", false, 1, kMaxMessageBytes)) {
+            rule.required_groups_offset = static_cast<std::uint64_t>(*g);
+            rule.required_groups_value = static_cast<std::uint8_t>(
+                c.integer("required_groups_value", true, 0, 127).value_or(0));
+            rule.required_groups_first = static_cast<std::uint8_t>(
+                c.integer("required_groups_first", true, 0, 127).value_or(0));
+            rule.required_groups_last = static_cast<std::uint8_t>(
+                c.integer("required_groups_last", true, 0, 127).value_or(0));
+            check_min_max(c, "required_groups_first", rule.required_groups_first,
+                          "required_groups_last", rule.required_groups_last);
+        }
         rule.description = c.string("description", true).value_or("");
         rule.evidence = c.evidence();
         c.finish();
