@@ -8,10 +8,10 @@
 #include <fstream>
 #include <iterator>
 
+#include "build_info.hpp"
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include "build_info.hpp"
 #include "core/hash.hpp"
 #include "core/sysex_file.hpp"
 #include "engine/atomic_file.hpp"
@@ -130,8 +130,8 @@ BackupSidecar make_sidecar(const BackupContent& content, const fs::path& file,
     BackupSidecar s;
     s.device_id = content.device_id;
     s.device_name = content.device_name;
-    s.identity_reply = content.identity_reply.empty() ? std::string{}
-                                                      : to_spaced_hex(content.identity_reply);
+    s.identity_reply =
+        content.identity_reply.empty() ? std::string{} : to_spaced_hex(content.identity_reply);
     s.firmware_version = content.firmware_version;
     s.created = format_utc(content.created);
     s.file = file.filename().string();
@@ -335,8 +335,8 @@ Result<SavedBackup> save_backup(const BackupContent& content, const SaveBackupOp
             std::error_code ec;
             fs::create_directories(dir, ec);
             if (ec) {
-                return make_error(ErrorCode::io, fmt::format("cannot create '{}': {}",
-                                                             dir.string(), ec.message()));
+                return make_error(ErrorCode::io, fmt::format("cannot create '{}': {}", dir.string(),
+                                                             ec.message()));
             }
             remove_abandoned_temporary_files(dir);
             std::string stem = compact_utc(content.created);
@@ -465,14 +465,14 @@ BackupCheck verify_backup(const fs::path& file, const Manifest& manifest) {
         }
     }
     if (manifest.backup.kind == BackupKind::none) {
-        check.problems.push_back(fmt::format("{} has no SysEx backup: {}", manifest.name,
-                                             manifest.backup.reason));
+        check.problems.push_back(
+            fmt::format("{} has no SysEx backup: {}", manifest.name, manifest.backup.reason));
     } else if (!manifest.backup.expect.empty()) {
         for (const auto& m : syx.messages) {
             if (!manifest.backup.classify(syx.bytes_of(m))) {
-                check.problems.push_back(fmt::format(
-                    "message {} ({} bytes) is not one a {} backup consists of", m.index + 1,
-                    m.length, manifest.name));
+                check.problems.push_back(
+                    fmt::format("message {} ({} bytes) is not one a {} backup consists of",
+                                m.index + 1, m.length, manifest.name));
                 break;
             }
         }
@@ -524,8 +524,8 @@ std::vector<LibraryEntry> list_library(const std::optional<fs::path>& root,
             entry.bytes = sidecar->bytes;
             entry.messages = sidecar->messages;
             if (auto bytes = read_all(entry.file)) {
-                entry.intact = bytes->size() == sidecar->bytes &&
-                               to_hex(sha256(*bytes)) == sidecar->sha256;
+                entry.intact =
+                    bytes->size() == sidecar->bytes && to_hex(sha256(*bytes)) == sidecar->sha256;
             }
             if (!device_id.empty() && entry.device_id != device_id) {
                 continue;

@@ -34,8 +34,8 @@ namespace syx::engine {
 
 // What a backup session collected, ready to be written.
 struct BackupContent {
-    std::string device_id;   // manifest id, e.g. "moog-little-phatty"
-    std::string device_name; // "Moog Little Phatty"
+    std::string device_id;                           // manifest id, e.g. "moog-little-phatty"
+    std::string device_name;                         // "Moog Little Phatty"
     std::vector<std::vector<std::uint8_t>> messages; // F0 … F7 each, in arrival order
     std::vector<std::uint8_t> identity_reply;        // raw reply, empty when none was asked/given
     std::string firmware_version;                    // as the identity reply says, or empty
@@ -134,8 +134,8 @@ struct LibraryEntry {
     std::filesystem::path sidecar;
     bool complete = false;
     std::string completeness;
-    std::string sha256;           // from the sidecar
-    bool intact = false;          // the file exists and its SHA-256 matches the sidecar
+    std::string sha256;  // from the sidecar
+    bool intact = false; // the file exists and its SHA-256 matches the sidecar
     std::uint64_t bytes = 0;
     std::uint64_t messages = 0;
 };

@@ -144,8 +144,7 @@ UpdateJournal::~UpdateJournal() {
 
 UpdateJournal::UpdateJournal(UpdateJournal&& other) noexcept
     : m_path(std::move(other.m_path)), m_session(std::move(other.m_session)), m_fd(other.m_fd),
-      m_sync_every(other.m_sync_every), m_unsynced(other.m_unsynced),
-      m_finished(other.m_finished) {
+      m_sync_every(other.m_sync_every), m_unsynced(other.m_unsynced), m_finished(other.m_finished) {
     other.m_fd = -1;
 }
 
@@ -315,17 +314,16 @@ Status mark_resolved(const fs::path& dir, std::string_view session, std::string_
         return current.error();
     }
     if (current->running) {
-        return make_error(ErrorCode::refused,
-                          fmt::format("session {} is still running in another process",
-                                      current->session));
+        return make_error(
+            ErrorCode::refused,
+            fmt::format("session {} is still running in another process", current->session));
     }
     const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND); // NOLINT
     if (fd < 0) {
         return io_error("cannot open the journal", path, errno);
     }
-    auto s = write_line(fd, path,
-                        Json{{"record", "resolved"}, {"time", now_utc()}, {"how", how}}.dump() +
-                            "\n");
+    auto s = write_line(
+        fd, path, Json{{"record", "resolved"}, {"time", now_utc()}, {"how", how}}.dump() + "\n");
     if (s && ::fsync(fd) != 0) {
         s = io_error("cannot flush the journal", path, errno);
     }

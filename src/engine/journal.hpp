@@ -103,12 +103,12 @@ struct JournalSession {
     std::uint64_t bytes_sent = 0;
     std::string last_time;
     bool finished = false;
-    std::string outcome;           // when finished
-    std::string device_state;      // when finished
-    std::string detail;            // when finished
+    std::string outcome;      // when finished
+    std::string device_state; // when finished
+    std::string detail;       // when finished
     bool resolved = false;
-    bool running = false;          // another process holds it now
-    bool torn_tail = false;        // the last line was cut off (power cut / kill mid-write)
+    bool running = false;   // another process holds it now
+    bool torn_tail = false; // the last line was cut off (power cut / kill mid-write)
 
     // Needs the user's attention: killed mid-session, or finished with the device in an unknown
     // state, and nobody marked it resolved.

@@ -1,9 +1,8 @@
-#include "support/test_support.hpp"
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <fstream>
 
+#include "support/test_support.hpp"
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "core/catalogue.hpp"
@@ -26,11 +25,11 @@ const syx::Manifest& manifest(const std::string& id) {
     return entry->manifest;
 }
 
-// A Little Phatty bank dump as DEVICES.md describes it: one 17 144-byte message
-// F0 04 05 01 03 <payload> F7 (Stage I size).
+// A Little Phatty bulk dump as DEVICES.md describes it: one 17 277-byte message
+// F0 04 05 03 01 <payload> F7 (presets + globals, Stage I size).
 Bytes lp_bank(std::uint8_t seed = 0) {
-    Bytes m{0xF0, 0x04, 0x05, 0x01, 0x03};
-    while (m.size() < 17143) {
+    Bytes m{0xF0, 0x04, 0x05, 0x03, 0x01};
+    while (m.size() < 17276) {
         m.push_back(static_cast<std::uint8_t>((m.size() * 7 + seed) & 0x7F));
     }
     m.push_back(0xF7);
@@ -78,7 +77,7 @@ TEST(BackupStore, WritesPlainSyxAndSidecarAndLibraryCopy) {
     EXPECT_EQ(json["identity_reply"], "F0 7E 7F 06 02 04 00 05 00 01 03 05 00 00 F7");
     EXPECT_EQ(json["firmware_version"], "3.5.0.0");
     EXPECT_EQ(json["sha256"], syx::to_hex(syx::sha256(content.messages[0])));
-    EXPECT_EQ(json["bytes"], 17144);
+    EXPECT_EQ(json["bytes"], 17277);
     EXPECT_EQ(json["messages"], 1);
     EXPECT_EQ(json["complete"], true);
     EXPECT_EQ(json["file"], "lp.syx");

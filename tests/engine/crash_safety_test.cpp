@@ -2,13 +2,12 @@
 // while an update journal is being kept, then check what the next run sees: earlier backups
 // intact, no partial file presented as a backup, temporaries never mistaken for backups and
 // cleaned up, and the interrupted transfer found from its journal.
-#include "support/test_support.hpp"
-#include <gtest/gtest.h>
-
 #include <csignal>
 #include <set>
 #include <thread>
 
+#include "support/test_support.hpp"
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,8 +29,8 @@ const syx::Manifest& little_phatty() {
 }
 
 Bytes lp_bank(unsigned seed) {
-    Bytes m{0xF0, 0x04, 0x05, 0x01, 0x03};
-    while (m.size() < 17143) {
+    Bytes m{0xF0, 0x04, 0x05, 0x03, 0x01};
+    while (m.size() < 17276) {
         m.push_back(static_cast<std::uint8_t>((m.size() * 13 + seed) & 0x7F));
     }
     m.push_back(0xF7);
@@ -82,7 +81,8 @@ void expect_output_whole_or_absent(const fs::path& dir, unsigned seed, const std
     const fs::path out = dir / ("out-" + std::to_string(seed) + ".syx");
     if (fs::exists(out)) {
         // The requested file is either absent or whole (atomic), never a prefix…
-        EXPECT_EQ(syx::test::read_file_bytes(out), std::vector<unsigned char>(full.begin(), full.end()));
+        EXPECT_EQ(syx::test::read_file_bytes(out),
+                  std::vector<unsigned char>(full.begin(), full.end()));
         // …and it only counts as a backup once its sidecar committed it.
         const auto check = syx::engine::verify_backup(out, little_phatty());
         EXPECT_EQ(check.ok, fs::exists(syx::engine::sidecar_path(out)));
@@ -136,9 +136,8 @@ protected:
         }
         const auto now = syx::engine::list_library(library);
         for (const auto& before : earlier_library) {
-            const auto it = std::find_if(now.begin(), now.end(), [&](const auto& e) {
-                return e.file == before.file;
-            });
+            const auto it = std::find_if(now.begin(), now.end(),
+                                         [&](const auto& e) { return e.file == before.file; });
             ASSERT_NE(it, now.end()) << before.file;
             EXPECT_TRUE(it->intact);
             EXPECT_EQ(it->sha256, before.sha256);
@@ -153,10 +152,9 @@ protected:
 TEST_F(CrashSafety, KilledAtEveryInjectedPointOfABackupWrite) {
     // One save with an output and a library copy passes each atomic point 4 times (two .syx, two
     // sidecars) and each backup point twice.
-    const std::vector<std::string> points{"atomic:temp-created", "atomic:partly-written",
-                                          "atomic:synced",       "atomic:linked",
-                                          "atomic:done",         "backup:syx-written",
-                                          "backup:sidecar-written"};
+    const std::vector<std::string> points{
+        "atomic:temp-created", "atomic:partly-written", "atomic:synced",         "atomic:linked",
+        "atomic:done",         "backup:syx-written",    "backup:sidecar-written"};
     unsigned seed = 10;
     std::size_t killed = 0;
     for (const auto& point : points) {

@@ -1,8 +1,7 @@
-#include "support/test_support.hpp"
-#include <gtest/gtest.h>
-
 #include <fstream>
 
+#include "support/test_support.hpp"
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "engine/journal.hpp"
