@@ -44,6 +44,7 @@ protected:
 
 private:
     Command request();
+    Command request_again();
 
     Manifest m_manifest;
     IdentifyOptions m_options;

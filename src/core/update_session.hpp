@@ -122,6 +122,7 @@ private:
     Command next_send();
     Command on_transfer(const Event& event);
     Command ask_cancel();
+    Command stop_transfer();
     Command begin_verify();
     Command on_verify(const Event& event);
     Command ask_display();
@@ -155,6 +156,7 @@ private:
     std::uint64_t m_bytes_sent = 0;
     bool m_touched = false;
     std::string m_unknown_release_text;
+    std::string m_verified_message;
     unsigned m_verify_attempts = 0;
     unsigned m_display_round = 0;
 };
