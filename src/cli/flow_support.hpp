@@ -90,6 +90,13 @@ private:
     bool m_stdin_closed = false;
 };
 
+// With --api emulated, lets the in-process device answer what a person at the instrument would:
+// its display text for "what does the display show?", and the front-panel steps for entering the
+// bootloader or a recovery step (buttons named in the step pressed / held at power-on). A no-op
+// for every other api.
+void attach_emulated_hands(TerminalPrompt& prompt, transport::MidiApi api,
+                           const std::string& device_id);
+
 // Runs a session over an opened transport with progress bar / JSON events / log lines, and
 // returns its outcome. `journal` may be null.
 struct RunContext {

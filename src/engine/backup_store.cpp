@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "core/backup_completeness.hpp"
 #include "core/hash.hpp"
 #include "core/sysex_file.hpp"
 #include "engine/atomic_file.hpp"
@@ -467,14 +468,27 @@ BackupCheck verify_backup(const fs::path& file, const Manifest& manifest) {
     if (manifest.backup.kind == BackupKind::none) {
         check.problems.push_back(
             fmt::format("{} has no SysEx backup: {}", manifest.name, manifest.backup.reason));
-    } else if (!manifest.backup.expect.empty()) {
+    } else {
         for (const auto& m : syx.messages) {
-            if (!manifest.backup.classify(syx.bytes_of(m))) {
-                check.problems.push_back(
-                    fmt::format("message {} ({} bytes) is not one a {} backup consists of",
-                                m.index + 1, m.length, manifest.name));
+            if (!manifest.backup.expect.empty() && !manifest.backup.classify(syx.bytes_of(m))) {
+                check.problems.push_back(fmt::format(
+                    "message {} ({} bytes) is not one a {} backup consists of", m.index + 1,
+                    m.length, manifest.name));
                 break;
             }
+        }
+        // The manifest's completeness rule, as if the file had just arrived (K-Station: every
+        // program pair of the bank; LP: the one bulk message).
+        std::vector<std::span<const std::uint8_t>> views;
+        views.reserve(syx.messages.size());
+        for (const auto& m : syx.messages) {
+            views.push_back(syx.bytes_of(m));
+        }
+        const auto verdict = check_completeness(manifest.backup, views, true);
+        if (!verdict.complete) {
+            check.problems.push_back(fmt::format(
+                "incomplete for a {} backup: {}{}", manifest.name, verdict.summary,
+                verdict.missing.empty() ? std::string{} : " (missing " + verdict.missing + ")"));
         }
     }
     check.ok = check.problems.empty();

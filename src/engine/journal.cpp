@@ -197,12 +197,14 @@ Status UpdateJournal::progress(std::uint64_t messages_sent, std::uint64_t bytes_
     return s;
 }
 
-Status UpdateJournal::finish(std::string_view outcome, DeviceState state, std::string_view detail) {
+Status UpdateJournal::finish(std::string_view outcome, DeviceState state, std::string_view detail,
+                             std::string_view recovery_plan) {
     auto s = append(Json{{"record", "finished"},
                          {"time", now_utc()},
                          {"outcome", outcome},
                          {"device_state", to_string(state)},
-                         {"detail", detail}}
+                         {"detail", detail},
+                         {"recovery_plan", recovery_plan}}
                         .dump(),
                     true);
     m_finished = s.ok();
@@ -265,6 +267,7 @@ Result<JournalSession> read_journal(const fs::path& path) {
             session.outcome = str(j, "outcome");
             session.device_state = str(j, "device_state");
             session.detail = str(j, "detail");
+            session.recovery_plan = str(j, "recovery_plan");
         } else if (record == "resolved") {
             session.resolved = true;
         }

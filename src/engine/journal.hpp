@@ -11,7 +11,7 @@
 //   {"record":"phase", "time", "phase": "identify"|"backup"|"enter-bootloader"|"transfer"|…}
 //   {"record":"progress", "time", "messages_sent", "bytes_sent"}
 //   {"record":"finished", "time", "outcome": "success"|"failed"|"cancelled"|"refused",
-//    "device_state": "updated"|"unchanged"|"unknown", "detail"}
+//    "device_state": "updated"|"unchanged"|"unknown", "detail", "recovery_plan"}
 //   {"record":"resolved", "time", "how"}
 // Each record is one write() of a whole line; the file is fsynced at phase changes, at the end,
 // and every `sync_every` progress records. A torn last line (power cut) is ignored when reading.
@@ -63,8 +63,9 @@ public:
     [[nodiscard]] Status phase(std::string_view phase);
     // Appends a progress record; fsyncs every sync_every records.
     [[nodiscard]] Status progress(std::uint64_t messages_sent, std::uint64_t bytes_sent);
+    // `recovery_plan`: the manifest's plan id for the failure, so `recover` can run it later.
     [[nodiscard]] Status finish(std::string_view outcome, DeviceState state,
-                                std::string_view detail = {});
+                                std::string_view detail = {}, std::string_view recovery_plan = {});
 
     [[nodiscard]] const std::string& session_id() const { return m_session; }
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
@@ -106,6 +107,7 @@ struct JournalSession {
     std::string outcome;      // when finished
     std::string device_state; // when finished
     std::string detail;       // when finished
+    std::string recovery_plan; // when finished with a failure the manifest has a plan for
     bool resolved = false;
     bool running = false;   // another process holds it now
     bool torn_tail = false; // the last line was cut off (power cut / kill mid-write)

@@ -139,6 +139,7 @@ session::Command SessionRunner::deliver(const session::Event& event) {
         const auto& p = m_session.progress();
         if (!p.phase.empty() && p.phase != m_journal_phase) {
             m_journal_phase = p.phase;
+            m_journal_messages = 0; // a recovery retry starts its transfer from message 1
             if (auto s = m_options.journal->phase(p.phase); !s) {
                 note(fmt::format("journal: {}", s.error().message));
             }
@@ -323,7 +324,7 @@ void SessionRunner::pump() {
             : !m_outcome.device_touched ? DeviceState::unchanged
                                         : DeviceState::unknown;
         if (auto s = m_options.journal->finish(session::to_string(m_outcome.kind), state,
-                                               m_outcome.message);
+                                               m_outcome.message, m_outcome.recovery_plan);
             !s) {
             note(fmt::format("journal: {}", s.error().message));
         }
