@@ -5,12 +5,8 @@
 set(_pkg "${CMAKE_CURRENT_LIST_DIR}")
 set(SYXFLASH_APP_ID "io.github.syxflash")
 
-# Device manifests, found by the programs relative to their own location first
-# (bin/../share/syxflash/firmware-manifests), so an unpacked package works from any folder.
-if(EXISTS "${CMAKE_SOURCE_DIR}/firmware-manifests")
-  install(DIRECTORY "${CMAKE_SOURCE_DIR}/firmware-manifests/"
-          DESTINATION "${CMAKE_INSTALL_DATADIR}/syxflash/firmware-manifests")
-endif()
+# The device manifests are installed by the top-level CMakeLists.txt to
+# share/syxflash/firmware-manifests, where the programs look first (relative to themselves).
 
 if(UNIX AND NOT APPLE)
   install(FILES "${_pkg}/linux/${SYXFLASH_APP_ID}.desktop"

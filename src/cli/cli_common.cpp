@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "engine/data_paths.hpp"
+
 namespace syx::cli {
 
 nlohmann::ordered_json to_json(const Finding& finding) {
@@ -39,6 +41,43 @@ std::string describe(const Finding& finding) {
 void print_json(const nlohmann::json& document) {
     // Replace invalid UTF-8 rather than throwing: texts may quote bytes from damaged files.
     fmt::print("{}\n", document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+CatalogueLoad load_cli_catalogue(bool quiet) {
+    auto load = engine::load_device_catalogue();
+    if (!quiet) {
+        for (const auto& problem : load.problems) {
+            fmt::print(stderr, "warning: manifest skipped: {}\n", problem.to_string());
+        }
+    }
+    if (load.catalogue.empty() && !quiet) {
+        const auto dirs = engine::manifest_dirs();
+        fmt::print(stderr, "syxflash-cli: no device manifests found. Looked in:\n");
+        for (const auto& dir :
+             dirs.shipped.empty() ? engine::shipped_manifest_candidates() : dirs.shipped) {
+            fmt::print(stderr, "  {}\n", dir.string());
+        }
+        for (const auto& dir : dirs.user) {
+            fmt::print(stderr, "  {} (your own manifests)\n", dir.string());
+        }
+        fmt::print(stderr, "Set SYXFLASH_MANIFEST_DIR to a folder of *.toml manifests.\n");
+    }
+    return load;
+}
+
+const CatalogueEntry* find_device_or_explain(const Catalogue& catalogue, const std::string& id) {
+    if (const auto* entry = catalogue.find(id)) {
+        return entry;
+    }
+    std::string known;
+    for (const auto& entry : catalogue.entries()) {
+        known += fmt::format("  {:<20} {}\n", entry.manifest.id, entry.manifest.name);
+    }
+    fmt::print(stderr,
+               "syxflash-cli: unknown device '{}'. Known devices:\n{}"
+               "Use 'generic' for any other device (run 'syxflash-cli devices' for details).\n",
+               id, known);
+    return nullptr;
 }
 
 } // namespace syx::cli

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/catalogue.hpp"
 #include "core/finding.hpp"
 
 namespace syx::cli {
@@ -18,5 +19,15 @@ namespace syx::cli {
 
 // Pretty-printed JSON document on stdout, ending with a newline.
 void print_json(const nlohmann::json& document);
+
+// The device catalogue (shipped + user manifests, engine/data_paths). Manifest problems are
+// printed to stderr as warnings (the broken file is skipped) unless `quiet`; an empty catalogue
+// prints where syxflash looked.
+[[nodiscard]] CatalogueLoad load_cli_catalogue(bool quiet = false);
+
+// The device with this id, or nullptr after printing "unknown device … Known devices: …" to
+// stderr (the caller exits with kExitUsage).
+[[nodiscard]] const CatalogueEntry* find_device_or_explain(const Catalogue& catalogue,
+                                                           const std::string& id);
 
 } // namespace syx::cli

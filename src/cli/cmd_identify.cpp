@@ -5,8 +5,10 @@
 #include "cli/cli_transport.hpp"
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
+#include "core/catalogue.hpp"
 #include "core/hash.hpp"
 #include "core/identity_reply.hpp"
+#include "engine/data_paths.hpp"
 #include "transport/receive_queue.hpp"
 
 namespace syx::cli {
@@ -28,7 +30,6 @@ nlohmann::json reply_json(const IdentityReply& r) {
     j["member"] = r.member ? nlohmann::json(*r.member_code()) : nullptr;
     j["note"] = r.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.note);
     j["extra"] = to_spaced_hex(r.extra);
-    // Manifest matching plugs in here once the manifest catalogue is available.
     j["manifest"] = nullptr;
     return j;
 }
@@ -62,8 +63,17 @@ int run_identify(const IdentifyArgs& args) {
             continue;
         }
         t.transport->close();
+        // Which known device answered: the manifest whose identity pattern matches exactly.
+        const auto load = engine::load_device_catalogue();
+        const auto* match = load.catalogue.match_identity(reply->raw);
         if (args.transport.json) {
             auto j = reply_json(*reply);
+            if (match != nullptr) {
+                j["manifest"] = {{"id", match->manifest.id},
+                                 {"name", match->manifest.name},
+                                 {"origin", to_string(match->origin)},
+                                 {"file", match->file.string()}};
+            }
             j["output"] = t.ports.output;
             j["input"] = t.ports.input;
             fmt::print("{}\n", j.dump(2));
@@ -85,6 +95,13 @@ int run_identify(const IdentifyArgs& args) {
             fmt::print("  raw           {}\n", to_spaced_hex(reply->raw));
             if (!reply->note.empty()) {
                 fmt::print("  note          {}\n", reply->note);
+            }
+            if (match != nullptr) {
+                fmt::print("  device        {} ({}, {} manifest {})\n", match->manifest.name,
+                           match->manifest.id, to_string(match->origin), match->file.string());
+            } else {
+                fmt::print("  device        no known manifest matches this reply "
+                           "('syxflash-cli devices' lists the known ones)\n");
             }
         }
         return kExitSuccess;

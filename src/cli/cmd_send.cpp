@@ -1,17 +1,17 @@
 // syxflash-cli send: a wire-correct `amidi -s -i`: send a SysEx file with the gap the device
 // needs *at its input* (DESIGN.md §6).
-#include <fstream>
-#include <iterator>
-
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "cli/cli_common.hpp"
 #include "cli/cli_transport.hpp"
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/link.hpp"
+#include "core/port_classifier.hpp"
+#include "core/sysex_file.hpp"
+#include "engine/data_paths.hpp"
 #include "engine/transfer.hpp"
-#include "engine/transfer_receive.hpp"
 
 namespace syx::cli {
 namespace {
@@ -21,69 +21,68 @@ struct SendArgs {
     std::string file;
     int gap_ms = 20;
     std::uint32_t rate = 0;
-    std::string link = "usb";
+    std::string link; // empty = from the port / device
+    std::string device;
+    bool gap_given = false;
     std::uint32_t chunk_bytes = 0;
     bool smf_timing = false;
 };
 
-struct LoadedFile {
-    std::vector<std::uint8_t> storage;
-    std::vector<std::vector<std::uint8_t>> messages;
-};
-
-// Raw .syx: complete F0…F7 messages back to back. Anything else is refused with a reason, so a
-// damaged file never goes half onto a device.
-std::variant<LoadedFile, CliError> load_syx(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return CliError{kExitUsage, fmt::format("cannot open '{}'", path)};
+// Any format the readers understand (raw .syx, SMF, hex text, gzip of these). A file with an
+// error finding is refused with every finding listed, so a damaged file never goes half onto a
+// device.
+std::variant<SysexFile, CliError> load_file(const std::string& path) {
+    auto file = read_sysex_file(path);
+    if (!file) {
+        return CliError{kExitUsage, file.error().message};
     }
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                    std::istreambuf_iterator<char>());
-    engine::SysexAssembler framer;
-    framer.feed(bytes, transport::Clock::now());
-    framer.finish("the file ends before its F7");
-    LoadedFile loaded;
-    std::uint64_t framed = 0;
-    for (auto& m : framer.complete) {
-        framed += m.bytes.size();
-        loaded.messages.push_back(std::move(m.bytes));
+    if (file->has_errors() || file->messages.empty()) {
+        std::string text = fmt::format("'{}' cannot be sent as it is; nothing was sent:", path);
+        for (const auto& f : file->findings) {
+            if (f.severity == Severity::error) {
+                text += "\n  " + describe(f);
+            }
+        }
+        if (file->messages.empty() && !file->has_errors()) {
+            text += "\n  it holds no complete SysEx message (F0 … F7)";
+        }
+        return CliError{kExitRefused, text};
     }
-    if (!framer.truncated.empty()) {
-        return CliError{kExitRefused,
-                        fmt::format("'{}' holds {} incomplete SysEx message(s) (first: {} bytes, "
-                                    "{}); nothing was sent",
-                                    path, framer.truncated.size(),
-                                    framer.truncated.front().bytes_received,
-                                    framer.truncated.front().reason)};
-    }
-    if (loaded.messages.empty()) {
-        return CliError{kExitRefused, fmt::format("'{}' holds no SysEx message (F0 … F7); "
-                                                  "nothing was sent",
-                                                  path)};
-    }
-    if (framed != bytes.size()) {
-        return CliError{kExitRefused,
-                        fmt::format("'{}' has {} bytes outside SysEx messages; it is not a clean "
-                                    ".syx file. Check it with 'syxflash-cli inspect'; nothing "
-                                    "was sent",
-                                    path, bytes.size() - framed)};
-    }
-    return loaded;
+    return std::move(*file);
 }
 
 int run_send(const SendArgs& args) {
-    const auto link = parse_link(args.link);
-    if (!link) {
-        fmt::print(stderr, "syxflash-cli send: --link must be usb or din, not '{}'\n", args.link);
-        return kExitUsage;
+    std::optional<Link> link;
+    if (!args.link.empty()) {
+        link = parse_link(args.link);
+        if (!link) {
+            fmt::print(stderr, "syxflash-cli send: --link must be usb or din, not '{}'\n",
+                       args.link);
+            return kExitUsage;
+        }
     }
-    auto loaded_or = load_syx(args.file);
+    // --device: the manifest's pacing for the link (explicit --gap-ms/--rate still win).
+    std::optional<CatalogueEntry> device;
+    if (!args.device.empty()) {
+        auto load = engine::load_device_catalogue();
+        const auto* entry = load.catalogue.find(args.device);
+        if (entry == nullptr) {
+            std::string ids;
+            for (const auto& id : load.catalogue.ids()) {
+                ids += "\n  " + id;
+            }
+            fmt::print(stderr, "syxflash-cli send: unknown device '{}'. Known devices:{}\n",
+                       args.device, ids);
+            return kExitUsage;
+        }
+        device = *entry;
+    }
+    auto loaded_or = load_file(args.file);
     if (auto* err = std::get_if<CliError>(&loaded_or)) {
         fmt::print(stderr, "syxflash-cli send: {}\n", err->message);
         return err->exit_code;
     }
-    const auto& loaded = std::get<LoadedFile>(loaded_or);
+    const auto& loaded = std::get<SysexFile>(loaded_or);
 
     auto opened = open_for_transfer(args.transport, true, false);
     if (auto* err = std::get_if<CliError>(&opened)) {
@@ -93,13 +92,51 @@ int run_send(const SendArgs& args) {
     auto& t = std::get<OpenedTransport>(opened);
     const bool json = args.transport.json;
 
+    // Which link carries the bytes: as given, else what the port looks like (an interface means
+    // a DIN cable, so DIN wire time applies), else the device's preferred link.
+    const auto port_class = classify_port(t.ports.output, std::nullopt,
+                                          device ? device->manifest.transports.usb_port_patterns
+                                                 : std::vector<std::string>{});
+    if (!link) {
+        if (port_class.kind == PortKind::interface) {
+            link = Link::din;
+        } else if (device && !port_class.matches_device &&
+                   device->manifest.transports.use_of(Link::usb) == LinkUse::unsupported) {
+            link = Link::din;
+        } else {
+            link = Link::usb;
+        }
+    }
+    if (device && !device->manifest.transports.allows(*link)) {
+        fmt::print(stderr,
+                   "syxflash-cli send: {} cannot be reached over {} ({}); nothing was sent\n",
+                   device->manifest.name, to_string(*link), device->manifest.transports.note);
+        return kExitRefused;
+    }
+    if (device && *link == Link::din &&
+        device->manifest.transports.use_of(Link::usb) == LinkUse::preferred && !json) {
+        fmt::print(stderr,
+                   "note: {} prefers its own USB port; over DIN each message also waits for its "
+                   "wire time (320 µs per byte).\n",
+                   device->manifest.name);
+    }
+
     engine::TransferOptions options;
     options.pacer.link = *link;
-    options.pacer.rules.gap_after_message = std::chrono::milliseconds(std::max(args.gap_ms, 0));
+    if (device) {
+        if (const auto* pacing = device->manifest.pacing.for_link(*link)) {
+            options.pacer.rules = pacing->rules;
+        }
+    }
+    if (args.gap_given || !device) {
+        options.pacer.rules.gap_after_message = std::chrono::milliseconds(std::max(args.gap_ms, 0));
+    }
     if (args.rate > 0) {
         options.pacer.rules.max_bytes_per_second = args.rate;
     }
-    options.pacer.rules.chunk_bytes = args.chunk_bytes;
+    if (args.chunk_bytes > 0) {
+        options.pacer.rules.chunk_bytes = args.chunk_bytes;
+    }
     options.pacer.use_smf_times = args.smf_timing;
     const auto& interrupted = install_interrupt_flag();
     options.cancel = &interrupted;
@@ -119,9 +156,11 @@ int run_send(const SendArgs& args) {
     };
 
     std::vector<std::span<const std::uint8_t>> views;
+    std::vector<std::optional<double>> seconds;
     views.reserve(loaded.messages.size());
     for (const auto& m : loaded.messages) {
-        views.emplace_back(m);
+        views.push_back(loaded.bytes_of(m));
+        seconds.push_back(m.seconds);
     }
     std::uint64_t total_bytes = 0;
     for (const auto& v : views) {
@@ -130,9 +169,9 @@ int run_send(const SendArgs& args) {
     if (!json) {
         fmt::print(stderr, "Sending {} message(s), {} to '{}' over {} (gap {} ms at the device)\n",
                    views.size(), format_bytes(total_bytes), t.ports.output, to_string(*link),
-                   args.gap_ms);
+                   options.pacer.rules.gap_after_message.count());
     }
-    auto report_or = engine::send_messages(*t.transport, views, options);
+    auto report_or = engine::send_messages(*t.transport, views, options, seconds);
     bar.finish();
     t.transport->close();
     if (!report_or) {
@@ -195,14 +234,18 @@ const CommandRegistrar kRegistrar{Command{
         auto args = std::make_shared<SendArgs>();
         sub.add_option("FILE", args->file, "The .syx file (complete F0 … F7 messages)")->required();
         add_transport_options(sub, args->transport);
-        sub.add_option("--gap-ms", args->gap_ms,
-                       "Silence the device needs between one message's F7 and the next F0")
-            ->capture_default_str();
+        auto* gap = sub.add_option(
+            "--gap-ms", args->gap_ms,
+            "Silence the device needs between one message's F7 and the next F0 (default 20, or "
+            "the device manifest's with --device)");
+        gap->each([args](const std::string&) { args->gap_given = true; });
+        sub.add_option("--device", args->device,
+                       "Device id (see 'syxflash-cli devices'): use its manifest's pacing");
         sub.add_option("--rate", args->rate, "Byte-rate cap in bytes per second (0 = none)");
         sub.add_option("--link", args->link,
                        "usb: the device's own USB port; din: through a MIDI interface, so each "
-                       "message also takes 320 µs per byte on the cable")
-            ->capture_default_str();
+                       "message also takes 320 µs per byte on the cable (default: din when the "
+                       "port is a MIDI interface, else usb)");
         sub.add_option("--chunk-bytes", args->chunk_bytes,
                        "Split long messages into pieces of this size (rounded to a multiple of 3)");
         sub.add_flag("--smf-timing", args->smf_timing,
@@ -213,7 +256,8 @@ const CommandRegistrar kRegistrar{Command{
                    "deadlines. Ctrl-C stops between messages (exit 130).\n"
                    "Examples:\n"
                    "  syxflash-cli send firmware.syx --port MIDIFly --gap-ms 150\n"
-                   "  syxflash-cli send bank.syx --port UM-ONE --link din --json");
+                   "  syxflash-cli send bank.syx --port UM-ONE --link din --json\n"
+                   "  syxflash-cli send os.syx --port phatty --device moog-little-phatty");
         return [args] { return run_send(*args); };
     }}};
 

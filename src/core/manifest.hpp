@@ -131,8 +131,10 @@ enum class FirmwareChecksum {
     // (-(sum of bytes from `checksum_from` up to the checksum byte)) & 0x7F in the byte
     // before F7 (Roland DT1 / Yamaha bulk style).
     twos_complement_7bit,
+    roland,      // Roland DT1/RQ1 checksum (core/sysex_analysis.hpp check_roland_checksum)
+    yamaha_bulk, // Yamaha bulk dump checksum (check_yamaha_bulk_checksum)
 };
-const char* to_string(FirmwareChecksum kind); // "none" | "unknown" | "twos-complement-7bit"
+const char* to_string(FirmwareChecksum kind); // "none" | "unknown" | "twos-complement-7bit" | ...
 std::optional<FirmwareChecksum> parse_firmware_checksum(std::string_view text);
 
 struct FirmwareRelease {
@@ -264,6 +266,14 @@ struct CompletenessRule {
     Evidence evidence;
 };
 
+// How far a backup has got, by the manifest's completeness rule.
+struct CompletenessStatus {
+    bool complete = false;
+    std::size_t matching = 0; // messages that belong to the backup
+    std::size_t expected = 0; // messages needed (0 = open-ended: record-many)
+    std::string missing;      // "bank 2: P = 4, 6" — empty when complete
+};
+
 struct BackupProcedure {
     BackupKind kind = BackupKind::none;
     std::string reason;                  // kind none: why, and what to do instead
@@ -275,6 +285,10 @@ struct BackupProcedure {
 
     // Index into `expect` of the first entry matching the message, if any.
     [[nodiscard]] std::optional<std::size_t> classify(std::span<const std::uint8_t> message) const;
+    // Applies `completeness` to the messages received so far. For user-says-done, `complete`
+    // means at least one dump was recorded (the user decides when to stop).
+    [[nodiscard]] CompletenessStatus
+    completeness_of(std::span<const std::span<const std::uint8_t>> messages) const;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -461,9 +461,10 @@ FirmwareRules read_firmware(TableReader& r) {
     f.max_messages = to_u64(r.integer("max_messages", req, 1, kMaxMessages));
     check_min_max(r, "min_messages", f.min_messages, "max_messages", f.max_messages);
     f.final_message = r.sysex_pattern("final_message", false, true, true);
-    f.checksum = r.choice<FirmwareChecksum>("checksum", req, parse_firmware_checksum,
-                                        "none, unknown, twos-complement-7bit")
-                     .value_or(FirmwareChecksum::unknown);
+    f.checksum =
+        r.choice<FirmwareChecksum>("checksum", req, parse_firmware_checksum,
+                                   "none, unknown, twos-complement-7bit, roland, yamaha-bulk")
+            .value_or(FirmwareChecksum::unknown);
     f.checksum_from = to_u64(r.integer("checksum_from", false, 1, kMaxMessageBytes), 1);
     f.max_file_bytes = to_u64(r.integer("max_file_bytes", req, 1, kMaxMessageBytes));
     if (auto steps = r.strings("bootloader_steps", req)) {

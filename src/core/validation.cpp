@@ -6,6 +6,8 @@
 #include <fmt/core.h>
 
 #include "core/hash.hpp"
+#include "core/manufacturer_ids.hpp"
+#include "core/sysex_analysis.hpp"
 
 namespace syx {
 
@@ -114,14 +116,14 @@ bool has_code(const std::vector<Finding>& findings, std::string_view code) {
                        [&](const Finding& f) { return f.code == code; });
 }
 
+// "04 (Moog Music)" or "00 20 29 (Focusrite/Novation)" when the registry name is known.
 std::string manufacturer_of(std::span<const std::uint8_t> message) {
-    if (message.size() >= 2 && message[1] != 0x00) {
-        return to_spaced_hex(message.subspan(1, 1));
+    const auto id = manufacturer_id_of(message);
+    if (!id) {
+        return "(unreadable)";
     }
-    if (message.size() >= 4) {
-        return to_spaced_hex(message.subspan(1, 3));
-    }
-    return "(too short to tell)";
+    const char* name = manufacturer_name(*id);
+    return name != nullptr ? fmt::format("{} ({})", id->hex(), name) : id->hex();
 }
 
 // Finds the prefix that matches best; returns nullopt if one matches, else the closest miss.
@@ -173,18 +175,18 @@ void check_prefixes(const SysexFile& file, const Manifest& manifest,
             out.add(located(
                 Severity::error, "wrong-manufacturer", msg, miss->at,
                 fmt::format(
-                    "message {} byte {}: manufacturer byte is {}, the {} expects {} "
-                    "(messages start {}). This message is from manufacturer {}: the file is "
+                    "manufacturer byte {} of this message is {} where the {} expects {} (its "
+                    "messages start {}): the message comes from manufacturer {}, so the file is "
                     "for another device. Do not send it; pick the right file or device.",
-                    msg.index, miss->at, got, manifest.name, want, miss->pattern->to_string(),
+                    miss->at, got, manifest.name, want, miss->pattern->to_string(),
                     manufacturer_of(bytes))));
         } else {
-            out.add(located(Severity::error, "wrong-prefix", msg, miss->at,
-                            fmt::format("message {} byte {}: found {}, the {} expects {} (messages "
-                                        "start {}). The file is for another model or is not this "
-                                        "kind of data.",
-                                        msg.index, miss->at, got, manifest.name, want,
-                                        miss->pattern->to_string())));
+            out.add(located(
+                Severity::error, "wrong-prefix", msg, miss->at,
+                fmt::format("byte {} of this message is {} where the {} expects {} (its "
+                            "messages start {}): the file is for another model or is "
+                            "not this kind of data.",
+                            miss->at, got, manifest.name, want, miss->pattern->to_string())));
         }
     }
 }
@@ -199,14 +201,52 @@ void check_data_bytes(const SysexFile& file, Collector& out) {
                                                [&](const Finding& f) { return f.offset == at; });
                 if (!known) {
                     out.add(located(Severity::error, "data-byte-not-7bit", msg, i,
-                                    fmt::format("message {} byte {}: {:02X} is not a 7-bit data "
-                                                "byte; the file is damaged.",
-                                                msg.index, i, bytes[i])));
+                                    fmt::format("byte {} of this message is {:02X}, not a 7-bit "
+                                                "data byte: the file is damaged.",
+                                                i, bytes[i])));
                 }
                 break; // one per message is enough to refuse it
             }
         }
     }
+}
+
+// The checksum the manifest declares, if it is wrong in this message.
+std::optional<ChecksumCheck> checksum_problem(const FirmwareRules& fw,
+                                              std::span<const std::uint8_t> bytes) {
+    std::optional<ChecksumCheck> check;
+    switch (fw.checksum) {
+    case FirmwareChecksum::none:
+    case FirmwareChecksum::unknown:
+        return std::nullopt;
+    case FirmwareChecksum::roland:
+        check = check_roland_checksum(bytes);
+        break;
+    case FirmwareChecksum::yamaha_bulk:
+        check = check_yamaha_bulk_checksum(bytes);
+        break;
+    case FirmwareChecksum::twos_complement_7bit: {
+        if (bytes.size() < fw.checksum_from + 3) {
+            return std::nullopt;
+        }
+        unsigned sum = 0;
+        for (std::size_t i = static_cast<std::size_t>(fw.checksum_from); i + 2 < bytes.size();
+             ++i) {
+            sum += bytes[i];
+        }
+        ChecksumCheck c;
+        c.expected = static_cast<std::uint8_t>((128U - (sum & 0x7FU)) & 0x7FU);
+        c.position = bytes.size() - 2;
+        c.found = bytes[bytes.size() - 2];
+        c.ok = c.expected == c.found;
+        check = c;
+        break;
+    }
+    }
+    if (check && !check->ok) {
+        return check;
+    }
+    return std::nullopt;
 }
 
 void check_firmware(const SysexFile& file, const Manifest& manifest, Collector& out) {
@@ -223,31 +263,20 @@ void check_firmware(const SysexFile& file, const Manifest& manifest, Collector& 
             continue; // checked exactly below
         }
         if (msg.length < fw.min_message_bytes) {
-            out.add(
-                located(Severity::error, "message-too-short", msg, 0,
-                        fmt::format("message {} is {} bytes; the {} expects at least {}.",
-                                    msg.index, msg.length, manifest.name, fw.min_message_bytes)));
+            out.add(located(Severity::error, "message-too-short", msg, 0,
+                            fmt::format("this message is {} bytes; the {} expects at least {}.",
+                                        msg.length, manifest.name, fw.min_message_bytes)));
         } else if (msg.length > fw.max_message_bytes) {
-            out.add(
-                located(Severity::error, "message-too-long", msg, 0,
-                        fmt::format("message {} is {} bytes; the {} expects at most {}.", msg.index,
-                                    msg.length, manifest.name, fw.max_message_bytes)));
+            out.add(located(Severity::error, "message-too-long", msg, 0,
+                            fmt::format("this message is {} bytes; the {} expects at most {}.",
+                                        msg.length, manifest.name, fw.max_message_bytes)));
         }
-        if (fw.checksum == FirmwareChecksum::twos_complement_7bit &&
-            msg.length >= fw.checksum_from + 3) {
-            const auto bytes = file.bytes_of(msg);
-            unsigned sum = 0;
-            for (std::size_t i = fw.checksum_from; i + 2 < bytes.size(); ++i) {
-                sum += bytes[i];
-            }
-            const auto expected = static_cast<std::uint8_t>((128U - (sum & 0x7FU)) & 0x7FU);
-            const auto actual = bytes[bytes.size() - 2];
-            if (expected != actual) {
-                out.add(located(Severity::error, "checksum-mismatch", msg, bytes.size() - 2,
-                                fmt::format("message {}: checksum byte is {:02X}, the data adds "
-                                            "up to {:02X}; the message is damaged.",
-                                            msg.index, actual, expected)));
-            }
+        if (auto problem = checksum_problem(fw, file.bytes_of(msg))) {
+            out.add(located(Severity::error, "checksum-mismatch", msg, problem->position,
+                            fmt::format("checksum byte {} of this message is {:02X} but the data "
+                                        "adds up to {:02X} ({} checksum): the message is damaged.",
+                                        problem->position, problem->found, problem->expected,
+                                        to_string(fw.checksum))));
         }
     }
     const auto n = static_cast<std::uint64_t>(file.messages.size());
@@ -299,16 +328,16 @@ void check_restore(const SysexFile& file, const Manifest& manifest, Collector& o
         }
         if (prefix_ok && !manifest.backup.classify(bytes)) {
             out.add(located(Severity::error, "unexpected-message-size", msg, 0,
-                            fmt::format("message {} is {} bytes, which is not the size of any {} "
+                            fmt::format("this message is {} bytes, which is not the size of any {} "
                                         "dump; it may be truncated.",
-                                        msg.index, msg.length, manifest.name)));
+                                        msg.length, manifest.name)));
         }
         for (const auto& rw : restore.rewrites) {
             if (rw.applies_to.matches_prefix(bytes) && rw.offset + 1 < bytes.size() &&
                 bytes[rw.offset] != rw.value) {
                 out.add(located(Severity::warning, "restore-rewrite", msg, rw.offset,
-                                fmt::format("message {} byte {} is {:02X}: {}", msg.index,
-                                            rw.offset, bytes[rw.offset], rw.description)));
+                                fmt::format("byte {} of this message is {:02X}: {}", rw.offset,
+                                            bytes[rw.offset], rw.description)));
             }
         }
     }
@@ -382,11 +411,13 @@ ValidationReport validate(const SysexFile& file, const Manifest& manifest, Link 
                 out.add(Finding{Severity::info, "known-release", std::nullopt, std::nullopt,
                                 fmt::format("known release: {} {} ({}).", manifest.name,
                                             release->version, release->source)});
-            } else {
+            } else if (!has_errors(report.findings)) {
+                // Only a file that passed every check is "an unknown release"; a refused file is
+                // simply not firmware for this device.
                 out.add(Finding{Severity::warning, "unknown-release", std::nullopt, std::nullopt,
-                                fmt::format("this file (SHA-256 {}) is not a {} release syxflash "
-                                            "knows. It passed the checks above; make sure it comes "
-                                            "from {} before sending it.",
+                                fmt::format("this file (SHA-256 {}) is not a release of the {} "
+                                            "firmware that syxflash knows. It passed every check; "
+                                            "make sure it comes from {} before sending it.",
                                             sha256_hex(file.sha256).substr(0, 16) + "…",
                                             manifest.name, manifest.maker)});
             }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/link.hpp"
+#include "core/manifest.hpp"
 
 namespace syx::emu {
 
@@ -33,8 +34,9 @@ struct Output {
 };
 using Outputs = std::vector<Output>;
 
-enum class Confidence { confirmed, reported, modelled };
-const char* to_string(Confidence confidence); // "confirmed" | "reported" | "modelled"
+// The manifests' evidence tags (confirmed / reported / modelled), shared so the GUI shows one
+// vocabulary.
+using Confidence = syx::Confidence;
 
 // One fact or assumption the model relies on, shown in help texts and the GUI.
 struct ModelNote {

@@ -15,6 +15,13 @@ FaultyDevice::FaultyDevice(std::unique_ptr<DeviceModel> inner, std::vector<Fault
     }
 }
 
+bool FaultyDevice::percent_armed() const {
+    return std::any_of(m_faults.begin(), m_faults.end(), [](const Armed& f) {
+        return !f.fired && f.spec.is_percent &&
+               (f.spec.kind == FaultKind::unplug_at || f.spec.kind == FaultKind::power_loss_at);
+    });
+}
+
 const FaultSpec* FaultyDevice::find(FaultKind kind) const {
     for (const auto& f : m_faults) {
         if (f.spec.kind == kind) {
@@ -163,6 +170,11 @@ Outputs FaultyDevice::on_message(std::span<const std::uint8_t> bytes, Time now) 
             }
         } else {
             chunk.push_back(b);
+        }
+        // A percentage needs the transfer size, which a model learns from the first bytes
+        // (its header): hand them over early so a single large burst can still be cut at P %.
+        if (!m_transfer_size && chunk.size() >= kSizeProbeBytes && percent_armed()) {
+            deliver(chunk, now, out);
         }
         for (auto& f : m_faults) {
             if (f.fired ||

@@ -65,6 +65,8 @@ private:
     [[nodiscard]] std::optional<std::uint64_t> threshold(const FaultSpec& spec);
     void check_reappear(Time now, Outputs& out);
     [[nodiscard]] const FaultSpec* find(FaultKind kind) const;
+    [[nodiscard]] bool percent_armed() const;
+    static constexpr std::size_t kSizeProbeBytes = 32;
 
     std::unique_ptr<DeviceModel> m_inner;
     std::vector<Armed> m_faults;

@@ -4,18 +4,6 @@
 
 namespace syx::emu {
 
-const char* to_string(Confidence confidence) {
-    switch (confidence) {
-    case Confidence::confirmed:
-        return "confirmed";
-    case Confidence::reported:
-        return "reported";
-    case Confidence::modelled:
-        return "modelled";
-    }
-    return "modelled";
-}
-
 Time wire_time(std::size_t bytes, Link link) {
     const auto per_byte = link == Link::din ? kDinMicrosecondsPerByte : 1U;
     return Time{static_cast<Time::rep>(bytes) * static_cast<Time::rep>(per_byte)};

@@ -32,7 +32,7 @@ struct TransferOptions {
     // from the transport when left empty/zero.
     PacerConfig pacer;
     // Extra margin on top of the transport's delivery jitter (scheduler wake-up latency).
-    std::chrono::microseconds extra_margin{500};
+    std::chrono::microseconds extra_margin{1000};
     // How often the port list is polled during a transfer.
     std::chrono::milliseconds port_poll_interval{500};
     // Set from another thread or a signal handler to stop between messages.

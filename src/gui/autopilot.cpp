@@ -20,6 +20,12 @@ std::optional<Intent> Autopilot::next(const UiModel& model, const Snapshot& snap
                                 step_slug(*m_expected), step_slug(model.current));
         return std::nullopt;
     }
+    if (model.current == WizardStep::device && !model.selected_device &&
+        !snapshot.devices.empty()) {
+        // Choose an instrument first, as a user would, and stay on this page.
+        m_expected = WizardStep::device;
+        return intent::SelectDevice{snapshot.devices.front().id};
+    }
     if (model.current == m_plan[m_position]) {
         ++m_position;
     }

@@ -19,10 +19,12 @@
 #include <imgui_impl_opengl3.h>
 #include <sys/resource.h>
 
+#include "engine/data_paths.hpp"
 #include "gui/app_options.hpp"
 #include "gui/autopilot.hpp"
 #include "gui/config_paths.hpp"
 #include "gui/controller.hpp"
+#include "gui/device_cards.hpp"
 #include "gui/frame_stats.hpp"
 #include "gui/screenshot.hpp"
 #include "gui/snapshot_channel.hpp"
@@ -55,18 +57,27 @@ double to_ms(std::chrono::nanoseconds d) {
     return std::chrono::duration<double, std::milli>(d).count();
 }
 
-Snapshot initial_snapshot(const AppOptions& options, float scale) {
+Snapshot initial_snapshot(const AppOptions& options, float scale,
+                          const syx::CatalogueLoad& catalogue) {
     Snapshot snapshot;
-    // No port discovery exists yet, so no hardware can be found: simulated mode, said plainly.
+    // No port discovery in the wizard yet, so no hardware can be found: simulated mode, said
+    // plainly on every page.
     snapshot.mode = RunMode::simulated;
     snapshot.simulate_id = options.simulate_id;
     snapshot.log.push_back(version_text());
     snapshot.log.push_back(fmt::format("Display scale {:.2f} (text and spacing sized to match).",
                                        static_cast<double>(scale)));
-    snapshot.log.emplace_back("No MIDI port discovery in this version: running in simulated mode.");
+    snapshot.features.catalogue = true;
+    snapshot.devices = device_cards(catalogue.catalogue);
+    snapshot.log.push_back(fmt::format("{} devices in the catalogue.", snapshot.devices.size()));
+    for (const auto& problem : catalogue.problems) {
+        snapshot.log.push_back("Manifest left out: " + problem.to_string());
+    }
+    snapshot.log.emplace_back(
+        "No MIDI port discovery in the wizard yet: running in simulated mode.");
     if (!options.simulate_id.empty()) {
         snapshot.log.push_back(
-            fmt::format("Asked to simulate '{}'; the emulator arrives with a later version.",
+            fmt::format("Asked to simulate '{}'; the wizard does not run the emulator yet.",
                         options.simulate_id));
     }
     snapshot.status = "Preview: nothing will be sent";
@@ -99,9 +110,15 @@ void print_phase(const Phase& phase) {
 
 class App {
 public:
-    App(GLFWwindow* window, const AppOptions& options, float scale)
-        : m_window(window), m_options(options), m_channel(initial_snapshot(options, scale)) {
+    App(GLFWwindow* window, const AppOptions& options, float scale,
+        const syx::CatalogueLoad& catalogue)
+        : m_window(window), m_options(options),
+          m_channel(initial_snapshot(options, scale, catalogue)) {
         m_channel.set_waker([] { glfwPostEmptyEvent(); });
+        if (!options.simulate_id.empty()) {
+            // The device asked for on the command line starts selected, as if clicked.
+            m_controller.apply(intent::SelectDevice{options.simulate_id}, *m_channel.latest());
+        }
         if (options.autopilot) {
             m_autopilot.emplace();
         }
@@ -187,22 +204,27 @@ private:
             return;
         }
         const WizardStep shown = m_controller.model().current;
-        if (!m_options.screenshot_dir.empty()) {
-            const auto path =
-                std::filesystem::path(m_options.screenshot_dir) /
-                fmt::format("{:02}-{}.png", m_screenshots.size() + 1, step_slug(shown));
-            const auto saved = save_framebuffer_png(path, width, height);
-            if (!saved) {
-                fail(saved.error().message);
-                return;
-            }
-            m_screenshots.push_back(path.string());
-        }
-        fmt::print("autopilot: {} page shown\n", step_slug(shown));
         const auto next = m_autopilot->next(m_controller.model(), snapshot);
         if (m_autopilot->failed()) {
             fail(m_autopilot->failure());
             return;
+        }
+        // Intents that stay on the page (choosing a device) are applied first; the page is
+        // photographed once, in its final state, just before the wizard moves on.
+        const bool leaves_page = !next || !std::holds_alternative<intent::SelectDevice>(*next);
+        if (leaves_page) {
+            if (!m_options.screenshot_dir.empty()) {
+                const auto path =
+                    std::filesystem::path(m_options.screenshot_dir) /
+                    fmt::format("{:02}-{}.png", m_screenshots.size() + 1, step_slug(shown));
+                const auto saved = save_framebuffer_png(path, width, height);
+                if (!saved) {
+                    fail(saved.error().message);
+                    return;
+                }
+                m_screenshots.push_back(path.string());
+            }
+            fmt::print("autopilot: {} page shown\n", step_slug(shown));
         }
         if (next && !m_controller.apply(*next, snapshot)) {
             fail(fmt::format("the wizard refused '{}' on the {} page", describe(*next),
@@ -316,6 +338,20 @@ int main(int argc, char** argv) {
         }
     }
 
+    // Manifests are small hand-written files; loading them before the window opens lets an
+    // unknown --simulate ID be a plain usage error.
+    const syx::CatalogueLoad catalogue = syx::engine::load_device_catalogue();
+    if (!options.simulate_id.empty() && !catalogue.catalogue.empty() &&
+        catalogue.catalogue.find(options.simulate_id) == nullptr) {
+        std::string known;
+        for (const auto& id : catalogue.catalogue.ids()) {
+            known += known.empty() ? id : ", " + id;
+        }
+        std::fprintf(stderr, "syxflash: unknown device '%s' for --simulate; known devices: %s\n",
+                     options.simulate_id.c_str(), known.c_str());
+        return 2;
+    }
+
     glfwSetErrorCallback(glfw_error);
     if (glfwInit() == GLFW_FALSE) {
         std::fprintf(stderr, "syxflash: no display found; the wizard needs a desktop session.\n"
@@ -371,7 +407,7 @@ int main(int argc, char** argv) {
 
     int code = 0;
     {
-        App app(window, options, scale);
+        App app(window, options, scale, catalogue);
         code = app.run();
     }
     // Saved with the rest of the settings when the context is destroyed.

@@ -14,6 +14,8 @@ struct DeviceCard {
     std::string id;
     std::string name;
     std::string maker;
+    // One paragraph about the device and what updating it involves.
+    std::string summary;
     // Plain-language list of what syxflash can do for it ("update, backup, recovery").
     std::string abilities;
     bool simulated = false;

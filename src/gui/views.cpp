@@ -67,8 +67,8 @@ void draw_banners(const Snapshot& snapshot) {
             text = "Simulated mode: no instrument is connected, so nothing real will be touched.";
         }
         if (!snapshot.features.emulator) {
-            text += " The built-in emulator arrives with a later version, so nothing is "
-                    "simulated yet either.";
+            text += " The wizard does not run the built-in emulator yet, so nothing is "
+                    "simulated either.";
         }
         coloured(kWarningColour, text);
     }
@@ -96,13 +96,17 @@ void draw_device_content(const UiModel& model, const Snapshot& snapshot, std::ve
         if (ImGui::RadioButton(label.c_str(), selected)) {
             out.emplace_back(intent::SelectDevice{card.id});
         }
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", card.maker.c_str());
         if (card.simulated) {
             ImGui::SameLine();
             ImGui::TextColored(kWarningColour, "[simulated]");
         }
         ImGui::Indent();
-        ImGui::TextDisabled("%s", card.maker.c_str());
-        wrapped(card.abilities);
+        coloured(kNoticeColour, card.abilities);
+        if (selected && !card.summary.empty()) {
+            wrapped(card.summary);
+        }
         ImGui::Unindent();
         ImGui::Spacing();
     }
@@ -271,7 +275,12 @@ std::vector<Intent> draw_page(const UiModel& model, const Snapshot& snapshot) {
     draw_banners(snapshot);
     ImGui::Separator();
     ImGui::Spacing();
+    // The page's own content scrolls; Back/Next stay in view below it.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float footer = ImGui::GetFrameHeight() + style.ItemSpacing.y + style.WindowPadding.y;
+    ImGui::BeginChild("content", ImVec2(0.0F, -footer), false, ImGuiWindowFlags_NavFlattened);
     draw_step_content(model, snapshot, out);
+    ImGui::EndChild();
     draw_navigation(model, snapshot, out);
     return out;
 }

@@ -3,13 +3,16 @@
 // framed directly into a SysexFile so these tests do not depend on the readers; the CLI tests
 // cover the readers' findings (missing F7, text files, empty files) end to end.
 #include <algorithm>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <vector>
 
 #include "support/test_support.hpp"
 #include <gtest/gtest.h>
 
 #include "core/catalogue.hpp"
+#include "core/manifest_loader.hpp"
 #include "core/validation.hpp"
 
 namespace {
@@ -118,6 +121,8 @@ TEST(Validation, LittlePhattyBankOfferedToTheMidiflyIsRefusedAtTheManufacturerBy
     EXPECT_EQ(wrong[0]->message_index, 0U);
     EXPECT_EQ(wrong[0]->offset, 1U);
     EXPECT_NE(wrong[0]->text.find("manufacturer 04"), std::string::npos) << wrong[0]->text;
+    // A refused file is not "an unknown release": no warning that would suggest it passed.
+    EXPECT_TRUE(with_code(report, "unknown-release").empty());
 }
 
 TEST(Validation, KStationPairDumpOfferedToTheMidiflyIsRefused) {
@@ -144,7 +149,8 @@ TEST(Validation, OneWrongManufacturerByteNamesThatMessageOnly) {
     ASSERT_EQ(wrong.size(), 1U);
     EXPECT_EQ(wrong[0]->message_index, 5U);
     EXPECT_EQ(wrong[0]->offset, 5U * 24U + 3U);
-    EXPECT_NE(wrong[0]->text.find("message 5 byte 3"), std::string::npos) << wrong[0]->text;
+    EXPECT_NE(wrong[0]->text.find("manufacturer byte 3 of this message is 26"), std::string::npos)
+        << wrong[0]->text;
 }
 
 TEST(Validation, DataByteAbove7FIsRefusedAndLocated) {
@@ -278,6 +284,39 @@ TEST(FormatDuration, ReadsLikeAPerson) {
     EXPECT_EQ(format_duration(2500ms), "2.5 s");
     EXPECT_EQ(format_duration(66s), "1 min 06 s");
     EXPECT_EQ(format_duration(std::chrono::hours(2) + std::chrono::minutes(3)), "2 h 03 min");
+}
+
+} // namespace
+
+namespace {
+
+// A generic-style manifest declaring a 7-bit two's-complement checksum over bytes 6… (Yamaha
+// bulk layout: F0 43 0n <format> <count MSB> <count LSB> <data> <cs> F7, cs = −sum & 7F).
+Manifest checksum_manifest() {
+    std::ifstream in(syx::test::source_dir() / "firmware-manifests" / "generic.toml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string s = text.str();
+    const std::string from = "checksum = \"unknown\"";
+    s.replace(s.find(from), from.size(), "checksum = \"twos-complement-7bit\"\nchecksum_from = 6");
+    auto load = parse_manifest(s, "generic-checksum.toml");
+    EXPECT_TRUE(load.ok());
+    return *load.manifest;
+}
+
+TEST(Validation, DeclaredChecksumIsVerifiedPerMessage) {
+    const auto m = checksum_manifest();
+    // data 01 02 03 04: sum 10, checksum (128 − 10) & 7F = 76.
+    const Bytes good{0xF0, 0x43, 0x00, 0x09, 0x00, 0x04, 0x01, 0x02, 0x03, 0x04, 0x76, 0xF7};
+    Bytes bad = good;
+    bad[8] = 0x05; // one data byte changed in transit
+    const auto report = validate(file_of({good, bad}), m, Link::din);
+    EXPECT_EQ(report.verdict, Verdict::refused);
+    const auto wrong = with_code(report, "checksum-mismatch");
+    ASSERT_EQ(wrong.size(), 1U);
+    EXPECT_EQ(wrong[0]->message_index, 1U);
+    EXPECT_EQ(wrong[0]->offset, 12U + 10U);
+    EXPECT_EQ(validate(file_of({good}), m, Link::din).verdict, Verdict::valid_with_warnings);
 }
 
 } // namespace

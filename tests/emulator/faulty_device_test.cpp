@@ -293,3 +293,69 @@ TEST(DeviceCatalogue, EveryDeviceBuildsAndLabelsWhatIsModelled) {
 
 } // namespace
 } // namespace syx::emu
+
+namespace syx::emu {
+namespace {
+
+TEST(FaultyDevice, PercentCutsEvenASingleBurstAtTheRightByte) {
+    auto d = device("moog-little-phatty", {"unplug-at=50%"});
+    const auto fw = make_test_firmware("moog-little-phatty", {0x02, 0x00, 0x00, 0x00});
+    d->on_message(fw[0], ms(0)); // USB: the whole message in one go
+    EXPECT_FALSE(d->port_present());
+    EXPECT_EQ(d->bytes_received(), (fw[0].size() + 1) / 2);
+    EXPECT_EQ(d->bytes_dropped(), fw[0].size() - d->bytes_received());
+}
+
+} // namespace
+} // namespace syx::emu
+
+namespace syx::emu {
+namespace {
+
+// Reply faults on every device that sends anything: what makes it talk, per device.
+Outputs make_it_talk(FaultyDevice& d) {
+    const auto& id = d.device_id();
+    if (id == "moog-little-phatty") {
+        return d.on_message(identity_request(), ms(0));
+    }
+    if (id == "novation-k-station") {
+        return d.on_message(Bytes{0xF0, 0x00, 0x20, 0x29, 0x01, 0x41, 0x7F, 0x40, 0x00, 0x00, 0x00,
+                                  0x00, 0x00, 0xF7},
+                            ms(0));
+    }
+    if (id == "m-audio-code") {
+        d.press("edit", ms(0));
+        d.press("mem-dump", ms(0));
+        return d.press("enter", ms(0));
+    }
+    return d.press("dump-pattern", ms(0)); // Jomox
+}
+
+class ReplyFaultMatrix : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ReplyFaultMatrix, NoReplySilencesAndSlowReplyDelaysExactly) {
+    auto plain = device(GetParam(), {});
+    const auto normal = make_it_talk(*plain);
+    ASSERT_FALSE(normal.empty());
+    auto silent = device(GetParam(), {"no-reply"});
+    EXPECT_TRUE(make_it_talk(*silent).empty());
+    auto slow = device(GetParam(), {"slow-reply=300"});
+    const auto late = make_it_talk(*slow);
+    ASSERT_EQ(late.size(), normal.size());
+    for (std::size_t i = 0; i < late.size(); ++i) {
+        EXPECT_EQ(late[i].bytes, normal[i].bytes);
+        EXPECT_EQ(late[i].at - normal[i].at, ms(300));
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Devices, ReplyFaultMatrix,
+                         ::testing::Values("moog-little-phatty", "novation-k-station",
+                                           "m-audio-code", "jomox-mbrane-11", "jomox-mbase-11"),
+                         [](const ::testing::TestParamInfo<const char*>& param_info) {
+                             std::string name = param_info.param;
+                             std::replace(name.begin(), name.end(), '-', '_');
+                             return name;
+                         });
+
+} // namespace
+} // namespace syx::emu

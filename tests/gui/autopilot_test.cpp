@@ -1,3 +1,4 @@
+#include "cards.hpp"
 #include <gtest/gtest.h>
 
 #include "gui/autopilot.hpp"
@@ -20,6 +21,26 @@ TEST(Autopilot, WalksEveryPageThroughTheUsersIntentsAndQuits) {
     EXPECT_TRUE(controller.model().quit_requested);
     EXPECT_EQ(controller.model().visited, pilot.plan());
     EXPECT_EQ(pilot.plan().size(), kWizardStepCount);
+}
+
+TEST(Autopilot, ChoosesADeviceLikeAUserBeforeLeavingTheDevicePage) {
+    Autopilot pilot;
+    Controller controller;
+    Snapshot snapshot;
+    snapshot.features.catalogue = true;
+    snapshot.devices = {test::card("novation-k-station"), test::card("parker-midifly")};
+    auto first = pilot.next(controller.model(), snapshot);
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(describe(*first), "select device novation-k-station");
+    ASSERT_TRUE(controller.apply(*first, snapshot));
+    int steps = 0;
+    while (auto next = pilot.next(controller.model(), snapshot)) {
+        ASSERT_TRUE(controller.apply(*next, snapshot)) << describe(*next);
+        ASSERT_LT(++steps, 100);
+    }
+    EXPECT_TRUE(pilot.finished()) << pilot.failure();
+    EXPECT_EQ(controller.model().visited, pilot.plan());
+    EXPECT_EQ(controller.model().selected_device, "novation-k-station");
 }
 
 TEST(Autopilot, FailsWithAReasonWhenTheWizardWillNotLetItOn) {

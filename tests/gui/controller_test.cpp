@@ -1,3 +1,4 @@
+#include "cards.hpp"
 #include <gtest/gtest.h>
 
 #include "gui/controller.hpp"
@@ -13,7 +14,7 @@ Snapshot engine_snapshot() {
     Snapshot s;
     s.features.catalogue = true;
     s.features.sessions = true;
-    s.devices.push_back({"moog-little-phatty", "Little Phatty", "Moog", "update", false});
+    s.devices.push_back(test::card("moog-little-phatty", "Little Phatty", "Moog"));
     return s;
 }
 

@@ -33,7 +33,9 @@ syxflash_warnings(syxflash_screenshot_check)
 set(_pages 01-device 02-connection 03-backup 04-firmware 05-confirm 06-upload 07-verify
            08-recovery 09-done 10-library 11-tools)
 # Screenshots are kept as test artefacts under the build tree.
-foreach(_run default moog-little-phatty)
+# The three devices issue 7 names; today they differ only in the preselected device, later the
+# autopilot will run the real flow against each one's emulator.
+foreach(_run default moog-little-phatty parker-midifly novation-k-station)
   set(_simulate "")
   if(NOT _run STREQUAL "default")
     set(_simulate "${_run}")

@@ -1,5 +1,6 @@
 #include <string>
 
+#include "cards.hpp"
 #include "headless_imgui.hpp"
 #include <fmt/core.h>
 #include <gtest/gtest.h>
@@ -37,9 +38,11 @@ std::vector<NamedSnapshot> relevant_snapshots() {
     Snapshot catalogue;
     catalogue.features.catalogue = true;
     catalogue.devices = {
-        {"moog-little-phatty", "Little Phatty", "Moog", "update, backup", false},
-        {"parker-midifly", "MIDIFly", "Parker", "update", false},
-        {"novation-k-station", "K-Station (simulated)", "Novation", "practice only", true}};
+        test::card("moog-little-phatty", "Moog Little Phatty", "Moog Music",
+                   "A monophonic analogue synthesiser.", "firmware update \u2022 backup"),
+        test::card("parker-midifly", "Parker MIDIFly", "Parker", "", "firmware update"),
+        test::card("novation-k-station", "Novation K-Station", "Novation", "", "practice only",
+                   true)};
     all.push_back({"catalogue", catalogue});
 
     Snapshot uploading = catalogue;

@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "transport/rtmidi/alsa_cards.hpp"
+#include "transport/rtmidi/jack_quiesce.hpp"
 
 #ifdef SYXFLASH_HAVE_JACK
 #include <jack/jack.h>
@@ -221,10 +222,12 @@ public:
     void close() override {
         try {
             if (m_in) {
+                detail::deactivate_jack_client(*m_in);
                 m_in->cancelCallback();
                 m_in->closePort();
             }
             if (m_out) {
+                detail::deactivate_jack_client(*m_out);
                 m_out->closePort();
             }
         } catch (const RtMidiError&) {

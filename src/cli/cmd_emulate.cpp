@@ -1,0 +1,243 @@
+// syxflash-cli emulate ID: serves an emulated device on virtual MIDI ports until Ctrl-C.
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#ifdef __unix__
+#include <poll.h>
+#include <unistd.h>
+#endif
+
+#include "cli/cli_transport.hpp"
+#include "cli/command_registry.hpp"
+#include "cli/exit_codes.hpp"
+#include "emulator/device_catalogue.hpp"
+#include "emulator/fault_spec.hpp"
+#include "transport/emulated_transport.hpp"
+#include "transport/rtmidi/rtmidi_virtual_port.hpp"
+
+namespace syx::cli {
+
+namespace {
+
+std::string one_line(std::string text) {
+    for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n')) {
+        text.replace(at, 1, " / ");
+    }
+    return text;
+}
+
+// Everything the MIDI and pump threads hand to the main thread: they only enqueue.
+struct Inbox {
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<std::vector<std::uint8_t>> to_device;   // from the virtual "in" port
+    std::deque<std::vector<std::uint8_t>> from_device; // the device's answers
+    std::deque<std::string> displays;
+
+    template <class F>
+    void push(F&& f) {
+        {
+            std::lock_guard lock(mutex);
+            f();
+        }
+        ready.notify_one();
+    }
+};
+
+struct EmulateArgs {
+    std::string id;
+    std::string api = "alsa";
+    std::string name;
+    std::vector<std::string> faults;
+    std::uint64_t seed = 1;
+    bool list = false;
+};
+
+// "press BUTTON", "power-cycle [BUTTON…]" or "display" typed on stdin.
+void handle_command(transport::EmulatedDevice& device, const std::string& line) {
+    std::istringstream words(line);
+    std::string verb;
+    words >> verb;
+    std::vector<std::string> args;
+    for (std::string w; words >> w;) {
+        args.push_back(w);
+    }
+    if (verb == "press" && args.size() == 1) {
+        device.press(args[0]);
+    } else if (verb == "power-cycle") {
+        device.power_cycle(args);
+    } else if (verb == "display") {
+        fmt::print("display: {}\n", one_line(device.display_text()));
+    } else if (!verb.empty()) {
+        std::string ids;
+        for (const auto& b : device.buttons()) {
+            ids += " " + b.id;
+        }
+        fmt::print("commands: press BUTTON | power-cycle [BUTTON…] | display   (buttons:{})\n",
+                   ids);
+    }
+    std::fflush(stdout);
+}
+
+int run_emulate(const EmulateArgs& args) {
+    if (args.list) {
+        for (const auto& d : emu::emulated_devices()) {
+            fmt::print("{:<22} {}\n", d.id, d.display_name);
+        }
+        return kExitSuccess;
+    }
+    if (args.id.empty()) {
+        fmt::print(stderr, "emulate: give a device id (see 'syxflash-cli emulate --list')\n");
+        return kExitUsage;
+    }
+    const auto api = transport::parse_api(args.api);
+    if (!api || (*api != transport::MidiApi::jack && *api != transport::MidiApi::alsa)) {
+        fmt::print(stderr, "emulate: --api must be jack or alsa (got '{}')\n", args.api);
+        return kExitUsage;
+    }
+    const auto faults = emu::parse_fault_specs(args.faults);
+    if (!faults) {
+        fmt::print(stderr, "emulate: {}\n", faults.error().message);
+        return kExitUsage;
+    }
+    auto device = transport::make_emulated_device_runner(args.id, *faults, args.seed);
+    if (!device) {
+        fmt::print(stderr, "emulate: {}\n", device.error().message);
+        return kExitUsage;
+    }
+    auto& dev = **device;
+    Inbox inbox;
+    dev.set_listener([&inbox](std::span<const std::uint8_t> bytes, transport::TimePoint) {
+        inbox.push([&] { inbox.from_device.emplace_back(bytes.begin(), bytes.end()); });
+    });
+    dev.set_display_listener(
+        [&inbox](const std::string& text) { inbox.push([&] { inbox.displays.push_back(text); }); });
+    const std::string name = args.name.empty() ? "syxflash-" + args.id : args.name;
+    auto port = transport::open_virtual_midi_port(
+        *api, name, [&inbox](std::span<const std::uint8_t> bytes, transport::TimePoint) {
+            inbox.push([&] { inbox.to_device.emplace_back(bytes.begin(), bytes.end()); });
+        });
+    if (!port) {
+        fmt::print(stderr, "emulate: {}\nIs a {} server running? (JACK: jackd -d dummy)\n",
+                   port.error().message, args.api);
+        return kExitUsage;
+    }
+    fmt::print("Emulating {} on {} ports '{}' (send to it) and '{}' (its answers).\n", args.id,
+               args.api, (*port)->input_port_name(), (*port)->output_port_name());
+    for (const auto& note : dev.notes()) {
+        fmt::print("  [{}] {}\n", syx::to_string(note.confidence), note.text);
+    }
+    fmt::print("Type 'press BUTTON', 'power-cycle [BUTTON…]' or 'display'; Ctrl-C stops.\n");
+    fmt::print("display: {}\n", one_line(dev.display_text()));
+    std::fflush(stdout);
+
+    const auto& stop = install_interrupt_flag();
+    std::size_t events_shown = 0;
+    std::string stdin_line;
+    bool stdin_open = true;
+    while (!stop.load()) {
+        std::deque<std::vector<std::uint8_t>> to_device;
+        std::deque<std::vector<std::uint8_t>> from_device;
+        std::deque<std::string> displays;
+        {
+            std::unique_lock lock(inbox.mutex);
+            inbox.ready.wait_for(lock, std::chrono::milliseconds{20}, [&] {
+                return !inbox.to_device.empty() || !inbox.from_device.empty() ||
+                       !inbox.displays.empty();
+            });
+            to_device.swap(inbox.to_device);
+            from_device.swap(inbox.from_device);
+            displays.swap(inbox.displays);
+        }
+        for (const auto& m : to_device) {
+            if (auto status = dev.send(m); !status) {
+                fmt::print("fault: {}\n", status.error().message);
+            }
+        }
+        for (const auto& m : from_device) {
+            // Split what one send cannot carry (JACK: 16 KiB); pieces are SysEx chunks that a
+            // receiver re-frames, and the pause lets JACK drain its ring between them.
+            const std::size_t max = (*port)->max_send_bytes().value_or(m.size());
+            for (std::size_t at = 0; at < m.size(); at += max) {
+                const auto n = std::min(max, m.size() - at);
+                if (auto status = (*port)->send(std::span(m).subspan(at, n)); !status) {
+                    fmt::print(stderr, "emulate: sending failed: {}\n", status.error().message);
+                }
+                if (at + n < m.size()) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+                }
+            }
+        }
+        for (const auto& d : displays) {
+            fmt::print("display: {}\n", one_line(d));
+        }
+        const auto events = dev.fault_events();
+        for (; events_shown < events.size(); ++events_shown) {
+            fmt::print("fault: {}\n", events[events_shown]);
+        }
+#ifdef __unix__
+        pollfd fd{STDIN_FILENO, POLLIN, 0};
+        while (stdin_open && ::poll(&fd, 1, 0) > 0) {
+            char c = 0;
+            if (::read(STDIN_FILENO, &c, 1) != 1) {
+                stdin_open = false;
+                break;
+            }
+            if (c == '\n') {
+                handle_command(dev, stdin_line);
+                stdin_line.clear();
+            } else {
+                stdin_line.push_back(c);
+            }
+        }
+#endif
+        std::fflush(stdout);
+    }
+    dev.set_listener({});
+    dev.set_display_listener({});
+    fmt::print("stopped; display shows: {}\n", one_line(dev.display_text()));
+    return kExitSuccess;
+}
+
+CommandRegistrar reg{{
+    "emulate",
+    "Serve an emulated device on virtual MIDI ports (practise without hardware)",
+    90,
+    [](CLI::App& sub) -> std::function<int()> {
+        auto args = std::make_shared<EmulateArgs>();
+        sub.add_option("ID", args->id, "Device id, e.g. moog-little-phatty (see --list)");
+        sub.add_flag("--list", args->list, "List the devices that can be emulated");
+        sub.add_option("--api", args->api, "MIDI api for the virtual ports: jack or alsa")
+            ->capture_default_str();
+        sub.add_option("--name", args->name,
+                       "Port name prefix: NAME:in and NAME-out:out (default syxflash-ID)");
+        sub.add_option("--fault", args->faults, "Inject a fault (repeatable; see below)");
+        sub.add_option("--seed", args->seed, "Seed for the faults' randomness")
+            ->capture_default_str();
+        sub.footer(
+            emu::fault_spec_help() +
+            "\nWhat the device's display shows is printed as it changes. Facts are tagged\n"
+            "[confirmed], [reported] or [modelled]; modelled behaviour is our assumption.\n"
+            "While it runs, type 'press BUTTON', 'power-cycle [BUTTON...]' or 'display'.\n"
+            "Ctrl-C stops it (exit 0).\n\n"
+            "Examples:\n"
+            "  syxflash-cli emulate moog-little-phatty --api jack\n"
+            "  syxflash-cli emulate parker-midifly --api jack --name fly --fault "
+            "power-loss-at=50%\n"
+            "  syxflash-cli emulate gligli-prophet-600 --api alsa --fault drop-above-rate=2000\n"
+            "In-process instead of virtual ports: any command with --api emulated --port ID,\n"
+            "faults from SYXFLASH_EMULATED_FAULTS='no-reply;slow-reply=200'.");
+        return [args] { return run_emulate(*args); };
+    },
+}};
+
+} // namespace
+
+} // namespace syx::cli

@@ -1,0 +1,121 @@
+// The Manifest model's behaviour that sessions and the GUI rely on: completeness rules, link
+// preference, display lookup, phase coverage.
+#include <vector>
+
+#include "support/test_support.hpp"
+#include <gtest/gtest.h>
+
+#include "core/catalogue.hpp"
+#include "core/manifest.hpp"
+
+namespace {
+
+using namespace syx;
+using Bytes = std::vector<std::uint8_t>;
+
+const Manifest& device(const std::string& id) {
+    static const auto load = load_catalogue({syx::test::source_dir() / "firmware-manifests"}, {});
+    return load.catalogue.find(id)->manifest;
+}
+
+// K-Station program pair dump (manual): F0 00 20 29 01 41 <SyCh> 02 <C> <Vv> <Vi> <B> <P>
+// + 2 × 128-byte program blocks + F7 = 270 bytes.
+Bytes pair_dump(std::uint8_t bank, std::uint8_t program) {
+    Bytes m{0xF0, 0x00, 0x20, 0x29, 0x01, 0x41, 0x7F, 0x02, 0x00, 0x01, 0x00, bank, program};
+    m.resize(269, 0x40);
+    m.push_back(0xF7);
+    return m;
+}
+
+CompletenessStatus status_of(const BackupProcedure& b, const std::vector<Bytes>& messages) {
+    std::vector<std::span<const std::uint8_t>> views(messages.begin(), messages.end());
+    return b.completeness_of(views);
+}
+
+TEST(BackupCompleteness, KStationBankNeedsFiftyPairDumpsPerBank) {
+    const auto& backup = device("novation-k-station").backup;
+    std::vector<Bytes> bank;
+    for (std::uint8_t p = 0; p <= 98; p += 2) {
+        bank.push_back(pair_dump(1, p));
+    }
+    ASSERT_EQ(bank.size(), 50U);
+    auto status = status_of(backup, bank);
+    EXPECT_TRUE(status.complete) << status.missing;
+    EXPECT_EQ(status.matching, 50U);
+    EXPECT_EQ(status.expected, 50U);
+
+    auto missing = bank;
+    missing.erase(missing.begin() + 2); // P = 4
+    status = status_of(backup, missing);
+    EXPECT_FALSE(status.complete);
+    EXPECT_EQ(status.missing, "group 1: index 4");
+
+    auto two_banks = bank;
+    two_banks.push_back(pair_dump(2, 0));
+    status = status_of(backup, two_banks);
+    EXPECT_FALSE(status.complete);
+    EXPECT_EQ(status.expected, 100U);
+    EXPECT_NE(status.missing.find("group 2: index 2, 4"), std::string::npos) << status.missing;
+
+    EXPECT_FALSE(status_of(backup, {}).complete);
+}
+
+TEST(BackupCompleteness, LittlePhattyBankIsOneMessageOfTheDocumentedSize) {
+    const auto& backup = device("moog-little-phatty").backup;
+    Bytes bank{0xF0, 0x04, 0x05, 0x01, 0x03, 0x01};
+    bank.resize(17143, 0x00);
+    bank.push_back(0xF7); // 17 144 bytes
+    EXPECT_TRUE(status_of(backup, {bank}).complete);
+    Bytes truncated(bank.begin(), bank.begin() + 4096); // what a 4 KiB ALSA buffer leaves
+    truncated.back() = 0xF7;
+    EXPECT_FALSE(status_of(backup, {truncated}).complete);
+    // The LP request is the documented F0 04 05 06 <req 00> <arg> zero padding F7.
+    ASSERT_EQ(backup.requests.size(), 1U);
+    const auto& req = backup.requests[0].request;
+    EXPECT_EQ(Bytes(req.begin(), req.begin() + 5), (Bytes{0xF0, 0x04, 0x05, 0x06, 0x00}));
+    EXPECT_EQ(req.back(), 0xF7);
+}
+
+TEST(BackupCompleteness, RecordManyIsCompleteOnceSomethingWasRecorded) {
+    const auto& backup = device("jomox-mbrane-11").backup;
+    EXPECT_FALSE(status_of(backup, {}).complete);
+    Bytes pattern{0xF0, 0x31, 0x7F, 0x05, 0x02, 0x55, 0x01, 0x02, 0xF7};
+    const auto status = status_of(backup, {pattern, pattern});
+    EXPECT_TRUE(status.complete);
+    EXPECT_EQ(status.matching, 2U);
+    EXPECT_EQ(status.expected, 0U);
+}
+
+TEST(Manifest, DisplayLookupIgnoresCaseSpacingAndUnderscores) {
+    const auto& lp = device("moog-little-phatty");
+    const auto* error2 = lp.find_display("send firmware sx  code error 2");
+    ASSERT_NE(error2, nullptr);
+    EXPECT_EQ(error2->plan, "slower-or-usb");
+    const auto* error3 = lp.find_display("SEND FIRMWARE SX DATA ERROR 3");
+    ASSERT_NE(error3, nullptr);
+    EXPECT_EQ(error3->plan, "hold-master-factory-restore");
+    EXPECT_TRUE(lp.find_plan("service-centre")->terminal);
+    EXPECT_EQ(lp.find_display("HELLO"), nullptr);
+}
+
+TEST(Manifest, CriticalPhasesFollowWhatTheDeviceSupports) {
+    EXPECT_EQ(device("gligli-prophet-600").critical_phases(),
+              (std::vector<Phase>{Phase::enter_bootloader, Phase::transfer, Phase::verify}));
+    EXPECT_EQ(device("m-audio-code").critical_phases(), (std::vector<Phase>{Phase::restore}));
+    EXPECT_TRUE(device("parker-midifly").critical_phases().size() == 3U);
+}
+
+TEST(Manifest, PreferredLinkRanksRequiredOverPreferred) {
+    Transports t;
+    t.usb = LinkUse::allowed;
+    t.din = LinkUse::allowed;
+    EXPECT_EQ(t.preferred_link(), Link::usb);
+    t.din = LinkUse::preferred;
+    EXPECT_EQ(t.preferred_link(), Link::din);
+    t.usb = LinkUse::unsupported;
+    t.din = LinkUse::required;
+    EXPECT_EQ(t.preferred_link(), Link::din);
+    EXPECT_FALSE(t.allows(Link::usb));
+}
+
+} // namespace

@@ -1,0 +1,186 @@
+// End to end through a real JACK server (DESIGN.md §9): `syxflash-cli emulate` serves the Little
+// Phatty on virtual JACK ports and a separate JACK client (our RtMidi transport) asks it for its
+// identity and dumps. Registered with label "jack" by tests/emulator/tests.cmake; DISABLED_ here
+// so the plain transport run does not need a server. Skips when no JACK server answers.
+#include <csignal>
+#include <thread>
+
+#include "support/test_support.hpp"
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "transport/receive_queue.hpp"
+#include "transport/rtmidi/rtmidi_transport.hpp"
+
+namespace syx::transport {
+namespace {
+
+using namespace std::chrono_literals;
+using Bytes = std::vector<std::uint8_t>;
+
+// The emulate process, stopped with Ctrl-C (SIGINT) at the end.
+class EmulateProcess {
+public:
+    explicit EmulateProcess(const std::vector<std::string>& args) {
+        int out_pipe[2];
+        int in_pipe[2];
+        if (::pipe(out_pipe) != 0 || ::pipe(in_pipe) != 0) {
+            return;
+        }
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            ::dup2(out_pipe[1], STDOUT_FILENO);
+            ::dup2(in_pipe[0], STDIN_FILENO);
+            ::close(out_pipe[0]);
+            ::close(in_pipe[1]);
+            std::vector<std::string> argv_strings{syx::test::cli_path().string()};
+            argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+            std::vector<char*> argv;
+            for (auto& a : argv_strings) {
+                argv.push_back(a.data());
+            }
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+        ::close(out_pipe[1]);
+        ::close(in_pipe[0]);
+        m_out = out_pipe[0];
+        m_in = in_pipe[1];
+    }
+
+    // A line on its stdin ("press sysex-send-preset").
+    void type(const std::string& line) {
+        const std::string text = line + "\n";
+        EXPECT_EQ(::write(m_in, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    }
+    ~EmulateProcess() { stop(); }
+    EmulateProcess(const EmulateProcess&) = delete;
+    EmulateProcess& operator=(const EmulateProcess&) = delete;
+
+    // Sends SIGINT, waits, returns the exit code and everything it printed.
+    std::pair<int, std::string> stop() {
+        if (m_pid <= 0) {
+            return {-1, m_text};
+        }
+        ::close(m_in);
+        ::kill(m_pid, SIGINT);
+        int status = 0;
+        ::waitpid(m_pid, &status, 0);
+        m_pid = -1;
+        char buffer[4096];
+        for (ssize_t n; (n = ::read(m_out, buffer, sizeof buffer)) > 0;) {
+            m_text.append(buffer, static_cast<std::size_t>(n));
+        }
+        ::close(m_out);
+        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, m_text};
+    }
+
+private:
+    pid_t m_pid = -1;
+    int m_out = -1;
+    int m_in = -1;
+    std::string m_text;
+};
+
+// Reassembles SysEx pieces (RtMidi's JACK input delivers each JACK event on its own, and the
+// emulator splits messages above 16 000 bytes) until one F0…F7 message is complete.
+std::optional<Bytes> receive_message(ReceiveQueue& queue, std::chrono::seconds timeout) {
+    Bytes message;
+    const auto deadline = Clock::now() + timeout;
+    while (auto piece = queue.pop_until(deadline)) {
+        message.insert(message.end(), piece->bytes.begin(), piece->bytes.end());
+        if (!message.empty() && message.back() == 0xF7) {
+            return message;
+        }
+    }
+    return std::nullopt;
+}
+
+Bytes lp_request(std::uint8_t req, std::uint8_t arg) {
+    Bytes m{0xF0, 0x04, 0x05, 0x06, req, arg};
+    m.insert(m.end(), 11, 0x00); // 11 zero bytes [C]
+    m.push_back(0xF7);
+    return m;
+}
+
+TEST(EmulateOverJack, DISABLED_SeparateClientGetsTheDocumentedIdentityReplyAndDumps) {
+    register_rtmidi_transports();
+    auto made = make_transport(MidiApi::jack);
+    if (!made.ok()) {
+        GTEST_SKIP() << "no JACK backend: " << made.error().message;
+    }
+    auto client = std::move(made).value();
+    if (!client->list_ports().ok()) {
+        GTEST_SKIP() << "no JACK server running";
+    }
+    const std::string name = "syxflash-emu-test-" + std::to_string(::getpid());
+    EmulateProcess emulate({"emulate", "moog-little-phatty", "--api", "jack", "--name", name});
+
+    // Wait for its ports to appear (real time: the process needs a moment to register them).
+    bool present = false;
+    for (int i = 0; i < 100 && !present; ++i) {
+        const auto ports = client->list_ports();
+        present = ports.ok() && std::any_of(ports->begin(), ports->end(), [&](const PortInfo& p) {
+                      return p.name == name + "-out:out";
+                  });
+        if (!present) {
+            std::this_thread::sleep_for(50ms);
+        }
+    }
+    ASSERT_TRUE(present) << "emulate did not create " << name << "-out:out";
+
+    ReceiveQueue queue;
+    client->set_receive_callback(queue.callback());
+    OpenOptions options;
+    options.output_port = name + ":in";
+    options.input_port = name + "-out:out";
+    options.client_name = "syxflash-jack-test";
+    ASSERT_TRUE(client->open(options).ok());
+
+    ASSERT_TRUE(client->send(Bytes{0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7}).ok());
+    const auto identity = receive_message(queue, 5s);
+    ASSERT_TRUE(identity.has_value());
+    const Bytes documented{0xF0, 0x7E, 0x7F, 0x06, 0x02, 0x04, 0x00, 0x05, 0x00, 0x01};
+    ASSERT_EQ(identity->size(), 15U);
+    EXPECT_TRUE(std::equal(documented.begin(), documented.end(), identity->begin()));
+
+    ASSERT_TRUE(client->send(lp_request(0x04, 5)).ok());
+    const auto preset = receive_message(queue, 5s);
+    ASSERT_TRUE(preset.has_value());
+    EXPECT_EQ(preset->size(), 193U);
+    EXPECT_EQ((Bytes{preset->begin(), preset->begin() + 6}),
+              (Bytes{0xF0, 0x04, 0x05, 0x05, 0x03, 0x05}));
+
+    ASSERT_TRUE(client->send(lp_request(0x00, 0)).ok());
+    const auto bank = receive_message(queue, 10s);
+    ASSERT_TRUE(bank.has_value());
+    EXPECT_EQ(bank->size(), 17144U); // more than RtMidi's JACK ring: split, then re-framed
+    EXPECT_EQ((Bytes{bank->begin(), bank->begin() + 5}), (Bytes{0xF0, 0x04, 0x05, 0x01, 0x03}));
+
+    // Front panel through stdin: SYSEX > SEND PRESET sends the current preset unasked.
+    emulate.type("press sysex-send-preset");
+    const auto pushed = receive_message(queue, 5s);
+    ASSERT_TRUE(pushed.has_value());
+    EXPECT_EQ(pushed->size(), 193U);
+
+    // A preset sent to it changes its display, which `emulate` prints.
+    Bytes incoming{0xF0, 0x04, 0x05, 0x05, 0x03, 0x07};
+    incoming.insert(incoming.end(), 186, 0x01);
+    incoming.push_back(0xF7);
+    ASSERT_TRUE(client->send(incoming).ok());
+    ASSERT_TRUE(client->send(lp_request(0x04, 7)).ok());
+    const auto stored = receive_message(queue, 5s);
+    ASSERT_TRUE(stored.has_value());
+    EXPECT_EQ(*stored, incoming);
+    client->close();
+
+    const auto [exit_code, text] = emulate.stop();
+    EXPECT_EQ(exit_code, 0) << text;
+    EXPECT_NE(text.find("display: PRESET 00"), std::string::npos) << text;
+    EXPECT_NE(text.find("display: RECEIVING SINGLE PRESET"), std::string::npos) << text;
+}
+
+} // namespace
+} // namespace syx::transport
