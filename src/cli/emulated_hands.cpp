@@ -25,52 +25,73 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-// `needle` occurs in `hay` as whole words (case already folded).
-bool mentions(const std::string& hay, const std::string& needle) {
-    if (needle.empty()) {
-        return false;
-    }
-    for (auto pos = hay.find(needle); pos != std::string::npos; pos = hay.find(needle, pos + 1)) {
-        const bool start_ok =
-            pos == 0 || std::isalnum(static_cast<unsigned char>(hay[pos - 1])) == 0;
-        const auto end = pos + needle.size();
-        const bool end_ok =
-            end >= hay.size() || std::isalnum(static_cast<unsigned char>(hay[end])) == 0;
-        if (start_ok && end_ok) {
-            return true;
-        }
-    }
-    return false;
+// The `len` characters at `pos` are whole words (not part of a longer word).
+bool whole_words_at(const std::string& hay, std::size_t pos, std::size_t len) {
+    const bool start_ok = pos == 0 || std::isalnum(static_cast<unsigned char>(hay[pos - 1])) == 0;
+    const auto end = pos + len;
+    const bool end_ok = end >= hay.size() || std::isalnum(static_cast<unsigned char>(hay[end])) == 0;
+    return start_ok && end_ok;
 }
 
-bool says_switch_on(const std::string& text) {
+// Where the step says to switch the device on (npos: it does not).
+std::size_t switch_on_at(const std::string& text) {
+    std::size_t at = std::string::npos;
     for (const char* phrase : {"switch it on", "switch on", "power it on", "power on", "power-on",
                                "turn it on", "turn on"}) {
-        if (text.find(phrase) != std::string::npos) {
-            return true;
-        }
+        at = std::min(at, text.find(phrase));
     }
-    return false;
+    return at;
+}
+
+// "OS 1.x/2.x: …" / "OS 3.x: …": a step for some firmware generations only. True when the step
+// names generations and the device's major version is not among them.
+bool step_is_for_other_firmware(const std::string& text, const std::string& version) {
+    if (text.rfind("os ", 0) != 0 || version.empty()) {
+        return false;
+    }
+    const auto colon = text.find(':');
+    if (colon == std::string::npos) {
+        return false;
+    }
+    const std::string majors = text.substr(3, colon - 3); // "1.x/2.x"
+    const std::string mine = version.substr(0, version.find('.')) + ".x";
+    return majors.find(mine) == std::string::npos;
 }
 
 void act_out(transport::EmulatedDevice& device, const std::string& step_text) {
     const std::string text = lower(step_text);
-    std::vector<std::string> named;
+    if (step_is_for_other_firmware(text, device.firmware_version_text())) {
+        return;
+    }
+    const auto on_at = switch_on_at(text);
+    // Buttons named before "switch on" are held while it starts; those named after it are
+    // pressed once it has started ("hold MASTER and switch on; answer … with PRESET").
+    std::vector<std::pair<std::size_t, std::string>> named;
     for (const auto& b : device.buttons()) {
-        if (mentions(text, lower(b.label))) {
-            named.push_back(b.id);
+        const std::string label = lower(b.label);
+        for (auto pos = text.find(label); pos != std::string::npos;
+             pos = text.find(label, pos + 1)) {
+            if (!label.empty() && whole_words_at(text, pos, label.size())) {
+                named.emplace_back(pos, b.id);
+                break;
+            }
         }
     }
-    if (says_switch_on(text)) {
-        device.power_cycle(named);
+    std::sort(named.begin(), named.end());
+    std::vector<std::string> held;
+    std::vector<std::string> pressed;
+    for (const auto& [pos, id] : named) {
+        (on_at != std::string::npos && pos < on_at ? held : pressed).push_back(id);
+    }
+    if (on_at != std::string::npos) {
+        device.power_cycle(held);
         // Let it boot before the session goes on (MIDI during power-up upsets some devices).
         for (int i = 0; i < 50 && device.mode() == "booting"; ++i) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
-    } else {
-        for (const auto& id : named) {
-            device.press(id);
-        }
+    }
+    for (const auto& id : pressed) {
+        device.press(id);
     }
 }
 

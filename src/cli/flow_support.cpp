@@ -95,6 +95,7 @@ std::optional<std::string> TerminalPrompt::policy_choice(const session::Question
 void TerminalPrompt::ask(const session::Ask& ask) {
     const auto& q = ask.question;
     std::optional<AutoAnswer> automatic = m_auto ? m_auto(q) : std::nullopt;
+    const bool by_hands = automatic.has_value();
     if (!automatic && m_yes) {
         if (auto choice = policy_choice(q)) {
             automatic = AutoAnswer{*choice, {}};
@@ -147,7 +148,7 @@ void TerminalPrompt::ask(const session::Ask& ask) {
         if (automatic) {
             const auto it = std::find_if(q.choices.begin(), q.choices.end(),
                                          [&](const auto& c) { return c.id == automatic->choice; });
-            fmt::print(stderr, "{}: answering \"{}\"\n", m_auto ? "emulated device" : "--yes",
+            fmt::print(stderr, "{}: answering \"{}\"\n", by_hands ? "emulated device" : "--yes",
                        automatic->text.empty()
                            ? (it != q.choices.end() ? it->label : automatic->choice)
                            : automatic->text);

@@ -184,6 +184,54 @@ TEST(UploadCli, GivenBackupIsCheckedAndATamperedOneRefused) {
     EXPECT_EQ(syx::test::count_out(syx::test::read_trace(trace_path)), 0u);
 }
 
+TEST(UploadCli, LittlePhattyUpdateBacksUpFirstVerifiesAndRestoresThePresets) {
+    FlowHome home;
+    const auto firmware = home / "lp-os.syx";
+    const auto os = syx::emu::make_test_firmware("moog-little-phatty", {2, 1, 0, 0});
+    syx::test::write_messages(firmware, os);
+    const auto trace_path = home / "trace.jsonl";
+    const auto r = run_cli({"upload", "--device", "moog-little-phatty", "--api", "emulated",
+                            "--port", "moog-little-phatty", firmware.string(),
+                            "--allow-unknown-release", "--yes", "--json", "--trace",
+                            trace_path.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    const auto result = syx::test::result_of(r.out);
+    EXPECT_EQ(result["backup_gate"], "made-now");
+    // The backup made before the update is a verified one in the library…
+    ASSERT_TRUE(result["backup"].is_string());
+    const fs::path backup = result["backup"].get<std::string>();
+    EXPECT_EQ(backup.parent_path(), home.library() / "moog-little-phatty");
+    const auto backup_bytes = syx::test::read_file_bytes(backup);
+    // … the device confirmed the new version (identity after the restart) …
+    EXPECT_NE(result["message"].get<std::string>().find("2.1.0.0"), std::string::npos)
+        << result.dump(2);
+    // … and the wire shows the order: backup dump request, firmware, then the presets back.
+    std::vector<std::vector<std::uint8_t>> sent;
+    std::vector<std::uint8_t> current;
+    for (const auto& e : syx::test::read_trace(trace_path)) {
+        if (e.out) {
+            current.insert(current.end(), e.bytes.begin(), e.bytes.end());
+            if (current.back() == 0xF7) {
+                sent.push_back(std::move(current));
+                current.clear();
+            }
+        }
+    }
+    const auto index_of = [&](const std::vector<std::uint8_t>& m) {
+        return std::find(sent.begin(), sent.end(), m) - sent.begin();
+    };
+    std::vector<std::uint8_t> bulk_request{0xF0, 0x04, 0x05, 0x06, 0x02};
+    bulk_request.insert(bulk_request.end(), 12, 0x00);
+    bulk_request.push_back(0xF7);
+    const auto request_at = index_of(bulk_request);
+    const auto firmware_at = index_of(os[0]);
+    const auto restore_at =
+        index_of(std::vector<std::uint8_t>(backup_bytes.begin(), backup_bytes.end()));
+    ASSERT_LT(restore_at, static_cast<std::ptrdiff_t>(sent.size()));
+    EXPECT_LT(request_at, firmware_at);
+    EXPECT_LT(firmware_at, restore_at);
+}
+
 TEST(UploadCli, BackupAndSkipBackupTogetherIsAUsageError) {
     FlowHome home;
     const auto r =
