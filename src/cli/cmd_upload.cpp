@@ -269,14 +269,18 @@ int run_upload(const UploadArgs& args) {
     }
     t.transport->close();
 
+    const std::string recover_command = fmt::format(
+        "syxflash-cli recover --device {}{} --port {} {}", manifest.id,
+        args.flow.transport.api.empty() ? std::string{} : " --api " + args.flow.transport.api,
+        args.flow.transport.port, args.file);
     std::string next;
     if (outcome.kind == session::OutcomeKind::transfer_failed ||
         outcome.kind == session::OutcomeKind::cancelled) {
         if (outcome.device_touched) {
             next = fmt::format("\nWhen the steps are done, send the firmware again, guided and "
-                               "slower:\n  syxflash-cli recover --device {} --port {} {}\n"
-                               "('syxflash-cli recover' alone lists interrupted updates.)",
-                               manifest.id, args.flow.transport.port, args.file);
+                               "slower:\n  {}\n('syxflash-cli recover' alone lists interrupted "
+                               "updates.)",
+                               recover_command);
         }
     }
     if (json) {
@@ -287,8 +291,7 @@ int run_upload(const UploadArgs& args) {
         event["journal"] = journal ? nlohmann::json(journal->path().string()) : nullptr;
         event["restore"] = restore_event;
         if (!next.empty()) {
-            event["next"] = fmt::format("syxflash-cli recover --device {} --port {} {}",
-                                        manifest.id, args.flow.transport.port, args.file);
+            event["next"] = recover_command;
         }
         emit_event(event);
     } else {

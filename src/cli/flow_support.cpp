@@ -317,6 +317,10 @@ session::Outcome run_session(session::Session& session, transport::MidiTransport
         std::lock_guard lock(print_mutex);
         for (; log_printed < snap->log->size(); ++log_printed) {
             const auto& line = (*snap->log)[log_printed];
+            // The closing line is the outcome's message, printed once by the command.
+            if (!context.json && snap->outcome && line.text == snap->outcome->message) {
+                continue;
+            }
             const char* level = line.level == session::LogLevel::error     ? "error"
                                 : line.level == session::LogLevel::warning ? "warning"
                                                                            : "info";
