@@ -1,6 +1,8 @@
 #include "engine/atomic_file.hpp"
 
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -8,6 +10,8 @@
 #include <fmt/core.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "engine/crash_point.hpp"
 
 namespace syx::engine {
 
@@ -28,6 +32,8 @@ struct Fd {
     }
 };
 
+constexpr std::string_view kTempMarker = ".tmp-";
+
 } // namespace
 
 Status write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes,
@@ -40,7 +46,9 @@ Status write_file_atomically(const std::filesystem::path& path, std::span<const 
                                       "name or move the old file away",
                                       path.string()));
     }
-    std::string tmp = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    std::string tmp = (dir / fmt::format(".{}{}{}-XXXXXX", path.filename().string(), kTempMarker,
+                                         static_cast<long>(::getpid())))
+                          .string();
     Fd file;
     file.fd = ::mkstemp(tmp.data());
     if (file.fd < 0) {
@@ -50,9 +58,13 @@ Status write_file_atomically(const std::filesystem::path& path, std::span<const 
         ::unlink(tmp.c_str());
         return io_error(what, path, err);
     };
+    crash_point("atomic:temp-created");
     std::size_t written = 0;
     while (written < bytes.size()) {
-        const auto n = ::write(file.fd, bytes.data() + written, bytes.size() - written);
+        // The first half, then the rest: lets the crash tests stop in the middle of a file.
+        const std::size_t piece =
+            written == 0 && bytes.size() > 1 ? bytes.size() / 2 : bytes.size() - written;
+        const auto n = ::write(file.fd, bytes.data() + written, piece);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -60,6 +72,7 @@ Status write_file_atomically(const std::filesystem::path& path, std::span<const 
             return fail("cannot write", errno);
         }
         written += static_cast<std::size_t>(n);
+        crash_point("atomic:partly-written");
     }
     ::fchmod(file.fd, 0644);
     if (::fsync(file.fd) != 0) {
@@ -70,6 +83,7 @@ Status write_file_atomically(const std::filesystem::path& path, std::span<const 
         return fail("cannot close", errno);
     }
     file.fd = -1;
+    crash_point("atomic:synced");
     if (overwrite == Overwrite::never) {
         // link() fails with EEXIST if the target appeared meanwhile: no race can overwrite it.
         if (::link(tmp.c_str(), path.c_str()) != 0) {
@@ -82,16 +96,58 @@ Status write_file_atomically(const std::filesystem::path& path, std::span<const 
             }
             return io_error("cannot create", path, err);
         }
+        crash_point("atomic:linked");
         ::unlink(tmp.c_str());
     } else if (::rename(tmp.c_str(), path.c_str()) != 0) {
         return fail("cannot move the new file into place as", errno);
     }
+    sync_directory(dir);
+    crash_point("atomic:done");
+    return Ok{};
+}
+
+void sync_directory(const std::filesystem::path& dir) {
     Fd dir_fd;
-    dir_fd.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    dir_fd.fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
     if (dir_fd.fd >= 0) {
         ::fsync(dir_fd.fd); // best effort: some file systems refuse fsync on directories
     }
-    return Ok{};
+}
+
+bool is_temporary_file_name(std::string_view file_name) {
+    return file_name.size() > 1 && file_name.front() == '.' &&
+           file_name.find(kTempMarker) != std::string_view::npos;
+}
+
+std::size_t remove_abandoned_temporary_files(const std::filesystem::path& dir) {
+    std::size_t removed = 0;
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(dir, ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!is_temporary_file_name(name)) {
+            continue;
+        }
+        // ".<target>.tmp-<pid>-XXXXXX": the writer's pid sits between the last marker and the
+        // random suffix. A writer that still runs keeps its file.
+        const auto marker = name.rfind(kTempMarker);
+        const auto pid_text = name.substr(marker + kTempMarker.size());
+        char* end = nullptr;
+        const long pid = std::strtol(pid_text.c_str(), &end, 10);
+        const bool has_pid = end != pid_text.c_str() && *end == '-' && pid > 0;
+        if (has_pid && pid != static_cast<long>(::getpid()) &&
+            (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) {
+            continue; // still running (EPERM: alive, another user's)
+        }
+        if (has_pid && pid == static_cast<long>(::getpid())) {
+            continue; // ours, being written on another thread
+        }
+        std::error_code remove_ec;
+        if (std::filesystem::remove(it->path(), remove_ec)) {
+            ++removed;
+        }
+    }
+    return removed;
 }
 
 Status write_file_atomically(const std::filesystem::path& path, std::string_view text,

@@ -3,6 +3,11 @@
 // into place, fsync the directory. A reader never sees a half-written file, and a crash leaves
 // either the old state or the new file. An existing file is never overwritten unless asked:
 // backups rely on that.
+//
+// Temporary files are named ".<target name>.tmp-<pid>-XXXXXX": hidden, never ending in a name a
+// reader looks for (".syx", ".json"), and carrying the writer's process id so a later run can
+// tell an abandoned one (writer killed) from one being written right now.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <span>
@@ -19,5 +24,16 @@ enum class Overwrite { never, allowed };
                                            Overwrite overwrite = Overwrite::never);
 [[nodiscard]] Status write_file_atomically(const std::filesystem::path& path, std::string_view text,
                                            Overwrite overwrite = Overwrite::never);
+
+// True for names write_file_atomically uses for its temporary files.
+[[nodiscard]] bool is_temporary_file_name(std::string_view file_name);
+
+// Removes temporary files in `dir` left behind by writers that no longer run (killed, crashed).
+// Returns how many were removed; a missing folder is not an error.
+std::size_t remove_abandoned_temporary_files(const std::filesystem::path& dir);
+
+// fsync of a folder, so a rename or a new file in it survives a power cut (best effort: some
+// file systems refuse it).
+void sync_directory(const std::filesystem::path& dir);
 
 } // namespace syx::engine

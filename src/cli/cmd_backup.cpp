@@ -1,0 +1,190 @@
+// syxflash-cli backup: collect the device's presets (automatic dump requests, or front-panel dumps
+// counted live) and write them as a verified backup: plain .syx + sidecar, atomically, never over
+// an existing file, plus a copy in the library the GUI lists (issue 6).
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "cli/cli_transport.hpp"
+#include "cli/command_registry.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/flow_support.hpp"
+#include "core/backup_session.hpp"
+#include "engine/backup_store.hpp"
+
+namespace syx::cli {
+namespace {
+
+struct BackupArgs {
+    FlowArgs flow;
+    std::string output;
+};
+
+int run_backup(const BackupArgs& args) {
+    constexpr const char* kName = "backup";
+    const bool json = args.flow.transport.json;
+    auto manifest_or = load_manifest(args.flow.device);
+    if (auto* err = std::get_if<CliError>(&manifest_or)) {
+        return fail(kName, json, err->exit_code, err->message);
+    }
+    const Manifest& manifest = std::get<Manifest>(manifest_or);
+    if (manifest.backup.kind == BackupKind::none) {
+        return fail(kName, json, kExitRefused,
+                    fmt::format("the {} has no SysEx backup: {} Nothing was sent and no file "
+                                "was written.",
+                                manifest.name, manifest.backup.reason));
+    }
+    // Refuse before anyone presses a button: a backup never replaces an existing file.
+    const std::filesystem::path output(args.output);
+    std::error_code ec;
+    for (const auto& p : {output, engine::sidecar_path(output)}) {
+        if (std::filesystem::exists(p, ec)) {
+            return fail(kName, json, kExitUsage,
+                        fmt::format("'{}' already exists; a backup never overwrites a file. "
+                                    "Choose another name or move the old one away.",
+                                    p.string()));
+        }
+    }
+    if (output.has_parent_path() && !std::filesystem::is_directory(output.parent_path(), ec)) {
+        return fail(kName, json, kExitUsage,
+                    fmt::format("the folder '{}' does not exist", output.parent_path().string()));
+    }
+
+    auto mailbox = std::make_shared<engine::SessionMailbox>();
+    auto opened =
+        open_for_transfer(args.flow.transport, true, true,
+                          engine::SessionMailbox::callback(mailbox), max_input_bytes(manifest));
+    if (auto* err = std::get_if<CliError>(&opened)) {
+        return fail(kName, json, err->exit_code, err->message);
+    }
+    auto& t = std::get<OpenedTransport>(opened);
+    if (json) {
+        emit_event({{"event", "start"},
+                    {"command", kName},
+                    {"device", manifest.id},
+                    {"port", t.ports.output},
+                    {"output", output.string()},
+                    {"backup_kind", to_string(manifest.backup.kind)}});
+    } else {
+        fmt::print(stderr, "Backing up the {} on '{}' ({} backup)\n", manifest.name, t.ports.output,
+                   to_string(manifest.backup.kind));
+    }
+
+    TerminalPrompt prompt(args.flow.yes, json);
+    attach_emulated_hands(prompt, t.api, manifest.id);
+    RunContext context;
+    context.json = json;
+    context.prompt = &prompt;
+    context.interrupted = &install_interrupt_flag();
+    session::BackupSession session(manifest);
+    session::Outcome outcome = run_session(session, *t.transport, mailbox, context);
+    t.transport->close();
+
+    const auto& result = session.result();
+    engine::BackupContent content;
+    content.device_id = manifest.id;
+    content.device_name = manifest.name;
+    content.messages = result.messages;
+    if (result.identity) {
+        content.identity_reply = result.identity->reply;
+        content.firmware_version = result.identity->version_text;
+    }
+    content.complete = result.verdict.complete;
+    content.completeness = result.verdict.summary;
+    content.backup_kind = to_string(manifest.backup.kind);
+
+    int exit_code = session::exit_code_for(outcome.kind);
+    if (outcome.kind == session::OutcomeKind::success && !content.complete) {
+        // Never a false success: the rule decides, not the session's word alone.
+        outcome.kind = session::OutcomeKind::incomplete;
+        exit_code = kExitNoAnswer;
+    }
+    nlohmann::json event = result_event(outcome, exit_code);
+    event["output"] = nullptr;
+    if (outcome.kind == session::OutcomeKind::success) {
+        engine::SaveBackupOptions save;
+        save.output = output;
+        auto saved = engine::save_backup(content, save);
+        if (!saved) {
+            exit_code = saved.error().code == ErrorCode::refused ? kExitUsage : kExitInternal;
+            return fail(kName, json, exit_code,
+                        fmt::format("the dump arrived complete but could not be saved: {}",
+                                    saved.error().message));
+        }
+        event["ok"] = true;
+        event["output"] = saved->file.string();
+        event["sidecar"] = saved->sidecar.string();
+        event["sha256"] = saved->metadata.sha256;
+        event["bytes"] = saved->metadata.bytes;
+        event["messages"] = saved->metadata.messages;
+        event["completeness"] = saved->metadata.completeness;
+        event["library_file"] =
+            saved->library_file ? nlohmann::json(saved->library_file->string()) : nullptr;
+        if (saved->library_warning) {
+            event["warning"] = *saved->library_warning;
+        }
+        if (!json) {
+            fmt::print("Backup saved: {} ({}, {} message(s), {}; SHA-256 {})\n",
+                       saved->file.string(), format_bytes(saved->metadata.bytes),
+                       saved->metadata.messages, saved->metadata.completeness,
+                       saved->metadata.sha256);
+            fmt::print("Sidecar: {}\n", saved->sidecar.string());
+            if (saved->library_file) {
+                fmt::print("Library copy: {}\n", saved->library_file->string());
+            }
+            if (saved->library_warning) {
+                fmt::print(stderr, "warning: {}\n", *saved->library_warning);
+            }
+        }
+    } else {
+        // What arrived of an incomplete dump is kept for diagnosis under a name that says so;
+        // OUT itself is not created.
+        if (!content.messages.empty() && outcome.kind != session::OutcomeKind::refused) {
+            content.complete = false;
+            if (auto kept = engine::save_incomplete_dump(content, output)) {
+                event["incomplete_file"] = kept->file.string();
+                outcome.message += fmt::format(
+                    " What arrived ({} message(s)) was kept for diagnosis as '{}'; it is NOT a "
+                    "backup. '{}' was not created.",
+                    content.messages.size(), kept->file.string(), output.string());
+                event["message"] = outcome.message;
+            }
+        } else if (outcome.kind != session::OutcomeKind::refused) {
+            outcome.message += fmt::format(" '{}' was not created.", output.string());
+            event["message"] = outcome.message;
+        }
+        if (!json) {
+            print_outcome(outcome);
+        }
+    }
+    if (json) {
+        emit_event(event);
+    }
+    return exit_code;
+}
+
+const CommandRegistrar kRegistrar{Command{
+    "backup", "Back up the device's presets to a verified .syx (+ .syx.json sidecar)", 70,
+    [](CLI::App& sub) -> std::function<int()> {
+        auto args = std::make_shared<BackupArgs>();
+        add_flow_options(sub, args->flow);
+        sub.add_option("-o,--output", args->output,
+                       "Backup file to create (.syx); never overwritten")
+            ->required();
+        sub.footer(
+            "Automatic devices (Little Phatty) are asked for their dump; manual ones (K-Station,\n"
+            "Code, Jomox) show the front-panel steps and count the dumps as they arrive. Only a\n"
+            "complete dump is saved: OUT.syx holds exactly the bytes the device sent, "
+            "OUT.syx.json\n"
+            "the device, identity, time, SHA-256 and completeness. A copy goes to the library\n"
+            "($XDG_DATA_HOME/syxflash/backups/<device>/). An incomplete or timed-out dump exits 5\n"
+            "and OUT is not created (what arrived may be kept as OUT.incomplete.syx).\n"
+            "Examples:\n"
+            "  syxflash-cli backup --device moog-little-phatty --port Phatty -o lp-2026-11.syx\n"
+            "  syxflash-cli backup --device novation-k-station --port UM-ONE -o bank1.syx\n"
+            "  syxflash-cli backup --device moog-little-phatty --api emulated \\\n"
+            "      --port moog-little-phatty -o test.syx --json");
+        return [args] { return run_backup(*args); };
+    }}};
+
+} // namespace
+} // namespace syx::cli

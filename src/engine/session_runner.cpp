@@ -1,0 +1,335 @@
+#include "engine/session_runner.hpp"
+
+#include <algorithm>
+
+#include <fmt/core.h>
+
+#include "engine/journal.hpp"
+#include "engine/transfer.hpp"
+
+namespace syx::engine {
+
+using transport::Clock;
+using transport::TimePoint;
+
+// ---- SessionMailbox ---------------------------------------------------------------------------
+
+transport::ReceiveCallback
+SessionMailbox::callback(const std::shared_ptr<SessionMailbox>& mailbox) {
+    return [mailbox](std::span<const std::uint8_t> bytes, TimePoint arrival) {
+        mailbox->push_bytes(bytes, arrival);
+    };
+}
+
+void SessionMailbox::push_bytes(std::span<const std::uint8_t> bytes, TimePoint arrival) {
+    {
+        std::lock_guard lock(m_mutex);
+        Item item;
+        item.kind = Item::Kind::bytes;
+        item.bytes.assign(bytes.begin(), bytes.end());
+        item.arrival = arrival;
+        m_items.push_back(std::move(item));
+    }
+    m_ready.notify_one();
+}
+
+void SessionMailbox::push_answer(Answer answer) {
+    {
+        std::lock_guard lock(m_mutex);
+        Item item;
+        item.kind = Item::Kind::answer;
+        item.answer = std::move(answer);
+        m_items.push_back(std::move(item));
+    }
+    m_ready.notify_one();
+}
+
+void SessionMailbox::push_cancel() {
+    {
+        std::lock_guard lock(m_mutex);
+        Item item;
+        item.kind = Item::Kind::cancel;
+        m_items.push_back(std::move(item));
+    }
+    m_ready.notify_one();
+}
+
+void SessionMailbox::clear() {
+    std::lock_guard lock(m_mutex);
+    m_items.clear();
+}
+
+std::optional<SessionMailbox::Item> SessionMailbox::pop_until(TimePoint deadline) {
+    std::unique_lock lock(m_mutex);
+    if (!m_ready.wait_until(lock, deadline, [this] { return !m_items.empty(); })) {
+        return std::nullopt;
+    }
+    Item front = std::move(m_items.front());
+    m_items.pop_front();
+    return front;
+}
+
+// ---- SessionRunner ----------------------------------------------------------------------------
+
+TransportLimits transport_limits(const transport::MidiTransport& transport) {
+    const PacerConfig config = effective_pacer_config(transport, TransferOptions{});
+    return TransportLimits{config.backend_max_message_bytes, config.delivery_jitter};
+}
+
+SessionRunner::SessionRunner(session::Session& session, transport::MidiTransport& transport,
+                             std::shared_ptr<SessionMailbox> mailbox, RunnerOptions options)
+    : m_session(session), m_transport(transport), m_mailbox(std::move(mailbox)),
+      m_options(std::move(options)) {
+    auto first = std::make_shared<RunSnapshot>();
+    first->session = std::string(m_session.name());
+    first->log = std::make_shared<const std::vector<session::LogLine>>();
+    first->notes = std::make_shared<const std::vector<std::string>>();
+    m_snapshot = std::move(first);
+    m_log_copy = std::make_shared<const std::vector<session::LogLine>>();
+    m_notes_copy = std::make_shared<const std::vector<std::string>>();
+}
+
+SessionRunner::~SessionRunner() {
+    if (m_worker.joinable()) {
+        cancel();
+        m_worker.join();
+    }
+}
+
+void SessionRunner::start() {
+    if (!m_worker.joinable()) {
+        m_worker = std::thread([this] { pump(); });
+    }
+}
+
+const session::Outcome& SessionRunner::wait() {
+    if (m_worker.joinable()) {
+        m_worker.join();
+    }
+    return m_outcome;
+}
+
+void SessionRunner::answer(std::string question_id, std::string choice_id, std::string text) {
+    m_mailbox->push_answer({std::move(question_id), std::move(choice_id), std::move(text)});
+}
+
+void SessionRunner::cancel() {
+    m_cancel_requests.fetch_add(1);
+    m_mailbox->push_cancel();
+}
+
+std::shared_ptr<const RunSnapshot> SessionRunner::snapshot() const {
+    std::lock_guard lock(m_snapshot_mutex);
+    return m_snapshot;
+}
+
+void SessionRunner::note(std::string text) {
+    m_notes.push_back(std::move(text));
+    m_notes_copy = std::make_shared<const std::vector<std::string>>(m_notes);
+}
+
+session::Command SessionRunner::deliver(const session::Event& event) {
+    const auto now = std::chrono::duration_cast<session::SessionTime>(Clock::now() - m_start);
+    session::Command command = m_session.handle(event, now);
+    if (m_options.on_step) {
+        m_options.on_step(m_session, command);
+    }
+    // The journal follows the session's progress: phase changes (synced) and completed messages.
+    if (m_options.journal != nullptr) {
+        const auto& p = m_session.progress();
+        if (!p.phase.empty() && p.phase != m_journal_phase) {
+            m_journal_phase = p.phase;
+            m_journal_messages = 0; // a recovery retry starts its transfer from message 1
+            if (auto s = m_options.journal->phase(p.phase); !s) {
+                note(fmt::format("journal: {}", s.error().message));
+            }
+        }
+        if (p.critical && p.messages_done > m_journal_messages) {
+            m_journal_messages = p.messages_done;
+            if (auto s = m_options.journal->progress(p.messages_done, p.bytes_done); !s) {
+                note(fmt::format("journal: {}", s.error().message));
+            }
+        }
+    }
+    // Questions: tell the prompt about new ones and re-issues with new text; withdraw old ones.
+    const auto* ask = std::get_if<session::Ask>(&command);
+    if (m_open_question && (ask == nullptr || ask->question.id != m_open_question->question.id)) {
+        if (m_options.prompt != nullptr) {
+            m_options.prompt->withdraw(m_open_question->question.id);
+        }
+        m_open_question.reset();
+    }
+    bool force = false;
+    if (ask != nullptr) {
+        const bool is_new = !m_open_question;
+        const bool changed =
+            m_open_question &&
+            (m_open_question->question.text != ask->question.text ||
+             m_open_question->question.choices.size() != ask->question.choices.size());
+        m_open_question = *ask;
+        if (is_new || changed) {
+            force = true;
+            publish(true); // the UI shows the question before anyone can answer it
+            if (m_options.prompt != nullptr) {
+                m_options.prompt->ask(*ask);
+            } else {
+                cancel(); // nobody can answer: stop rather than hang
+            }
+        }
+    }
+    if (std::holds_alternative<session::Finish>(command)) {
+        force = true;
+    }
+    publish(force);
+    return command;
+}
+
+void SessionRunner::publish(bool force) {
+    const auto now = Clock::now();
+    const auto& log = m_session.log();
+    const bool log_changed = log.size() != m_log_size;
+    // Progress-only updates are throttled (a transfer of thousands of chunks); anything the user
+    // must see — a log line, a question, the end — goes out at once.
+    if (!force && !log_changed && now - m_last_publish < std::chrono::milliseconds(20)) {
+        return;
+    }
+    if (log_changed) {
+        m_log_copy = std::make_shared<const std::vector<session::LogLine>>(log);
+        m_log_size = log.size();
+    }
+    auto next = std::make_shared<RunSnapshot>();
+    next->session = std::string(m_session.name());
+    next->progress = m_session.progress();
+    next->log = m_log_copy;
+    next->notes = m_notes_copy;
+    next->question = m_open_question;
+    next->outcome = m_session.outcome();
+    next->finished = m_session.outcome().has_value();
+    next->cancel_requested = m_cancel_requests.load() > 0;
+    next->elapsed = now - m_start;
+    {
+        std::lock_guard lock(m_snapshot_mutex);
+        next->generation = ++m_generation;
+        m_snapshot = std::move(next);
+    }
+    m_last_publish = now;
+    if (m_options.on_snapshot) {
+        m_options.on_snapshot();
+    }
+}
+
+void SessionRunner::pump() {
+    m_start = Clock::now();
+    auto last_poll = m_start;
+    session::Command command = deliver(session::Event::started());
+
+    auto cancel_flag_set = [this] {
+        return m_options.cancel_flag != nullptr &&
+               m_options.cancel_flag->load(std::memory_order_relaxed);
+    };
+
+    while (!std::holds_alternative<session::Finish>(command)) {
+        // Cancel: each request delivered once (the Ctrl-C flag counts as one request; a second
+        // Ctrl-C is the signal handler's business).
+        if (!m_flag_seen && cancel_flag_set()) {
+            m_flag_seen = true;
+            m_cancel_requests.fetch_add(1);
+        }
+        if (m_cancels_delivered < m_cancel_requests.load()) {
+            ++m_cancels_delivered;
+            command = deliver(session::Event::cancel());
+            continue;
+        }
+        // Anything already in the mailbox goes first: the session's answer replaces the command.
+        TimePoint deadline = TimePoint::max();
+        if (const auto* send = std::get_if<session::Send>(&command)) {
+            deadline = m_start + std::chrono::duration_cast<Clock::duration>(send->not_before);
+        } else if (const auto* wait = std::get_if<session::Wait>(&command)) {
+            deadline = m_start + std::chrono::duration_cast<Clock::duration>(wait->deadline);
+        } else if (const auto* ask = std::get_if<session::Ask>(&command)) {
+            if (ask->deadline) {
+                deadline = m_start + std::chrono::duration_cast<Clock::duration>(*ask->deadline);
+            }
+        }
+        const auto now = Clock::now();
+        const auto slice = std::min(deadline, now + m_options.cancel_poll);
+        auto item = now < deadline ? m_mailbox->pop_until(slice) : std::nullopt;
+        if (item) {
+            switch (item->kind) {
+            case SessionMailbox::Item::Kind::bytes: {
+                m_assembler.feed(item->bytes, item->arrival);
+                for (auto& truncated : m_assembler.truncated) {
+                    note(fmt::format("a SysEx message arrived cut short after {} bytes ({})",
+                                     truncated.bytes_received, truncated.reason));
+                }
+                m_assembler.truncated.clear();
+                auto complete = std::move(m_assembler.complete);
+                m_assembler.complete.clear();
+                for (auto& message : complete) {
+                    command = deliver(session::Event::message_received(std::move(message.bytes)));
+                    if (std::holds_alternative<session::Finish>(command)) {
+                        break;
+                    }
+                }
+                break;
+            }
+            case SessionMailbox::Item::Kind::answer:
+                command = deliver(session::Event::user_answered(
+                    item->answer.question_id, item->answer.choice_id, item->answer.text));
+                break;
+            case SessionMailbox::Item::Kind::cancel:
+                break; // woke us: delivered at the top of the loop
+            }
+            continue;
+        }
+        if (Clock::now() < deadline) {
+            continue; // a slice ended: look at the cancel flag again
+        }
+        // The deadline has come.
+        if (auto* send = std::get_if<session::Send>(&command)) {
+            // Between messages, make sure the device is still there (USB unplugged, interface
+            // gone): a vanished port is a transport failure, not a silent stall.
+            if (send->chunk_index == 0 &&
+                Clock::now() - last_poll >= m_options.port_poll_interval) {
+                last_poll = Clock::now();
+                if (auto present = m_transport.ports_still_present(); !present) {
+                    command = deliver(session::Event::transport_failed(
+                        session::TransportError::port_vanished, present.error().message));
+                    continue;
+                }
+            }
+            const auto actual = Clock::now();
+            if (auto sent = m_transport.send(send->bytes); !sent) {
+                const auto kind = sent.error().code == ErrorCode::port_vanished
+                                      ? session::TransportError::port_vanished
+                                      : session::TransportError::write_error;
+                command = deliver(session::Event::transport_failed(kind, sent.error().message));
+                continue;
+            }
+            command = deliver(session::Event::send_completed(
+                std::chrono::duration_cast<session::SessionTime>(actual - m_start)));
+        } else {
+            command = deliver(session::Event::deadline_reached());
+        }
+    }
+    m_outcome = std::get<session::Finish>(command).outcome;
+    if (m_open_question && m_options.prompt != nullptr) {
+        m_options.prompt->withdraw(m_open_question->question.id);
+        m_open_question.reset();
+    }
+    if (m_options.journal != nullptr) {
+        const DeviceState state =
+            m_outcome.kind == session::OutcomeKind::success && m_outcome.device_touched
+                ? DeviceState::updated
+            : !m_outcome.device_touched ? DeviceState::unchanged
+                                        : DeviceState::unknown;
+        if (auto s = m_options.journal->finish(session::to_string(m_outcome.kind), state,
+                                               m_outcome.message, m_outcome.recovery_plan);
+            !s) {
+            note(fmt::format("journal: {}", s.error().message));
+        }
+    }
+    publish(true);
+}
+
+} // namespace syx::engine

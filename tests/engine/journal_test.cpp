@@ -1,0 +1,145 @@
+#include <fstream>
+
+#include "support/test_support.hpp"
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/journal.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using syx::engine::DeviceState;
+using syx::engine::JournalStart;
+using syx::engine::UpdateJournal;
+
+JournalStart midifly_start() {
+    JournalStart s;
+    s.device_id = "parker-midifly";
+    s.device_name = "Parker MIDIFly";
+    s.port = "parker-midifly";
+    s.api = "emulated";
+    s.link = "usb";
+    s.file = "/tmp/fly.syx";
+    s.file_sha256 = std::string(64, 'a');
+    s.message_count = 40;
+    s.total_bytes = 4000;
+    return s;
+}
+
+std::vector<nlohmann::json> lines_of(const fs::path& path) {
+    std::vector<nlohmann::json> out;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        out.push_back(nlohmann::json::parse(line));
+    }
+    return out;
+}
+
+TEST(Journal, RecordsTheTransferAsItGoes) {
+    syx::test::TempDir dir;
+    auto journal = UpdateJournal::start(midifly_start(), dir.path());
+    ASSERT_TRUE(journal.ok()) << journal.error().message;
+    ASSERT_TRUE(journal->phase("transfer").ok());
+    for (std::uint64_t i = 1; i <= 3; ++i) {
+        ASSERT_TRUE(journal->progress(i, i * 100).ok());
+    }
+    ASSERT_TRUE(journal->finish("success", DeviceState::updated).ok());
+    const auto lines = lines_of(journal->path());
+    ASSERT_EQ(lines.size(), 6u);
+    EXPECT_EQ(lines[0]["record"], "start");
+    EXPECT_EQ(lines[0]["device"], "parker-midifly");
+    EXPECT_EQ(lines[0]["port"], "parker-midifly");
+    EXPECT_EQ(lines[0]["file_sha256"], std::string(64, 'a'));
+    EXPECT_EQ(lines[1]["phase"], "transfer");
+    EXPECT_EQ(lines[4]["messages_sent"], 3);
+    EXPECT_EQ(lines[5]["record"], "finished");
+    EXPECT_EQ(lines[5]["device_state"], "updated");
+    // A finished, successful session needs nothing.
+    EXPECT_TRUE(syx::engine::find_interrupted(dir.path()).empty());
+}
+
+TEST(Journal, SessionWithoutFinishIsFoundOnlyOnceItsProcessIsGone) {
+    syx::test::TempDir dir;
+    std::string session;
+    {
+        auto journal = UpdateJournal::start(midifly_start(), dir.path());
+        ASSERT_TRUE(journal.ok());
+        session = journal->session_id();
+        ASSERT_TRUE(journal->phase("transfer").ok());
+        ASSERT_TRUE(journal->progress(17, 1700).ok());
+        // While the writer holds its journal, it is running, not interrupted.
+        const auto all = syx::engine::list_sessions(dir.path());
+        ASSERT_EQ(all.size(), 1u);
+        EXPECT_TRUE(all[0].running);
+        EXPECT_TRUE(syx::engine::find_interrupted(dir.path()).empty());
+    } // closed without a finished record: as if the process had died
+    const auto found = syx::engine::find_interrupted(dir.path());
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].session, session);
+    EXPECT_EQ(found[0].device_id, "parker-midifly");
+    EXPECT_EQ(found[0].last_phase, "transfer");
+    EXPECT_EQ(found[0].messages_sent, 17u);
+    EXPECT_EQ(found[0].message_count, 40u);
+    EXPECT_FALSE(found[0].finished);
+
+    ASSERT_TRUE(syx::engine::mark_resolved(dir.path(), session, "recovered: upload repeated").ok());
+    EXPECT_TRUE(syx::engine::find_interrupted(dir.path()).empty());
+    EXPECT_TRUE(syx::engine::list_sessions(dir.path())[0].resolved);
+}
+
+TEST(Journal, FailedTransferWithUnknownDeviceStateNeedsRecoveryButRefusalDoesNot) {
+    syx::test::TempDir dir;
+    {
+        auto failed = UpdateJournal::start(midifly_start(), dir.path());
+        ASSERT_TRUE(failed.ok());
+        ASSERT_TRUE(failed->finish("failed", DeviceState::unknown, "port vanished").ok());
+        auto refused = UpdateJournal::start(midifly_start(), dir.path());
+        ASSERT_TRUE(refused.ok());
+        ASSERT_TRUE(refused->finish("refused", DeviceState::unchanged, "validation").ok());
+    }
+    const auto found = syx::engine::find_interrupted(dir.path());
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].outcome, "failed");
+    EXPECT_EQ(found[0].detail, "port vanished");
+    EXPECT_EQ(syx::engine::list_sessions(dir.path()).size(), 2u);
+}
+
+TEST(Journal, TornLastLineIsIgnored) {
+    syx::test::TempDir dir;
+    fs::path path;
+    {
+        auto journal = UpdateJournal::start(midifly_start(), dir.path());
+        ASSERT_TRUE(journal.ok());
+        ASSERT_TRUE(journal->progress(5, 500).ok());
+        path = journal->path();
+    }
+    {
+        std::ofstream out(path, std::ios::app);
+        out << R"({"record":"progress","messages_sent":6,"bytes)"; // power cut mid-line
+    }
+    const auto found = syx::engine::find_interrupted(dir.path());
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].messages_sent, 5u);
+    EXPECT_TRUE(found[0].torn_tail);
+}
+
+TEST(Journal, FollowsXdgStateHome) {
+    const char* old = std::getenv("XDG_STATE_HOME");
+    const std::string saved = old ? old : "";
+    ::setenv("XDG_STATE_HOME", "/x/state", 1);
+    EXPECT_EQ(syx::engine::journal_dir(), fs::path("/x/state/syxflash/journal"));
+    ::setenv("XDG_STATE_HOME", "relative", 1); // XDG: relative paths are ignored
+    const char* home = std::getenv("HOME");
+    if (home != nullptr) {
+        EXPECT_EQ(syx::engine::journal_dir(), fs::path(home) / ".local/state/syxflash/journal");
+    }
+    if (old) {
+        ::setenv("XDG_STATE_HOME", saved.c_str(), 1);
+    } else {
+        ::unsetenv("XDG_STATE_HOME");
+    }
+}
+
+} // namespace
