@@ -1,8 +1,7 @@
 // End to end through a real JACK server (DESIGN.md §9, issue 6): `syxflash-cli emulate` serves a
 // device on virtual JACK ports in its own process, and `syxflash-cli backup` / `upload` talk to it
-// with the RtMidi JACK backend like they would to a real instrument. DISABLED_ here so the plain
-// CLI run needs no server; tests/cli/tests.cmake runs them with the private JACK server fixture
-// (label jack). Skips when no JACK server answers.
+// with the RtMidi JACK backend like they would to a real instrument. Part of syxflash_jack_tests,
+// which runs against the private server of the syxflash_jack fixture (tests/transport/tests.cmake).
 #include <csignal>
 #include <thread>
 
@@ -108,7 +107,7 @@ bool wait_for_port(syx::transport::MidiTransport& jack, const std::string& name)
     return false;
 }
 
-TEST(FlowsOverJack, DISABLED_LittlePhattyBackupFromTheEmulateProcess) {
+TEST(FlowsOverJack, LittlePhattyBackupFromTheEmulateProcess) {
     auto jack = jack_or_skip();
     if (!jack) {
         GTEST_SKIP() << "no JACK server running";
@@ -133,7 +132,7 @@ TEST(FlowsOverJack, DISABLED_LittlePhattyBackupFromTheEmulateProcess) {
     EXPECT_EQ(syx::test::result_of(r.out)["ok"], true);
 }
 
-TEST(FlowsOverJack, DISABLED_Prophet600UploadToTheEmulateProcessEndsWithS) {
+TEST(FlowsOverJack, Prophet600UploadToTheEmulateProcessEndsWithS) {
     auto jack = jack_or_skip();
     if (!jack) {
         GTEST_SKIP() << "no JACK server running";
