@@ -12,7 +12,8 @@ inline void require(bool condition) {
     }
 }
 
-// Every message is a complete, clean F0…F7 inside the message bytes; findings point inside the input.
+// Every message is a complete, clean F0…F7 inside the message bytes; findings point inside the
+// input.
 inline void check_file(const SysexFile& file, std::size_t input_size) {
     for (std::size_t i = 0; i < file.messages.size(); ++i) {
         const SysexMessage& m = file.messages[i];

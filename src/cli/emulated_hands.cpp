@@ -29,7 +29,8 @@ std::string lower(std::string_view text) {
 bool whole_words_at(const std::string& hay, std::size_t pos, std::size_t len) {
     const bool start_ok = pos == 0 || std::isalnum(static_cast<unsigned char>(hay[pos - 1])) == 0;
     const auto end = pos + len;
-    const bool end_ok = end >= hay.size() || std::isalnum(static_cast<unsigned char>(hay[end])) == 0;
+    const bool end_ok =
+        end >= hay.size() || std::isalnum(static_cast<unsigned char>(hay[end])) == 0;
     return start_ok && end_ok;
 }
 

@@ -31,7 +31,8 @@ using PacerDuration = std::chrono::nanoseconds;
 struct PacerConfig {
     Link link = Link::usb;
     PacingRules rules;
-    // Largest buffer the backend carries in one send (the JACK backend: under 16 KiB); nullopt = none.
+    // Largest buffer the backend carries in one send (the JACK backend: under 16 KiB); nullopt =
+    // none.
     std::optional<std::size_t> backend_max_message_bytes;
     // The backend's delivery jitter, added to every inter-message gap as margin.
     PacerDuration delivery_jitter{0};

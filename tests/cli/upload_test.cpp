@@ -190,10 +190,10 @@ TEST(UploadCli, LittlePhattyUpdateBacksUpFirstVerifiesAndRestoresThePresets) {
     const auto os = syx::emu::make_test_firmware("moog-little-phatty", {2, 1, 0, 0});
     syx::test::write_messages(firmware, os);
     const auto trace_path = home / "trace.jsonl";
-    const auto r = run_cli({"upload", "--device", "moog-little-phatty", "--api", "emulated",
-                            "--port", "moog-little-phatty", firmware.string(),
-                            "--allow-unknown-release", "--yes", "--json", "--trace",
-                            trace_path.string()});
+    const auto r =
+        run_cli({"upload", "--device", "moog-little-phatty", "--api", "emulated", "--port",
+                 "moog-little-phatty", firmware.string(), "--allow-unknown-release", "--yes",
+                 "--json", "--trace", trace_path.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     const auto result = syx::test::result_of(r.out);
     EXPECT_EQ(result["backup_gate"], "made-now");

@@ -3,12 +3,13 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
-#include <fcntl.h>
 #include <fstream>
 #include <iterator>
-#include <poll.h>
 #include <random>
 #include <stdexcept>
+
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,8 +40,12 @@ std::optional<std::filesystem::path> fixture(const std::string& name) {
     return path;
 }
 
-std::filesystem::path source_dir() { return SYXFLASH_SOURCE_DIR; }
-std::filesystem::path cli_path() { return SYXFLASH_CLI_PATH; }
+std::filesystem::path source_dir() {
+    return SYXFLASH_SOURCE_DIR;
+}
+std::filesystem::path cli_path() {
+    return SYXFLASH_CLI_PATH;
+}
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input) {
     if (argv.empty()) {
@@ -103,8 +108,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
                 if (n <= 0) {
                     (i == 0 ? out_open : err_open) = false;
                 } else {
-                    (i == 0 ? result.out : result.err).append(buffer.data(),
-                                                              static_cast<std::size_t>(n));
+                    (i == 0 ? result.out : result.err)
+                        .append(buffer.data(), static_cast<std::size_t>(n));
                 }
             }
         }
