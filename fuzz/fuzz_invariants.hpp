@@ -37,7 +37,7 @@ inline void check_file(const SysexFile& file, std::size_t input_size) {
     }
     // Memory stays proportional to the input (gzip output is capped separately).
     if (!file.compressed) {
-        require(file.storage.size() <= input_size);
+        require(file.built_storage.size() <= input_size);
         require(file.message_bytes().size() <= input_size);
     }
 }

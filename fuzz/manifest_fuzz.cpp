@@ -31,13 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto* message : {&first, &second}) {
         syx::SysexMessage m;
         m.index = file.messages.size();
-        m.offset = file.storage.size();
-        m.storage_begin = file.storage.size();
+        m.offset = file.built_storage.size();
+        m.storage_begin = file.built_storage.size();
         m.length = message->size();
-        file.storage.insert(file.storage.end(), message->begin(), message->end());
+        file.built_storage.insert(file.built_storage.end(), message->begin(), message->end());
         file.messages.push_back(m);
     }
-    file.file_bytes = file.decoded_bytes = file.storage.size();
+    file.file_bytes = file.decoded_bytes = file.built_storage.size();
     for (syx::Link link : {syx::Link::usb, syx::Link::din}) {
         (void)syx::validate(file, manifest, link, syx::ValidationPurpose::firmware);
         (void)syx::validate(file, manifest, link, syx::ValidationPurpose::restore);

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const SysexFile file = read_sysex_bytes(input, options);
     fuzz::check_file(file, size);
     fuzz::require(file.decoded_bytes <= options.max_file_bytes);
-    fuzz::require(file.storage.size() <= options.max_file_bytes);
+    fuzz::require(file.built_storage.size() <= options.max_file_bytes);
     if (size == 0) {
         fuzz::require(file.has_errors());
     }

@@ -119,25 +119,13 @@ int run_recover(const RecoverArgs& args) {
                     "recovering needs --device, --port and the firmware FILE "
                     "('syxflash-cli recover' alone lists interrupted updates)");
     }
-    auto manifest_or = load_manifest(args.flow.device);
-    if (auto* err = std::get_if<CliError>(&manifest_or)) {
+    auto flow = start_flow(args.flow.device, args.link, args.file);
+    if (auto* err = std::get_if<CliError>(&flow)) {
         return fail(kName, json, err->exit_code, err->message);
     }
-    const Manifest& manifest = std::get<Manifest>(manifest_or);
-    Link link = manifest.transports.preferred_link();
-    if (!args.link.empty()) {
-        const auto parsed = parse_link(args.link);
-        if (!parsed) {
-            return fail(kName, json, kExitUsage,
-                        fmt::format("--link must be usb or din, not '{}'", args.link));
-        }
-        link = *parsed;
-    }
-    auto read = read_sysex_file(args.file);
-    if (!read) {
-        return fail(kName, json, kExitUsage, read.error().message);
-    }
-    auto firmware = std::make_shared<const SysexFile>(std::move(*read));
+    const Manifest& manifest = std::get<FlowStart>(flow).manifest;
+    const Link link = std::get<FlowStart>(flow).link;
+    const std::shared_ptr<const SysexFile> firmware = std::get<FlowStart>(flow).file;
     // The same validation as upload: recovery never sends a file that would be refused. An
     // unknown release was already allowed by whoever started the update with it.
     const auto check = session::check_file(*firmware, manifest, link, false);
@@ -203,7 +191,7 @@ int run_recover(const RecoverArgs& args) {
         start.file = std::filesystem::absolute(args.file);
         start.file_sha256 = to_hex(firmware->sha256);
         start.message_count = firmware->messages.size();
-        start.total_bytes = firmware->storage.size();
+        start.total_bytes = firmware->total_message_bytes();
         if (auto started = engine::UpdateJournal::start(start, *dir)) {
             journal = std::move(*started);
         }

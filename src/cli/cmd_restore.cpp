@@ -25,34 +25,20 @@ struct RestoreArgs {
 int run_restore(const RestoreArgs& args) {
     constexpr const char* kName = "restore";
     const bool json = args.flow.transport.json;
-    auto manifest_or = load_manifest(args.flow.device);
-    if (auto* err = std::get_if<CliError>(&manifest_or)) {
+    auto flow = start_flow(args.flow.device, args.link, args.backup);
+    if (auto* err = std::get_if<CliError>(&flow)) {
         return fail(kName, json, err->exit_code, err->message);
     }
-    const Manifest& manifest = std::get<Manifest>(manifest_or);
-    Link link = manifest.transports.preferred_link();
-    if (!args.link.empty()) {
-        const auto parsed = parse_link(args.link);
-        if (!parsed) {
-            return fail(kName, json, kExitUsage,
-                        fmt::format("--link must be usb or din, not '{}'", args.link));
-        }
-        link = *parsed;
-    }
-    auto read = read_sysex_file(args.backup);
-    if (!read) {
-        return fail(kName, json, kExitUsage, read.error().message);
-    }
+    const Manifest& manifest = std::get<FlowStart>(flow).manifest;
+    const Link link = std::get<FlowStart>(flow).link;
+    const std::shared_ptr<const SysexFile> backup = std::get<FlowStart>(flow).file;
     // A syxflash backup is checked against its sidecar (hash, device, completeness); a .syx from
     // another tool has none, and the session's restore validation is then the only check.
     std::string provenance = "no sidecar: not made by syxflash, checked against the manifest only";
     if (std::filesystem::exists(engine::sidecar_path(args.backup))) {
         const auto verified = engine::verify_backup(args.backup, manifest);
         if (!verified.ok) {
-            std::string problems;
-            for (const auto& p : verified.problems) {
-                problems += "\n  " + p;
-            }
+            const std::string problems = indented_lines(verified.problems);
             return fail(kName, json, kExitRefused,
                         fmt::format("'{}' does not check out as a backup of the {}:{}\nNothing "
                                     "was sent.",
@@ -75,7 +61,7 @@ int run_restore(const RestoreArgs& args) {
                     {"device", manifest.id},
                     {"port", t.ports.output},
                     {"file", args.backup},
-                    {"sha256", to_hex(read->sha256)},
+                    {"sha256", to_hex(backup->sha256)},
                     {"provenance", provenance}});
     } else {
         fmt::print(stderr, "Restoring '{}' ({}) to the {} on '{}'\n", args.backup, provenance,
@@ -94,8 +80,7 @@ int run_restore(const RestoreArgs& args) {
                                             : session::RewritePolicy::apply;
     options.backend_max_message_bytes = limits.max_message_bytes;
     options.delivery_jitter = limits.delivery_jitter;
-    session::RestoreSession session(manifest, std::make_shared<const SysexFile>(std::move(*read)),
-                                    options);
+    session::RestoreSession session(manifest, backup, options);
     const auto outcome = run_session(session, *t.transport, mailbox, context);
     t.transport->close();
     const int exit_code = session::exit_code_for(outcome.kind);

@@ -32,25 +32,13 @@ struct UploadArgs {
 int run_upload(const UploadArgs& args) {
     constexpr const char* kName = "upload";
     const bool json = args.flow.transport.json;
-    auto manifest_or = load_manifest(args.flow.device);
-    if (auto* err = std::get_if<CliError>(&manifest_or)) {
+    auto flow = start_flow(args.flow.device, args.link, args.file);
+    if (auto* err = std::get_if<CliError>(&flow)) {
         return fail(kName, json, err->exit_code, err->message);
     }
-    const Manifest& manifest = std::get<Manifest>(manifest_or);
-    Link link = manifest.transports.preferred_link();
-    if (!args.link.empty()) {
-        const auto parsed = parse_link(args.link);
-        if (!parsed) {
-            return fail(kName, json, kExitUsage,
-                        fmt::format("--link must be usb or din, not '{}'", args.link));
-        }
-        link = *parsed;
-    }
-    auto read = read_sysex_file(args.file);
-    if (!read) {
-        return fail(kName, json, kExitUsage, read.error().message);
-    }
-    auto firmware = std::make_shared<const SysexFile>(std::move(*read));
+    const Manifest& manifest = std::get<FlowStart>(flow).manifest;
+    const Link link = std::get<FlowStart>(flow).link;
+    const std::shared_ptr<const SysexFile> firmware = std::get<FlowStart>(flow).file;
 
     // 1. Validation, before any port is opened: a file that fails sends nothing at all.
     const auto check = session::check_file(*firmware, manifest, link, false);
@@ -93,10 +81,7 @@ int run_upload(const UploadArgs& args) {
     if (!args.backup.empty()) {
         const auto verified = engine::verify_backup(args.backup, manifest);
         if (!verified.ok) {
-            std::string problems;
-            for (const auto& p : verified.problems) {
-                problems += "\n  " + p;
-            }
+            const std::string problems = indented_lines(verified.problems);
             return fail(kName, json, kExitRefused,
                         fmt::format("--backup '{}' is not a verified backup of the {}:{}\nNothing "
                                     "was sent. Make a new one (leave out --backup) or pass "
@@ -214,7 +199,7 @@ int run_upload(const UploadArgs& args) {
         start.file = std::filesystem::absolute(args.file);
         start.file_sha256 = to_hex(firmware->sha256);
         start.message_count = firmware->messages.size();
-        start.total_bytes = firmware->storage.size();
+        start.total_bytes = firmware->total_message_bytes();
         auto started = engine::UpdateJournal::start(start, *dir);
         if (started) {
             journal = std::move(*started);

@@ -38,6 +38,41 @@ std::variant<Manifest, CliError> load_manifest(const std::string& device_id) {
                                             ids.empty() ? "\n  (none: no manifests found)" : ids)};
 }
 
+std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
+                                             const std::string& link_text,
+                                             const std::string& file_path) {
+    auto manifest = load_manifest(device_id);
+    if (auto* err = std::get_if<CliError>(&manifest)) {
+        return *err;
+    }
+    FlowStart start{std::move(std::get<Manifest>(manifest)), Link::usb, nullptr};
+    start.link = start.manifest.transports.preferred_link();
+    if (!link_text.empty()) {
+        const auto parsed = parse_link(link_text);
+        if (!parsed) {
+            return CliError{kExitUsage,
+                            fmt::format("--link must be usb or din, not '{}'", link_text)};
+        }
+        start.link = *parsed;
+    }
+    if (!file_path.empty()) {
+        auto read = read_sysex_file(file_path);
+        if (!read) {
+            return CliError{kExitUsage, read.error().message};
+        }
+        start.file = std::make_shared<const SysexFile>(std::move(*read));
+    }
+    return start;
+}
+
+std::string indented_lines(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& line : lines) {
+        text += "\n  " + line;
+    }
+    return text;
+}
+
 std::size_t max_input_bytes(const Manifest& manifest) {
     std::uint64_t largest = 4096;
     for (const auto& r : manifest.backup.requests) {

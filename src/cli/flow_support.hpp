@@ -17,6 +17,7 @@
 #include "cli/cli_transport.hpp"
 #include "core/manifest.hpp"
 #include "core/session.hpp"
+#include "core/sysex_file.hpp"
 #include "engine/session_runner.hpp"
 
 namespace CLI {
@@ -40,6 +41,21 @@ void add_flow_options(CLI::App& sub, FlowArgs& args);
 
 // The device's manifest, or a usage error listing the known ids.
 std::variant<Manifest, CliError> load_manifest(const std::string& device_id);
+
+// What every session command needs before it opens a port: the device's manifest, the link
+// (--link when given, else the one the manifest prefers) and, when `file_path` is not empty, that
+// file read. Problems are usage errors with the reason.
+struct FlowStart {
+    Manifest manifest;
+    Link link = Link::usb;
+    std::shared_ptr<const SysexFile> file; // null when no file was asked for
+};
+std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
+                                             const std::string& link_text,
+                                             const std::string& file_path);
+
+// "\n  first\n  second": problems listed under a sentence.
+std::string indented_lines(const std::vector<std::string>& lines);
 
 // The largest message the device may send us (backup replies, identity), for the input buffers.
 std::size_t max_input_bytes(const Manifest& manifest);

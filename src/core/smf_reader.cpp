@@ -86,7 +86,7 @@ void SmfParser::run() {
     m_file.smf_division = division;
     // Stored messages never outgrow the file (each F0 event's bytes become at most one message),
     // so one reservation avoids the growth copies.
-    m_file.storage.reserve(size);
+    m_file.built_storage.reserve(size);
     if (header_length < 6 || header_length > size - 8) {
         error("smf-bad-header", 4,
               fmt::format("The MIDI file header says it is {} bytes long, which cannot be right; "
@@ -150,13 +150,13 @@ void SmfParser::abandon(const PendingMessage& pending, const std::string& why) {
           fmt::format("The SysEx event at byte {} (tick {}) has no final F7: {}. The message is "
                       "incomplete and was not used.",
                       pending.offset, pending.tick, why));
-    m_file.storage.resize(static_cast<std::size_t>(pending.storage_begin));
+    m_file.built_storage.resize(static_cast<std::size_t>(pending.storage_begin));
 }
 
 void SmfParser::finish_sysex(const PendingMessage& pending) {
     // Check and clean the assembled F0…F7: realtime bytes are dropped (as the framer does),
     // any other byte >= 0x80 inside makes the message unusable.
-    auto& storage = m_file.storage;
+    auto& storage = m_file.built_storage;
     const std::size_t begin = static_cast<std::size_t>(pending.storage_begin);
     const std::size_t last = storage.size() - 1; // the F7
     std::size_t write = begin + 1;
@@ -213,7 +213,7 @@ void SmfParser::read_escape(std::size_t begin, std::size_t length, std::uint64_t
     }
     FramerOptions options;
     options.report_bytes_outside = false;
-    SysexFramer framer(m_file.storage, options);
+    SysexFramer framer(m_file.built_storage, options);
     framer.feed(data);
     framer.finish();
     for (Finding f : framer.findings()) {
@@ -309,17 +309,17 @@ void SmfParser::parse_track(std::size_t begin, std::size_t end, std::size_t trac
                             fmt::format("a new SysEx event starts at byte {}", status_offset));
                     pending.reset();
                 }
-                PendingMessage message{status_offset, m_file.storage.size(), tick, track,
+                PendingMessage message{status_offset, m_file.built_storage.size(), tick, track,
                                        m_order++};
-                m_file.storage.push_back(0xF0);
-                m_file.storage.insert(m_file.storage.end(), data.begin(), data.end());
+                m_file.built_storage.push_back(0xF0);
+                m_file.built_storage.insert(m_file.built_storage.end(), data.begin(), data.end());
                 if (ends_with_f7) {
                     finish_sysex(message);
                 } else {
                     pending = message;
                 }
             } else if (pending) { // continuation packet of a split SysEx
-                m_file.storage.insert(m_file.storage.end(), data.begin(), data.end());
+                m_file.built_storage.insert(m_file.built_storage.end(), data.begin(), data.end());
                 if (ends_with_f7) {
                     finish_sysex(*pending);
                     pending.reset();

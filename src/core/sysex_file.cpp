@@ -115,12 +115,12 @@ void read_raw(SharedBytes&& data, SysexFile& file) {
         take_framed(view, file);
         return;
     }
-    file.storage.assign(data.bytes.begin(), data.bytes.end());
+    file.built_storage.assign(data.bytes.begin(), data.bytes.end());
     data = SharedBytes{};
-    SysexFramer framer = SysexFramer::in_place(file.storage);
-    framer.feed(std::span<const std::uint8_t>(file.storage.data(), file.storage.size()));
+    SysexFramer framer = SysexFramer::in_place(file.built_storage);
+    framer.feed(std::span<const std::uint8_t>(file.built_storage.data(), file.built_storage.size()));
     framer.finish();
-    file.storage.shrink_to_fit();
+    file.built_storage.shrink_to_fit();
     take_framed(framer, file);
 }
 

@@ -23,7 +23,7 @@
 // Memory: messages are views into one contiguous buffer, message_bytes(). For a raw .syx that
 // is the input itself (read_sysex_file memory-maps it read-only, so reading a 64 MiB file
 // neither zero-fills nor copies 64 MiB: target peak ≤ 1.2 × size + 32 MiB); for the other
-// formats it is `storage`, the messages' complete F0…F7 bytes back to back.
+// formats it is `built_storage`, the messages' complete F0…F7 bytes back to back.
 //
 // The pieces are public so the engine can run them concurrently (core stays thread-free):
 // load_file() gets the bytes without hashing them, read_loaded_file() parses them (with
@@ -57,7 +57,7 @@ const char* to_string(FileFormat format); // "empty" | "syx" | "smf" | "hex-text
 struct SysexMessage {
     std::size_t index = 0;             // 0-based position in the file
     std::uint64_t offset = 0;          // where its F0 was found in the (decompressed) source bytes
-    std::uint64_t storage_begin = 0;   // where its bytes start in SysexFile::storage
+    std::uint64_t storage_begin = 0;   // where its bytes start in SysexFile::message_bytes()
     std::uint64_t length = 0;          // complete length including F0 and F7
     std::optional<std::uint64_t> tick; // SMF only: absolute tick of the (first) event
     std::optional<double> seconds;     // SMF only: time through the tempo map
@@ -85,8 +85,10 @@ struct SysexFile {
     bool read_complete = true;
 
     // Where SysexMessage::storage_begin points: `input` when it is set (a raw .syx: messages are
-    // ranges of the input as given, no copy), otherwise `storage` (built by the reader).
-    std::vector<std::uint8_t> storage;
+    // ranges of the input as given, no copy), otherwise `built_storage` (built by the reader).
+    // Only readers fill built_storage; everyone else reads through message_bytes()/bytes_of(),
+    // because for a raw .syx it stays empty.
+    std::vector<std::uint8_t> built_storage;
     SharedBytes input;
     std::vector<SysexMessage> messages; // only complete, well-framed messages
     std::vector<Finding> findings;      // every problem, located
@@ -95,7 +97,15 @@ struct SysexFile {
         if (input.owner) {
             return input.bytes;
         }
-        return {storage.data(), storage.size()};
+        return {built_storage.data(), built_storage.size()};
+    }
+    // The bytes of every message together (what a transfer sends), F0…F7 included.
+    [[nodiscard]] std::uint64_t total_message_bytes() const {
+        std::uint64_t total = 0;
+        for (const auto& message : messages) {
+            total += message.length;
+        }
+        return total;
     }
     [[nodiscard]] std::span<const std::uint8_t> bytes_of(const SysexMessage& message) const {
         return message_bytes().subspan(static_cast<std::size_t>(message.storage_begin),

@@ -36,13 +36,13 @@ SysexFile file_of(const std::vector<Bytes>& messages) {
     for (std::size_t i = 0; i < messages.size(); ++i) {
         SysexMessage m;
         m.index = i;
-        m.offset = f.storage.size();
-        m.storage_begin = f.storage.size();
+        m.offset = f.built_storage.size();
+        m.storage_begin = f.built_storage.size();
         m.length = messages[i].size();
-        f.storage.insert(f.storage.end(), messages[i].begin(), messages[i].end());
+        f.built_storage.insert(f.built_storage.end(), messages[i].begin(), messages[i].end());
         f.messages.push_back(m);
     }
-    f.file_bytes = f.decoded_bytes = f.storage.size();
+    f.file_bytes = f.decoded_bytes = f.built_storage.size();
     f.sha256.fill(0xAB);
     return f;
 }
