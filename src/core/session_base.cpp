@@ -91,26 +91,19 @@ std::vector<std::string> buttons_mentioned(std::string_view text) {
             ++i;
         }
         std::string word(text.substr(start, i - start));
-        const bool opens = !word.empty() && word.front() == '"';
-        const bool closes = word.size() > 1 && word.back() == '"';
+        // Quoted display texts and parenthesised remarks ("(MIDI UPGRADE)") are not buttons.
+        const bool opens = !word.empty() && (word.front() == '"' || word.front() == '(');
+        const bool closes = word.find_first_of("\")", opens ? 1 : 0) != std::string::npos;
         if (quoted || opens) {
             flush();
-            quoted = quoted ? !closes && !(opens && closes) : !closes;
-            if (opens && closes) {
-                quoted = false;
-            }
+            quoted = !closes;
             continue;
         }
         // Trailing punctuation ends a run after this word.
         bool ends = false;
-        while (!word.empty() && (word.back() == ',' || word.back() == ';' || word.back() == ':' ||
-                                 word.back() == ')' || word.back() == '(')) {
+        while (!word.empty() && (word.back() == ',' || word.back() == ';' || word.back() == ':')) {
             word.pop_back();
             ends = true;
-        }
-        if (!word.empty() && word.front() == '(') {
-            flush();
-            word.erase(0, 1);
         }
         std::size_t letters = 0;
         bool caps = !word.empty();

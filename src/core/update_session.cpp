@@ -18,6 +18,10 @@ struct UpdateSession::Impl {
 namespace {
 
 constexpr auto kDisplayRecheck = std::chrono::seconds{5}; // "still RX STAGE 2": look again
+// Retries (slowdown > 1): chunks no larger than this [M: below a 64-byte interface buffer].
+constexpr std::uint32_t kRetryChunkBytes = 60;
+// Retries over a link with no byte-rate cap start from the DIN rate [C: 3125 B/s] ÷ slowdown.
+constexpr std::uint32_t kRetryUsbBytesPerSecond = kDinBytesPerSecond;
 
 SessionTime to_session(PacerDuration d) {
     return std::chrono::duration_cast<SessionTime>(d);
@@ -235,6 +239,16 @@ Command UpdateSession::after_validation() {
         const auto rate = effective_bytes_per_second(m_options.link, m_rules);
         if (rate) {
             m_rules.max_bytes_per_second = std::max<std::uint32_t>(1, *rate / slow);
+        }
+        // A lower byte rate only helps if messages are fed in small pieces: cheap interfaces
+        // lose bytes when a burst overruns their buffer (RtMidi/ALSA/JACK buffers, DESIGN.md
+        // §1) [M: buffer size]. Retries therefore cap chunks at kRetryChunkBytes (a multiple
+        // of 3 for whole USB-MIDI packets).
+        m_rules.chunk_bytes = m_rules.chunk_bytes == 0
+                                  ? kRetryChunkBytes
+                                  : std::min(m_rules.chunk_bytes, kRetryChunkBytes);
+        if (!m_rules.max_bytes_per_second) {
+            m_rules.max_bytes_per_second = kRetryUsbBytesPerSecond / slow;
         }
         info(fmt::format("Slower pacing for this attempt: gap {} ms{}.",
                          m_rules.gap_after_message.count(),
@@ -680,7 +694,9 @@ Command UpdateSession::on_display(const Event& event) {
             info("Still in progress: asking again in a few seconds.");
             return Wait{m_deadline, "display"};
         }
-        return fail(OutcomeKind::transfer_failed, Phase::verify,
+        // Still "receiving" long after the last byte: part of the firmware never arrived, so
+        // the transfer phase's plan applies (send it again), not the verify one.
+        return fail(OutcomeKind::transfer_failed, Phase::transfer,
                     fmt::format("The {} still shows \"{}\"; the update did not finish.",
                                 m_manifest.name, shown->text));
     case DisplayOutcome::error:
