@@ -280,6 +280,8 @@ std::optional<Intent> Autopilot::next(const UiModel& model, const Snapshot& snap
         }
         return value;
     }
+    // No question open: a question asked again later (a retry's bootloader steps) is new.
+    m_handled.clear();
     if (snapshot.flow.engine_busy) {
         return std::nullopt;
     }

@@ -128,6 +128,11 @@ Scratch& scratch() {
     return s;
 }
 
+void bullet_wrapped(const std::string& text) {
+    ImGui::Bullet();
+    wrapped(text);
+}
+
 const char* level_mark(const std::string& level) {
     return level == "error" ? "[x]" : level == "warning" ? "[!]" : "[ok]";
 }
@@ -139,7 +144,7 @@ void draw_question(const session::Question& q, std::vector<Intent>& out) {
     wrapped(q.text);
     int n = 0;
     for (const auto& step : q.steps) {
-        ImGui::BulletText("%d. %s", ++n, step.c_str());
+        bullet_wrapped(fmt::format("{}. {}", ++n, step));
     }
     if (q.typed_confirmation) {
         ImGui::Text("Type \"%s\" to go on:", q.typed_confirmation->c_str());
@@ -191,16 +196,23 @@ void draw_run(const RunView& run, bool with_plot, std::vector<Intent>& out) {
                             "(a firmware in one message has none).");
     }
     if (with_plot && !run.gaps_ms.empty()) {
-        float top = run.required_gap_ms * 2.0F;
+        float top = run.required_gap_ms * 3.0F;
         for (float g : run.gaps_ms) {
             top = std::max(top, g);
         }
+        top *= 1.15F;
         const std::string overlay =
             fmt::format("gap between messages (ms); required minimum {:.0f} ms",
                         static_cast<double>(run.required_gap_ms));
         ImGui::PlotLines("##gaps", run.gaps_ms.data(), static_cast<int>(run.gaps_ms.size()), 0,
-                         overlay.c_str(), 0.0F, top * 1.1F,
-                         ImVec2(0.0F, ImGui::GetFontSize() * 5.0F));
+                         overlay.c_str(), 0.0F, top, ImVec2(-1.0F, ImGui::GetFontSize() * 5.0F));
+        // The required minimum as a red line across the plot: every point must stay above it.
+        const ImVec2 lo = ImGui::GetItemRectMin();
+        const ImVec2 hi = ImGui::GetItemRectMax();
+        const float pad = ImGui::GetStyle().FramePadding.y;
+        const float y = hi.y - pad - (hi.y - lo.y - 2.0F * pad) * (run.required_gap_ms / top);
+        ImGui::GetWindowDrawList()->AddLine(ImVec2(lo.x, y), ImVec2(hi.x, y),
+                                            ImGui::GetColorU32(kDangerColour), 1.5F);
         const float smallest = *std::min_element(run.gaps_ms.begin(), run.gaps_ms.end());
         coloured(smallest + 0.05F >= run.required_gap_ms ? kNoticeColour : kDangerColour,
                  fmt::format("Smallest measured gap {:.2f} ms (minimum {:.0f} ms), measured at "
@@ -280,7 +292,7 @@ void draw_backup(const Snapshot& snapshot, std::vector<Intent>& out) {
         ImGui::TextUnformatted("Steps on the instrument:");
         int n = 0;
         for (const auto& step : f.backup_steps) {
-            ImGui::BulletText("%d. %s", ++n, step.c_str());
+            bullet_wrapped(fmt::format("{}. {}", ++n, step));
         }
     }
     if (f.backup == StepState::idle || f.backup == StepState::failed) {
@@ -422,7 +434,8 @@ void draw_recovery(const Snapshot& snapshot, std::vector<Intent>& out) {
     }
     int n = 0;
     for (const auto& step : f.recovery_steps) {
-        ImGui::BulletText("[ ] %d. %s", ++n, step.c_str());
+        bullet_wrapped(
+            fmt::format("{} {}. {}", f.recovery == StepState::done ? "[x]" : "[ ]", ++n, step));
     }
     if (f.recovery_terminal) {
         coloured(kDangerColour, "Only a service centre (or a hardware programmer) can help now. "
@@ -570,8 +583,9 @@ std::vector<Intent> draw_panel(const EmulatedPanel& panel) {
     ImGui::TextUnformatted(panel.device_id.c_str());
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.05F, 0.18F, 0.10F, 1.0F));
     ImGui::BeginChild("display", ImVec2(0.0F, ImGui::GetFontSize() * 4.0F), true);
-    ImGui::TextColored(ImVec4(0.5F, 1.0F, 0.6F, 1.0F), "%s",
-                       panel.display.empty() ? "(display blank)" : panel.display.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.5F, 1.0F, 0.6F, 1.0F));
+    wrapped(panel.display.empty() ? "(display blank)" : panel.display);
+    ImGui::PopStyleColor();
     ImGui::EndChild();
     ImGui::PopStyleColor();
     wrapped(fmt::format("mode: {}\nfirmware: {}", panel.mode,
@@ -611,10 +625,10 @@ std::vector<Intent> draw_panel(const EmulatedPanel& panel) {
         ImGui::EndMenu();
     }
     for (const auto& f : panel.faults) {
-        ImGui::TextColored(kWarningColour, "armed: %s", f.c_str());
+        coloured(kWarningColour, "armed: " + f);
     }
     for (const auto& e : panel.fault_events) {
-        ImGui::TextColored(kDangerColour, "%s", e.c_str());
+        coloured(kDangerColour, e);
     }
     ImGui::Separator();
     ImGui::TextDisabled("Facts behind this emulator:");
