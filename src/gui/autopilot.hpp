@@ -46,7 +46,6 @@ private:
     std::set<std::string> m_handled; // question ids (with text) already acted on
     bool m_backup_started = false;
     bool m_firmware_asked = false;
-    bool m_confirm_sent = false;
     bool m_recovery_started = false;
     bool m_bundle_asked = false;
     bool m_finished = false;

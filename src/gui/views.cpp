@@ -205,7 +205,8 @@ void draw_run(const RunView& run, bool with_plot, std::vector<Intent>& out) {
             fmt::format("gap between messages (ms); required minimum {:.0f} ms",
                         static_cast<double>(run.required_gap_ms));
         ImGui::PlotLines("##gaps", run.gaps_ms.data(), static_cast<int>(run.gaps_ms.size()), 0,
-                         overlay.c_str(), 0.0F, top, ImVec2(-1.0F, ImGui::GetFontSize() * 5.0F));
+                         overlay.c_str(), 0.0F, top,
+                         ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 5.0F));
         // The required minimum as a red line across the plot: every point must stay above it.
         const ImVec2 lo = ImGui::GetItemRectMin();
         const ImVec2 hi = ImGui::GetItemRectMax();
