@@ -73,8 +73,10 @@ std::string describe(const Intent& value) {
                 return fmt::format("restore {}", v.file);
             } else if constexpr (std::is_same_v<T, intent::SaveSupportBundle>) {
                 return "save support bundle";
-            } else {
+            } else if constexpr (std::is_same_v<T, intent::RefreshLibrary>) {
                 return "refresh library";
+            } else {
+                return fmt::format("browse {}", v.path);
             }
         },
         value);

@@ -66,6 +66,10 @@ struct RestoreBackup {
 };
 struct SaveSupportBundle {};
 struct RefreshLibrary {};
+// The Firmware page's file browser: list this folder (the engine reads it, not the view).
+struct BrowseFolder {
+    std::string path;
+};
 } // namespace intent
 
 using Intent =
@@ -75,7 +79,7 @@ using Intent =
                  intent::UsePracticeFirmware, intent::ConfirmUnknownRelease, intent::StartUpload,
                  intent::StartRecovery, intent::Answer, intent::Cancel, intent::PressButton,
                  intent::PowerCycle, intent::ArmFault, intent::ClearFaults, intent::RestoreBackup,
-                 intent::SaveSupportBundle, intent::RefreshLibrary>;
+                 intent::SaveSupportBundle, intent::RefreshLibrary, intent::BrowseFolder>;
 
 // True for intents the engine carries out (the Controller forwards them).
 bool is_engine_intent(const Intent& value);

@@ -96,6 +96,19 @@ struct FirmwareView {
     bool generated = false;         // written by syxflash for practice (simulated mode)
 };
 
+// One row of the Firmware page's file browser.
+struct FolderEntry {
+    std::string name;
+    std::string path;
+    bool folder = false;
+};
+struct FolderView {
+    std::string path;
+    std::string parent;               // empty at the root
+    std::vector<FolderEntry> entries; // folders first, then firmware-looking files
+    std::string problem;              // "cannot read …"
+};
+
 struct LibraryItem {
     std::string device_id;
     std::string created;
@@ -129,6 +142,7 @@ struct FlowView {
     FirmwareView firmware;
     bool firmware_confirmed = false; // unknown release: the phrase was typed
     std::vector<std::string> recent_files;
+    FolderView browser;
     StepState upload = StepState::idle;
     StepState verify = StepState::idle;
     StepState recovery = StepState::idle;

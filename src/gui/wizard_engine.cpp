@@ -1,7 +1,9 @@
 #include "gui/wizard_engine.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 
 #include <fmt/core.h>
@@ -110,6 +112,8 @@ WizardEngine::WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig 
     m_log = m_base.log;
     m_worker = std::thread([this] { worker_loop(); });
     enqueue([this] { refresh_library(); });
+    const char* home = std::getenv("HOME"); // NOLINT(concurrency-mt-unsafe)
+    enqueue([this, start = fs::path(home != nullptr ? home : "/")] { browse(start); });
 }
 
 WizardEngine::~WizardEngine() {
@@ -218,6 +222,8 @@ void WizardEngine::post(const Intent& value) {
                 enqueue([this] { save_bundle(); });
             } else if constexpr (std::is_same_v<T, intent::RefreshLibrary>) {
                 enqueue([this] { refresh_library(); });
+            } else if constexpr (std::is_same_v<T, intent::BrowseFolder>) {
+                enqueue([this, path = v.path] { browse(path); });
             } else if constexpr (std::is_same_v<T, intent::Answer> ||
                                  std::is_same_v<T, intent::Cancel>) {
                 std::shared_ptr<engine::SessionRunner> runner;
@@ -812,6 +818,48 @@ void WizardEngine::save_bundle() {
     std::lock_guard lock(m_mutex);
     m_flow.bundle_path = dir.string();
     m_log.push_back("Support bundle saved in " + dir.string());
+}
+
+void WizardEngine::browse(const fs::path& folder) {
+    FolderView view;
+    std::error_code ec;
+    const fs::path dir = fs::absolute(folder, ec).lexically_normal();
+    view.path = dir.string();
+    if (dir.has_parent_path() && dir.parent_path() != dir) {
+        view.parent = dir.parent_path().string();
+    }
+    std::vector<FolderEntry> folders;
+    std::vector<FolderEntry> files;
+    for (auto it = fs::directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const auto name = it->path().filename().string();
+        if (name.empty() || name.front() == '.') {
+            continue; // hidden
+        }
+        std::error_code type_ec;
+        if (it->is_directory(type_ec)) {
+            folders.push_back({name, it->path().string(), true});
+            continue;
+        }
+        std::string ext = it->path().extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        // What read_sysex_file understands: raw SysEx, MIDI files, hex text, and gzip of them.
+        if (ext == ".syx" || ext == ".mid" || ext == ".midi" || ext == ".smf" || ext == ".txt" ||
+            ext == ".hex" || ext == ".gz") {
+            files.push_back({name, it->path().string(), false});
+        }
+    }
+    if (ec) {
+        view.problem = fmt::format("Cannot read {}: {}", view.path, ec.message());
+    }
+    const auto by_name = [](const FolderEntry& a, const FolderEntry& b) { return a.name < b.name; };
+    std::sort(folders.begin(), folders.end(), by_name);
+    std::sort(files.begin(), files.end(), by_name);
+    view.entries = std::move(folders);
+    view.entries.insert(view.entries.end(), files.begin(), files.end());
+    std::lock_guard lock(m_mutex);
+    m_flow.browser = std::move(view);
 }
 
 void WizardEngine::refresh_library() {

@@ -68,6 +68,7 @@ private:
     void restore(const std::filesystem::path& file);
     void save_bundle();
     void refresh_library();
+    void browse(const std::filesystem::path& folder);
     session::Outcome run(session::Session& session, bool journal);
     session::UpdateOptions update_options() const;
     [[nodiscard]] const Manifest* manifest() const;

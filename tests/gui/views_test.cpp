@@ -81,6 +81,10 @@ std::vector<NamedSnapshot> relevant_snapshots() {
     flow.flow.firmware.findings = {"warning at message 1: unknown", "error: bad"};
     flow.flow.firmware.finding_levels = {"warning", "error"};
     flow.flow.recent_files = {"/fw.syx"};
+    flow.flow.browser.path = "/home/me";
+    flow.flow.browser.parent = "/home";
+    flow.flow.browser.entries = {FolderEntry{"sub", "/home/me/sub", true},
+                                 FolderEntry{"a.syx", "/home/me/a.syx", false}};
     RunView run;
     run.session = "update";
     run.progress.phase = "transfer";

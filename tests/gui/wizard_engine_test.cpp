@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -103,6 +104,37 @@ TEST(WizardEngine, PowerLostMidUploadIsRecoveredByTheGuidedPlan) {
     EXPECT_NE(std::find(r.visited.begin(), r.visited.end(), WizardStep::recovery), r.visited.end());
     ASSERT_TRUE(r.last.panel.has_value());
     EXPECT_FALSE(r.last.panel->fault_events.empty()) << "the fault fired";
+}
+
+TEST(WizardEngine, TheFileBrowserListsFoldersThenFirmwareFilesAndHidesTheRest) {
+    const fs::path dir = fs::temp_directory_path() / "syxflash-browse-test";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "sub");
+    fs::create_directories(dir / ".hidden");
+    for (const char* name : {"b.syx", "a.mid", "notes.txt", "photo.jpg", ".secret.syx"}) {
+        std::ofstream(dir / name) << "x";
+    }
+    SnapshotChannel channel(Snapshot{});
+    {
+        WizardEngine engine(CatalogueLoad{}, Snapshot{}, EngineConfig{{}, dir},
+                            [&channel](Snapshot s) { channel.publish(std::move(s)); });
+        engine.post(intent::BrowseFolder{dir.string()});
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+        while ((channel.latest()->flow.browser.path != dir.string() ||
+                channel.latest()->flow.engine_busy) &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{5});
+        }
+    }
+    const auto& b = channel.latest()->flow.browser;
+    EXPECT_EQ(b.path, dir.string());
+    EXPECT_EQ(b.parent, dir.parent_path().string());
+    std::vector<std::string> names;
+    for (const auto& e : b.entries) {
+        names.push_back(e.name + (e.folder ? "/" : ""));
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"sub/", "a.mid", "b.syx", "notes.txt"}));
+    fs::remove_all(dir);
 }
 
 } // namespace
