@@ -117,23 +117,38 @@ WizardEngine::WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig 
 }
 
 WizardEngine::~WizardEngine() {
-    std::shared_ptr<engine::SessionRunner> runner;
-    {
-        std::lock_guard lock(m_mutex);
-        runner = m_runner;
-    }
-    if (runner) {
-        runner->cancel();
-        // A half-sent firmware: the session asks before abandoning it; closing the window is
-        // the user's answer.
-        runner->answer("confirm-stop-transfer", "stop");
-    }
     {
         std::lock_guard lock(m_jobs_mutex);
         m_stop = true;
         m_jobs.clear();
     }
     m_jobs_ready.notify_all();
+    // The window was closed while a session runs: cancel it, and answer whatever it asks on the
+    // way out with "stop" (a half-sent firmware asks before abandoning; the journal keeps the
+    // state for recovery at the next start).
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    for (;;) {
+        std::shared_ptr<engine::SessionRunner> runner;
+        {
+            std::lock_guard lock(m_mutex);
+            runner = m_runner;
+        }
+        if (!runner || std::chrono::steady_clock::now() > until) {
+            break;
+        }
+        runner->cancel();
+        if (const auto snap = runner->snapshot(); snap && snap->question) {
+            const auto& q = snap->question->question;
+            std::string choice = q.choices.empty() ? "cancel" : q.choices.back().id;
+            for (const auto& c : q.choices) {
+                if (c.id == "stop" || c.id == "cancel") {
+                    choice = c.id;
+                }
+            }
+            runner->answer(q.id, choice);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
     if (m_worker.joinable()) {
         m_worker.join();
     }

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -104,6 +106,43 @@ TEST(WizardEngine, PowerLostMidUploadIsRecoveredByTheGuidedPlan) {
     EXPECT_NE(std::find(r.visited.begin(), r.visited.end(), WizardStep::recovery), r.visited.end());
     ASSERT_TRUE(r.last.panel.has_value());
     EXPECT_FALSE(r.last.panel->fault_events.empty()) << "the fault fired";
+}
+
+TEST(WizardEngine, ClosingTheWindowMidUploadStopsTheSessionInsteadOfHanging) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-close-test";
+    fs::remove_all(home);
+    fs::create_directories(home / "tmp");
+    setenv("XDG_DATA_HOME", (home / "data").c_str(), 1);   // NOLINT(concurrency-mt-unsafe)
+    setenv("XDG_STATE_HOME", (home / "state").c_str(), 1); // NOLINT(concurrency-mt-unsafe)
+    auto catalogue = engine::load_device_catalogue();
+    SnapshotChannel channel(Snapshot{});
+    auto engine =
+        std::make_unique<WizardEngine>(catalogue, Snapshot{}, EngineConfig{{}, home / "tmp"},
+                                       [&channel](Snapshot s) { channel.publish(std::move(s)); });
+    const auto wait_for = [&channel](const std::function<bool(const Snapshot&)>& done) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+        while (!done(*channel.latest()) && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{5});
+        }
+        return done(*channel.latest());
+    };
+    engine->post(intent::SelectDevice{"parker-midifly"});
+    engine->post(intent::UsePracticeFirmware{});
+    ASSERT_TRUE(wait_for([](const Snapshot& s) { return s.flow.firmware.loaded; }));
+    engine->post(intent::ConfirmUnknownRelease{"send unknown firmware"});
+    ASSERT_TRUE(wait_for([](const Snapshot& s) { return s.flow.firmware_confirmed; }));
+    engine->post(intent::StartUpload{});
+    // Answer the bootloader question as the user would, then wait for bytes to go out.
+    ASSERT_TRUE(wait_for([&engine](const Snapshot& s) {
+        if (s.flow.run && s.flow.run->question) {
+            engine->post(intent::Answer{s.flow.run->question->id, "ready", ""});
+        }
+        return s.transfer_running;
+    }));
+    const auto start = std::chrono::steady_clock::now();
+    engine.reset();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds{10});
+    fs::remove_all(home);
 }
 
 TEST(WizardEngine, TheFileBrowserListsFoldersThenFirmwareFilesAndHidesTheRest) {
