@@ -12,13 +12,13 @@ inline void require(bool condition) {
     }
 }
 
-// Every message is a complete, clean F0…F7 inside storage; findings point inside the input.
+// Every message is a complete, clean F0…F7 inside the message bytes; findings point inside the input.
 inline void check_file(const SysexFile& file, std::size_t input_size) {
     for (std::size_t i = 0; i < file.messages.size(); ++i) {
         const SysexMessage& m = file.messages[i];
         require(m.index == i);
         require(m.length >= 2);
-        require(m.storage_begin + m.length <= file.storage.size());
+        require(m.storage_begin + m.length <= file.message_bytes().size());
         const auto bytes = file.bytes_of(m);
         require(bytes.front() == 0xF0 && bytes.back() == 0xF7);
         for (std::size_t k = 1; k + 1 < bytes.size(); ++k) {
@@ -37,6 +37,7 @@ inline void check_file(const SysexFile& file, std::size_t input_size) {
     // Memory stays proportional to the input (gzip output is capped separately).
     if (!file.compressed) {
         require(file.storage.size() <= input_size);
+        require(file.message_bytes().size() <= input_size);
     }
 }
 

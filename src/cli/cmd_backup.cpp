@@ -50,9 +50,9 @@ int run_backup(const BackupArgs& args) {
     }
 
     auto mailbox = std::make_shared<engine::SessionMailbox>();
-    auto opened = open_for_transfer(args.flow.transport, true, true,
-                                    engine::SessionMailbox::callback(mailbox),
-                                    max_input_bytes(manifest));
+    auto opened =
+        open_for_transfer(args.flow.transport, true, true,
+                          engine::SessionMailbox::callback(mailbox), max_input_bytes(manifest));
     if (auto* err = std::get_if<CliError>(&opened)) {
         return fail(kName, json, err->exit_code, err->message);
     }
@@ -65,8 +65,8 @@ int run_backup(const BackupArgs& args) {
                     {"output", output.string()},
                     {"backup_kind", to_string(manifest.backup.kind)}});
     } else {
-        fmt::print(stderr, "Backing up the {} on '{}' ({} backup)\n", manifest.name,
-                   t.ports.output, to_string(manifest.backup.kind));
+        fmt::print(stderr, "Backing up the {} on '{}' ({} backup)\n", manifest.name, t.ports.output,
+                   to_string(manifest.backup.kind));
     }
 
     TerminalPrompt prompt(args.flow.yes, json);
@@ -173,7 +173,8 @@ const CommandRegistrar kRegistrar{Command{
         sub.footer(
             "Automatic devices (Little Phatty) are asked for their dump; manual ones (K-Station,\n"
             "Code, Jomox) show the front-panel steps and count the dumps as they arrive. Only a\n"
-            "complete dump is saved: OUT.syx holds exactly the bytes the device sent, OUT.syx.json\n"
+            "complete dump is saved: OUT.syx holds exactly the bytes the device sent, "
+            "OUT.syx.json\n"
             "the device, identity, time, SHA-256 and completeness. A copy goes to the library\n"
             "($XDG_DATA_HOME/syxflash/backups/<device>/). An incomplete or timed-out dump exits 5\n"
             "and OUT is not created (what arrived may be kept as OUT.incomplete.syx).\n"

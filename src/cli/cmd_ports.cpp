@@ -1,18 +1,68 @@
 // syxflash-cli ports: every MIDI port, classified (usb-device / interface / virtual).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include "cli/cli_transport.hpp"
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
+#include "core/catalogue.hpp"
 #include "core/port_classifier.hpp"
+#include "engine/data_paths.hpp"
 
 namespace syx::cli {
 namespace {
 
 struct PortsArgs {
     TransportArgs transport;
+    std::string device;
 };
+
+LinkPreference preference_of(const Transports& t) {
+    if (t.din == LinkUse::required || t.usb == LinkUse::unsupported) {
+        return LinkPreference::din_only;
+    }
+    if (t.usb == LinkUse::required || t.din == LinkUse::unsupported) {
+        return LinkPreference::usb_only;
+    }
+    return t.preferred_link() == Link::din ? LinkPreference::prefer_din
+                                           : LinkPreference::prefer_usb;
+}
+
+// `ports --device ID`: the outputs ranked for that device, recommended first, with reasons.
+int print_ranking(const std::vector<transport::PortInfo>& ports, const CatalogueEntry& device,
+                  bool json) {
+    std::vector<PortCandidate> candidates;
+    for (const auto& p : ports) {
+        if (p.direction == transport::PortDirection::output) {
+            candidates.push_back({p.name, p.os_says_usb});
+        }
+    }
+    const auto& m = device.manifest;
+    const auto ranked =
+        rank_ports(candidates, m.transports.usb_port_patterns, preference_of(m.transports), m.name);
+    if (json) {
+        auto list = nlohmann::json::array();
+        for (const auto& r : ranked) {
+            list.push_back({{"name", candidates[r.index].name},
+                            {"kind", to_string(r.classification.kind)},
+                            {"recommended", r.recommended},
+                            {"usable", r.usable},
+                            {"reason", r.reason}});
+        }
+        fmt::print("{}\n", nlohmann::json{{"device", m.id}, {"ranking", list}}.dump(2));
+        return kExitSuccess;
+    }
+    fmt::print("Output ports for {} (best first):\n", m.name);
+    for (const auto& r : ranked) {
+        fmt::print("  {} {:<50} {}\n", r.recommended ? "*" : (r.usable ? " " : "x"),
+                   candidates[r.index].name, r.reason);
+    }
+    if (ranked.empty()) {
+        fmt::print("  (none: connect {} and switch it on)\n", m.name);
+    }
+    return kExitSuccess;
+}
 
 int run_ports(const PortsArgs& args) {
     transport::MidiApi api{};
@@ -29,6 +79,16 @@ int run_ports(const PortsArgs& args) {
     if (!ports) {
         fmt::print(stderr, "syxflash-cli ports: {}\n", ports.error().message);
         return kExitTransferFailed;
+    }
+    if (!args.device.empty()) {
+        const auto load = engine::load_device_catalogue();
+        const auto* entry = load.catalogue.find(args.device);
+        if (entry == nullptr) {
+            fmt::print(stderr, "syxflash-cli ports: unknown device '{}'; known: {}\n", args.device,
+                       fmt::join(load.catalogue.ids(), ", "));
+            return kExitUsage;
+        }
+        return print_ranking(*ports, *entry, args.transport.json);
     }
     if (args.transport.json) {
         auto list = nlohmann::json::array();
@@ -80,12 +140,15 @@ const CommandRegistrar kRegistrar{Command{
     [](CLI::App& sub) -> std::function<int()> {
         auto args = std::make_shared<PortsArgs>();
         add_transport_options(sub, args->transport, false);
+        sub.add_option("--device", args->device,
+                       "Rank the output ports for this device (recommended first, with reasons)");
         sub.footer("A usb-device port is an instrument's own USB-MIDI port (fastest, preferred);\n"
                    "an interface means a DIN cable carries the bytes (3125 bytes/s); virtual\n"
                    "ports have no instrument behind them.\n"
                    "Examples:\n"
                    "  syxflash-cli ports\n"
-                   "  syxflash-cli ports --api jack --json");
+                   "  syxflash-cli ports --api jack --json\n"
+                   "  syxflash-cli ports --device moog-little-phatty");
         return [args] { return run_ports(*args); };
     }}};
 

@@ -44,6 +44,7 @@ int run_receive(const ReceiveArgs& args) {
     options.idle = std::chrono::milliseconds(std::max(args.idle_ms, 1));
     options.first_byte_timeout = std::chrono::seconds(std::max(args.timeout_s, 1));
     options.cancel = &interrupted;
+    options.check_ports = [&t] { return t.transport->ports_still_present(); };
     options.on_message = [&](const engine::ReceivedSysex& m, std::size_t count,
                              std::uint64_t total) {
         if (json) {
@@ -68,6 +69,10 @@ int run_receive(const ReceiveArgs& args) {
         exit_code = kExitCancelled;
         summary = fmt::format("cancelled after {} complete message(s); nothing was written",
                               report.messages.size());
+    } else if (report.error) {
+        exit_code = kExitTransferFailed;
+        summary = fmt::format("{} after {} complete message(s); nothing was written",
+                              report.error->message, report.messages.size());
     } else if (!report.truncated.empty()) {
         exit_code = kExitNoAnswer;
         const auto& first = report.truncated.front();

@@ -104,8 +104,8 @@ int run_recover(const RecoverArgs& args) {
                         s.error().message);
         }
         if (json) {
-            emit_event({{"event", "result"}, {"ok", true}, {"exit_code", 0},
-                        {"resolved", args.resolve}});
+            emit_event(
+                {{"event", "result"}, {"ok", true}, {"exit_code", 0}, {"resolved", args.resolve}});
         } else {
             fmt::print("Marked {} as resolved.\n", args.resolve);
         }
@@ -169,9 +169,9 @@ int run_recover(const RecoverArgs& args) {
     }
 
     auto mailbox = std::make_shared<engine::SessionMailbox>();
-    auto opened = open_for_transfer(args.flow.transport, true, true,
-                                    engine::SessionMailbox::callback(mailbox),
-                                    max_input_bytes(manifest));
+    auto opened =
+        open_for_transfer(args.flow.transport, true, true,
+                          engine::SessionMailbox::callback(mailbox), max_input_bytes(manifest));
     if (auto* err = std::get_if<CliError>(&opened)) {
         return fail(kName, json, err->exit_code, err->message);
     }
@@ -185,12 +185,11 @@ int run_recover(const RecoverArgs& args) {
                     {"plan", plan},
                     {"interrupted_sessions", interrupted.size()}});
     } else {
-        fmt::print(stderr, "Recovering the {} on '{}' with '{}'{}\n", manifest.name,
-                   t.ports.output, args.file,
-                   interrupted.empty()
-                       ? std::string{}
-                       : fmt::format(" ({} interrupted update(s) in the journal)",
-                                     interrupted.size()));
+        fmt::print(stderr, "Recovering the {} on '{}' with '{}'{}\n", manifest.name, t.ports.output,
+                   args.file,
+                   interrupted.empty() ? std::string{}
+                                       : fmt::format(" ({} interrupted update(s) in the journal)",
+                                                     interrupted.size()));
     }
 
     std::optional<engine::UpdateJournal> journal;
@@ -234,9 +233,9 @@ int run_recover(const RecoverArgs& args) {
     std::vector<std::string> resolved;
     if (outcome.kind == session::OutcomeKind::success && dir) {
         for (const auto& s : interrupted) {
-            if (engine::mark_resolved(*dir, s.session,
-                                      fmt::format("recovered by {}",
-                                                  journal ? journal->session_id() : "recover"))) {
+            if (engine::mark_resolved(
+                    *dir, s.session,
+                    fmt::format("recovered by {}", journal ? journal->session_id() : "recover"))) {
                 resolved.push_back(s.session);
             }
         }

@@ -62,9 +62,9 @@ int run_restore(const RestoreArgs& args) {
     }
 
     auto mailbox = std::make_shared<engine::SessionMailbox>();
-    auto opened = open_for_transfer(args.flow.transport, true, true,
-                                    engine::SessionMailbox::callback(mailbox),
-                                    max_input_bytes(manifest));
+    auto opened =
+        open_for_transfer(args.flow.transport, true, true,
+                          engine::SessionMailbox::callback(mailbox), max_input_bytes(manifest));
     if (auto* err = std::get_if<CliError>(&opened)) {
         return fail(kName, json, err->exit_code, err->message);
     }

@@ -65,8 +65,8 @@ int run_upload(const UploadArgs& args) {
         }
         const std::string why =
             check.refused
-                ? fmt::format("'{}' failed validation for the {}:{}\nNothing was sent.",
-                              args.file, manifest.name, text)
+                ? fmt::format("'{}' failed validation for the {}:{}\nNothing was sent.", args.file,
+                              manifest.name, text)
                 : fmt::format("'{}' passes every check but is not a {} release syxflash knows "
                               "(SHA-256 {}). Nothing was sent; to send it anyway, add "
                               "--allow-unknown-release.",
@@ -112,9 +112,9 @@ int run_upload(const UploadArgs& args) {
     }
 
     auto mailbox = std::make_shared<engine::SessionMailbox>();
-    auto opened = open_for_transfer(args.flow.transport, true, true,
-                                    engine::SessionMailbox::callback(mailbox),
-                                    max_input_bytes(manifest));
+    auto opened =
+        open_for_transfer(args.flow.transport, true, true,
+                          engine::SessionMailbox::callback(mailbox), max_input_bytes(manifest));
     if (auto* err = std::get_if<CliError>(&opened)) {
         return fail(kName, json, err->exit_code, err->message);
     }
@@ -128,8 +128,8 @@ int run_upload(const UploadArgs& args) {
                     {"sha256", to_hex(firmware->sha256)},
                     {"messages", firmware->messages.size()},
                     {"link", to_string(link)},
-                    {"release", check.release_version ? nlohmann::json(*check.release_version)
-                                                      : nullptr}});
+                    {"release",
+                     check.release_version ? nlohmann::json(*check.release_version) : nullptr}});
     } else {
         fmt::print(stderr, "Updating the {} on '{}' over {} with '{}' ({} message(s), {})\n",
                    manifest.name, t.ports.output, to_string(link), args.file,
@@ -147,8 +147,7 @@ int run_upload(const UploadArgs& args) {
 
     // 3. No backup given or skipped: make one now (devices without a backup procedure need none;
     //    the session logs that).
-    if (gate.kind == session::BackupGateKind::missing &&
-        manifest.backup.kind != BackupKind::none) {
+    if (gate.kind == session::BackupGateKind::missing && manifest.backup.kind != BackupKind::none) {
         if (!json) {
             fmt::print(stderr, "First, a backup of the {}'s presets.\n", manifest.name);
         }
@@ -220,8 +219,9 @@ int run_upload(const UploadArgs& args) {
         if (started) {
             journal = std::move(*started);
         } else if (!json) {
-            fmt::print(stderr, "warning: no update journal ({}): an interrupted run will not be "
-                               "listed by 'syxflash-cli recover'\n",
+            fmt::print(stderr,
+                       "warning: no update journal ({}): an interrupted run will not be "
+                       "listed by 'syxflash-cli recover'\n",
                        started.error().message);
         }
     }
@@ -236,15 +236,15 @@ int run_upload(const UploadArgs& args) {
                                                          : session::UnknownReleasePolicy::refuse;
     options.backend_max_message_bytes = limits.max_message_bytes;
     options.delivery_jitter = limits.delivery_jitter;
-    options.offer_restore = backup_file.has_value() && manifest.restore.kind == RestoreKind::send_back;
+    options.offer_restore =
+        backup_file.has_value() && manifest.restore.kind == RestoreKind::send_back;
     session::UpdateSession update(manifest, firmware, options);
     session::Outcome outcome = run_session(update, *t.transport, mailbox, context);
     int exit_code = session::exit_code_for(outcome.kind);
 
     // 6. Presets back, when the user (or --yes) accepted the offer.
     nlohmann::json restore_event = nullptr;
-    if (outcome.kind == session::OutcomeKind::success && outcome.restore_requested &&
-        backup_file) {
+    if (outcome.kind == session::OutcomeKind::success && outcome.restore_requested && backup_file) {
         auto backup_read = read_sysex_file(*backup_file);
         if (backup_read) {
             session::RestoreOptions restore_options;
@@ -259,35 +259,39 @@ int run_upload(const UploadArgs& args) {
             restore_event = result_event(restored, session::exit_code_for(restored.kind));
             outcome.message += " Restore: " + restored.message;
             if (restored.kind != session::OutcomeKind::success) {
-                outcome.message += fmt::format(" The firmware update itself succeeded; restore "
-                                               "the presets later with: syxflash-cli restore "
-                                               "--device {} --port {} {}",
-                                               manifest.id, args.flow.transport.port,
-                                               backup_file->string());
+                outcome.message +=
+                    fmt::format(" The firmware update itself succeeded; restore "
+                                "the presets later with: syxflash-cli restore "
+                                "--device {} --port {} {}",
+                                manifest.id, args.flow.transport.port, backup_file->string());
             }
         }
     }
     t.transport->close();
 
+    const std::string recover_command = fmt::format(
+        "syxflash-cli recover --device {}{} --port {} {}", manifest.id,
+        args.flow.transport.api.empty() ? std::string{} : " --api " + args.flow.transport.api,
+        args.flow.transport.port, args.file);
     std::string next;
     if (outcome.kind == session::OutcomeKind::transfer_failed ||
         outcome.kind == session::OutcomeKind::cancelled) {
         if (outcome.device_touched) {
             next = fmt::format("\nWhen the steps are done, send the firmware again, guided and "
-                               "slower:\n  syxflash-cli recover --device {} --port {} {}\n"
-                               "('syxflash-cli recover' alone lists interrupted updates.)",
-                               manifest.id, args.flow.transport.port, args.file);
+                               "slower:\n  {}\n('syxflash-cli recover' alone lists interrupted "
+                               "updates.)",
+                               recover_command);
         }
     }
     if (json) {
         auto event = result_event(outcome, exit_code);
         event["backup"] = backup_file ? nlohmann::json(backup_file->string()) : nullptr;
         event["backup_gate"] = session::to_string(gate.kind);
+        event["link"] = to_string(link);
         event["journal"] = journal ? nlohmann::json(journal->path().string()) : nullptr;
         event["restore"] = restore_event;
         if (!next.empty()) {
-            event["next"] = fmt::format("syxflash-cli recover --device {} --port {} {}",
-                                        manifest.id, args.flow.transport.port, args.file);
+            event["next"] = recover_command;
         }
         emit_event(event);
     } else {
@@ -325,7 +329,8 @@ const CommandRegistrar kRegistrar{Command{
             "  syxflash-cli upload --device gligli-prophet-600 --port UM-ONE p600fw.syx\n"
             "  syxflash-cli upload --device moog-little-phatty --port Phatty os.syx \\\n"
             "      --backup lp-2026-11.syx\n"
-            "  syxflash-cli upload --device parker-midifly --api emulated --port parker-midifly \\\n"
+            "  syxflash-cli upload --device parker-midifly --api emulated --port parker-midifly "
+            "\\\n"
             "      fly.syx --yes --json");
         return [args] { return run_upload(*args); };
     }}};

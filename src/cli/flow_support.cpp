@@ -95,12 +95,14 @@ std::optional<std::string> TerminalPrompt::policy_choice(const session::Question
 void TerminalPrompt::ask(const session::Ask& ask) {
     const auto& q = ask.question;
     std::optional<AutoAnswer> automatic = m_auto ? m_auto(q) : std::nullopt;
+    const bool by_hands = automatic.has_value();
     if (!automatic && m_yes) {
         if (auto choice = policy_choice(q)) {
             automatic = AutoAnswer{*choice, {}};
         }
     }
     AnswerSink sink;
+    bool same_reissue = false;
     {
         std::lock_guard lock(m_mutex);
         const bool same = m_open && m_open->id == q.id;
@@ -117,8 +119,11 @@ void TerminalPrompt::ask(const session::Ask& ask) {
             } else {
                 fmt::print(stderr, "  … {}\n", q.text);
             }
-            return;
+            same_reissue = true;
         }
+    }
+    if (same_reissue) {
+        return;
     }
     if (m_json) {
         nlohmann::json choices = nlohmann::json::array();
@@ -143,7 +148,7 @@ void TerminalPrompt::ask(const session::Ask& ask) {
         if (automatic) {
             const auto it = std::find_if(q.choices.begin(), q.choices.end(),
                                          [&](const auto& c) { return c.id == automatic->choice; });
-            fmt::print(stderr, "{}: answering \"{}\"\n", m_auto ? "emulated device" : "--yes",
+            fmt::print(stderr, "{}: answering \"{}\"\n", by_hands ? "emulated device" : "--yes",
                        automatic->text.empty()
                            ? (it != q.choices.end() ? it->label : automatic->choice)
                            : automatic->text);
@@ -158,7 +163,9 @@ void TerminalPrompt::ask(const session::Ask& ask) {
     }
     if (automatic && sink) {
         sink(q.id, automatic->choice, automatic->text);
+        return;
     }
+    dispatch();
 }
 
 void TerminalPrompt::withdraw(const std::string& question_id) {
@@ -168,7 +175,8 @@ void TerminalPrompt::withdraw(const std::string& question_id) {
     }
 }
 
-void TerminalPrompt::apply_line(const std::string& raw) {
+bool TerminalPrompt::apply_line(const std::string& raw, const session::Question& open,
+                                const AnswerSink& sink) {
     std::string line = raw;
     while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())) != 0) {
         line.pop_back();
@@ -176,15 +184,8 @@ void TerminalPrompt::apply_line(const std::string& raw) {
     while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front())) != 0) {
         line.erase(line.begin());
     }
-    std::optional<session::Question> open;
-    AnswerSink sink;
-    {
-        std::lock_guard lock(m_mutex);
-        open = m_open;
-        sink = m_sink;
-    }
-    if (!open || !sink || line.empty()) {
-        return;
+    if (line.empty()) {
+        return false;
     }
     std::string choice;
     std::string text;
@@ -198,27 +199,68 @@ void TerminalPrompt::apply_line(const std::string& raw) {
         char* end = nullptr;
         const long n = std::strtol(line.c_str(), &end, 10);
         if (end != line.c_str() && *end == '\0' && n >= 1 &&
-            static_cast<std::size_t>(n) <= open->choices.size()) {
-            choice = open->choices[static_cast<std::size_t>(n) - 1].id;
+            static_cast<std::size_t>(n) <= open.choices.size()) {
+            choice = open.choices[static_cast<std::size_t>(n) - 1].id;
         } else {
-            for (const auto& c : open->choices) {
+            for (const auto& c : open.choices) {
                 if (c.id == line) {
                     choice = c.id;
                 }
             }
         }
-        if (choice.empty() && open->accepts_text) {
+        if (choice.empty() && open.accepts_text) {
             choice = "other";
             text = line;
         }
     }
     if (choice.empty()) {
         fmt::print(stderr, "'{}' is not one of the answers; type a number from 1 to {}: ", line,
-                   open->choices.size());
+                   open.choices.size());
         std::fflush(stderr);
-        return;
+        return false;
     }
-    sink(open->id, choice, text);
+    sink(open.id, choice, text);
+    return true;
+}
+
+void TerminalPrompt::dispatch() {
+    // Lines typed (or piped) ahead of a question answer the next questions in order; when the
+    // input has ended and nothing is left, an open question cannot be answered: cancel.
+    for (;;) {
+        std::string line;
+        session::Question open;
+        AnswerSink sink;
+        std::function<void()> cancel;
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_open || !m_sink) {
+                return;
+            }
+            if (m_lines.empty()) {
+                if (!m_stdin_closed) {
+                    return;
+                }
+                cancel = m_cancel;
+                m_open.reset();
+            } else {
+                line = std::move(m_lines.front());
+                m_lines.pop_front();
+                open = *m_open;
+                sink = m_sink;
+            }
+        }
+        if (cancel) {
+            cancel();
+            return;
+        }
+        if (apply_line(line, open, sink)) {
+            std::lock_guard lock(m_mutex);
+            if (m_open && m_open->id == open.id) {
+                m_open.reset(); // answered; the session asks again if it still needs one
+            }
+            return;
+        }
+    }
 }
 
 void TerminalPrompt::reader_loop() {
@@ -226,41 +268,30 @@ void TerminalPrompt::reader_loop() {
     std::string pending;
     while (!m_stop.load()) {
         pollfd p{STDIN_FILENO, POLLIN, 0};
-        const int ready = ::poll(&p, 1, 100);
-        if (ready <= 0) {
+        if (::poll(&p, 1, 100) <= 0) {
             continue;
         }
         char buffer[512];
         const auto n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-        if (n <= 0) {
-            // End of input: nobody will answer. Questions still open (or asked later) cancel.
-            std::function<void()> cancel;
-            {
-                std::lock_guard lock(m_mutex);
+        {
+            std::lock_guard lock(m_mutex);
+            if (n <= 0) {
+                if (!pending.empty()) {
+                    m_lines.push_back(pending);
+                }
                 m_stdin_closed = true;
-                cancel = m_open ? m_cancel : std::function<void()>{};
-            }
-            if (cancel) {
-                cancel();
-            }
-            while (!m_stop.load()) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
-                std::function<void()> later;
-                {
-                    std::lock_guard lock(m_mutex);
-                    later = m_open ? m_cancel : std::function<void()>{};
-                    m_open.reset();
-                }
-                if (later) {
-                    later();
+            } else {
+                pending.append(buffer, static_cast<std::size_t>(n));
+                for (auto nl = pending.find('\n'); nl != std::string::npos;
+                     nl = pending.find('\n')) {
+                    m_lines.push_back(pending.substr(0, nl));
+                    pending.erase(0, nl + 1);
                 }
             }
-            return;
         }
-        pending.append(buffer, static_cast<std::size_t>(n));
-        for (auto nl = pending.find('\n'); nl != std::string::npos; nl = pending.find('\n')) {
-            apply_line(pending.substr(0, nl));
-            pending.erase(0, nl + 1);
+        dispatch();
+        if (n <= 0) {
+            return;
         }
     }
 }
@@ -286,6 +317,10 @@ session::Outcome run_session(session::Session& session, transport::MidiTransport
         std::lock_guard lock(print_mutex);
         for (; log_printed < snap->log->size(); ++log_printed) {
             const auto& line = (*snap->log)[log_printed];
+            // The closing line is the outcome's message, printed once by the command.
+            if (!context.json && snap->outcome && line.text == snap->outcome->message) {
+                continue;
+            }
             const char* level = line.level == session::LogLevel::error     ? "error"
                                 : line.level == session::LogLevel::warning ? "warning"
                                                                            : "info";

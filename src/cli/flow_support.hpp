@@ -3,6 +3,7 @@
 // manifest, the terminal / --yes answers to a session's questions, running a session with
 // progress and JSON Lines events, and printing an outcome with its recovery steps.
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -76,7 +77,8 @@ public:
 
 private:
     void reader_loop();
-    void apply_line(const std::string& line);
+    bool apply_line(const std::string& line, const session::Question& open, const AnswerSink& sink);
+    void dispatch();
 
     bool m_yes;
     bool m_json;
@@ -88,6 +90,7 @@ private:
     std::thread m_reader;
     std::atomic<bool> m_stop{false};
     bool m_stdin_closed = false;
+    std::deque<std::string> m_lines; // typed ahead, not yet used
 };
 
 // With --api emulated, lets the in-process device answer what a person at the instrument would:

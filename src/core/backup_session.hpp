@@ -1,6 +1,6 @@
 #pragma once
 // Backup (issue 6): collects a device's presets as the device sent them. It never writes files:
-// the driver (engine/flows) writes result().messages, byte-identical to what arrived, once
+// the driver (the engine's flows) writes result().messages, byte-identical to what arrived, once
 // result().verdict.complete — an incomplete dump is never reported complete.
 //
 // By [backup] kind in the manifest:

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <fmt/core.h>
+#include <libdeflate.h>
 #include <openssl/evp.h>
 #include <zlib.h>
 
@@ -76,17 +77,10 @@ Sha256Digest sha256(std::span<const std::uint8_t> bytes) {
 }
 
 std::uint32_t crc32(std::span<const std::uint8_t> bytes, std::uint32_t previous) {
-    uLong crc = previous;
-    const std::uint8_t* data = bytes.data();
-    std::size_t left = bytes.size();
-    while (left > 0) {
-        // zlib takes uInt lengths; feed at most 1 GiB at a time.
-        const std::size_t step = left < (1U << 30) ? left : (1U << 30);
-        crc = ::crc32(crc, data, static_cast<uInt>(step));
-        data += step;
-        left -= step;
-    }
-    return static_cast<std::uint32_t>(crc);
+    // libdeflate's CRC-32 (the same polynomial and conventions as zlib's crc32) uses carry-less
+    // multiplication where the CPU has it: several times zlib 1.2's speed, which matters when a
+    // 64 MiB firmware is inspected.
+    return static_cast<std::uint32_t>(libdeflate_crc32(previous, bytes.data(), bytes.size()));
 }
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {

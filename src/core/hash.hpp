@@ -1,6 +1,7 @@
 #pragma once
 // Hashes shared by every layer: SHA-256 (OpenSSL EVP) for identities of files and messages,
-// CRC-32 (zlib) for quick comparisons with vendor tools, and lowercase hex formatting.
+// CRC-32 (libdeflate) for quick comparisons with vendor tools, and lowercase
+// hex formatting.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -30,7 +31,8 @@ private:
 
 [[nodiscard]] Sha256Digest sha256(std::span<const std::uint8_t> bytes);
 
-// CRC-32 as in zip/gzip/PNG (zlib's crc32). Pass the previous value to continue a running CRC.
+// CRC-32 as in zip/gzip/PNG (the same value as zlib's crc32). Pass the previous value to continue a
+// running CRC.
 [[nodiscard]] std::uint32_t crc32(std::span<const std::uint8_t> bytes, std::uint32_t previous = 0);
 
 // Lowercase hex without separators: "f0437e".

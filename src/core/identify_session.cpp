@@ -32,14 +32,10 @@ IdentifyResult IdentifySession::classify(const Manifest& manifest, const Bytes& 
 
 Command IdentifySession::request() {
     ++m_attempt;
-    m_sent = false;
-    const auto req = identity_request();
     info(fmt::format("Asking the {} who it is (identity request {}), attempt {} of {}.",
-                     m_manifest.name, to_spaced_hex(req), m_attempt, m_options.attempts));
-    Send s;
-    s.bytes.assign(req.begin(), req.end());
-    s.not_before = now();
-    return s;
+                     m_manifest.name, to_spaced_hex(identity_request()), m_attempt,
+                     m_options.attempts));
+    return request_again();
 }
 
 Command IdentifySession::on_event(const Event& event) {
@@ -116,9 +112,13 @@ Command IdentifySession::on_event(const Event& event) {
 }
 
 Command IdentifySession::request_again() {
-    // The pending request has not been written yet: ask for the same send again.
-    --m_attempt;
-    return request();
+    // The pending request (not yet written, or written again after an interruption).
+    m_sent = false;
+    const auto req = identity_request();
+    Send s;
+    s.bytes.assign(req.begin(), req.end());
+    s.not_before = now();
+    return s;
 }
 
 } // namespace syx::session

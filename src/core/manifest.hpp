@@ -144,6 +144,20 @@ struct FirmwareRelease {
     Evidence evidence;
 };
 
+// A kind of message the device accepts that is NOT firmware (a preset bank, a settings
+// message): a "firmware" file containing it is refused, because sending it would overwrite
+// presets or settings instead of updating anything.
+struct NotFirmware {
+    BytePattern prefix;
+    std::optional<std::uint64_t> size; // exact message size, when the prefix alone is too loose
+    std::string what;                  // "a Little Phatty preset bank (all 100 presets)"
+    Evidence evidence;
+
+    [[nodiscard]] bool matches(std::span<const std::uint8_t> message) const {
+        return (!size || message.size() == *size) && prefix.matches_prefix(message);
+    }
+};
+
 struct FirmwareRules {
     // False when no SysEx firmware path is known; validate() then refuses with `reason`.
     bool supported = false;
@@ -160,6 +174,7 @@ struct FirmwareRules {
     std::uint64_t checksum_from = 1;  // first byte covered by the checksum (twos-complement-7bit)
     std::uint64_t max_file_bytes = 0; // refuse bigger files before reading them
     std::vector<FirmwareRelease> releases;
+    std::vector<NotFirmware> not_firmware;
     // How to put the device into its firmware-receiving state (front-panel steps).
     std::vector<std::string> bootloader_steps;
     std::string note;

@@ -472,6 +472,21 @@ FirmwareRules read_firmware(TableReader& r) {
     }
     f.note = r.string("note", false).value_or("");
     f.evidence = r.evidence();
+    const auto not_firmware = r.tables("not_firmware", false);
+    for (std::size_t i = 0; i < not_firmware.size(); ++i) {
+        TableReader nr(*not_firmware[i], element_path("firmware.not_firmware", i), r.problems());
+        NotFirmware nf;
+        if (auto prefix = nr.sysex_pattern("prefix", true)) {
+            nf.prefix = *prefix;
+        }
+        if (auto size = nr.integer("size", false, 2, kMaxMessageBytes)) {
+            nf.size = static_cast<std::uint64_t>(*size);
+        }
+        nf.what = nr.string("what", true).value_or("");
+        nf.evidence = nr.evidence();
+        nr.finish();
+        f.not_firmware.push_back(std::move(nf));
+    }
     const auto releases = r.tables("releases", false);
     for (std::size_t i = 0; i < releases.size(); ++i) {
         TableReader rr(*releases[i], element_path("firmware.releases", i), r.problems());

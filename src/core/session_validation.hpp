@@ -1,7 +1,6 @@
 #pragma once
-// The sessions' view of validation (core/validation.hpp): verdict, findings and release. Kept in
-// its own translation unit because validation.hpp and pacer.hpp both declare a
-// syx::PacingPlan (one per helper branch) and the sessions need both.
+// The sessions' view of validation (core/validation.hpp): verdict, findings and release, without
+// the report's link estimates (the sessions plan with the pacer).
 #include <optional>
 #include <string>
 #include <vector>

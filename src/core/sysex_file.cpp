@@ -9,8 +9,14 @@
 #include <system_error>
 #include <utility>
 
-#if defined(__linux__)
+#if defined(__unix__) || defined(__APPLE__)
+#define SYX_HAVE_MMAP 1
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#else
+#define SYX_HAVE_MMAP 0
 #endif
 
 #include <fmt/core.h>
@@ -54,19 +60,19 @@ Finding too_large_finding(std::uint64_t size, std::uint64_t cap) {
                                size, mib(size), mib(cap), cap)};
 }
 
+void prefetch([[maybe_unused]] const void* address) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(address);
+#endif
+}
+
 bool has_code(const std::vector<Finding>& findings, std::string_view code) {
     return std::any_of(findings.begin(), findings.end(),
                        [&](const Finding& f) { return f.code == code; });
 }
 
-// Raw .syx: frame the bytes where they are (storage becomes the file itself, compacted).
-void read_raw(std::vector<std::uint8_t>&& data, SysexFile& file) {
-    file.format = FileFormat::raw_syx;
-    file.storage = std::move(data);
-    SysexFramer framer = SysexFramer::in_place(file.storage);
-    framer.feed(std::span<const std::uint8_t>(file.storage.data(), file.storage.size()));
-    framer.finish();
-
+// Takes the framer's messages and findings into `file`.
+void take_framed(SysexFramer& framer, SysexFile& file) {
     if (!framer.saw_f0() && !framer.saw_f7()) {
         // Nothing SysEx about it at all: a payload saved without its framing (e.g. the Little
         // Phatty preset file that starts "04 05 04 03 01" — the bytes after F0, minus the F7).
@@ -84,6 +90,7 @@ void read_raw(std::vector<std::uint8_t>&& data, SysexFile& file) {
                         "was saved as SysEx (.syx) by the maker's tool or an editor.")});
     }
     file.messages.reserve(framer.messages().size());
+    advise_huge_pages(file.messages.data(), file.messages.capacity() * sizeof(SysexMessage));
     for (const FramedMessage& m : framer.messages()) {
         SysexMessage message;
         message.index = file.messages.size();
@@ -95,8 +102,37 @@ void read_raw(std::vector<std::uint8_t>&& data, SysexFile& file) {
     file.findings = std::move(framer.findings());
 }
 
+// Raw .syx: the messages are ranges of the input itself, so nothing is copied. Only when a kept
+// message had realtime bytes dropped from its middle (a live recording) are the bytes copied and
+// compacted into storage.
+void read_raw(SharedBytes&& data, SysexFile& file) {
+    file.format = FileFormat::raw_syx;
+    SysexFramer view = SysexFramer::viewing(data.bytes);
+    view.feed(data.bytes);
+    view.finish();
+    if (view.views_intact()) {
+        file.input = std::move(data);
+        take_framed(view, file);
+        return;
+    }
+    file.storage.assign(data.bytes.begin(), data.bytes.end());
+    data = SharedBytes{};
+    SysexFramer framer = SysexFramer::in_place(file.storage);
+    framer.feed(std::span<const std::uint8_t>(file.storage.data(), file.storage.size()));
+    framer.finish();
+    file.storage.shrink_to_fit();
+    take_framed(framer, file);
+}
+
 void check_checksums(SysexFile& file) {
+    // Each message's first bytes are a cache miss (the framer passed them long ago); ask for
+    // them a few messages ahead so the misses overlap.
+    constexpr std::size_t kAhead = 8;
+    const std::span<const std::uint8_t> all = file.message_bytes();
     for (const SysexMessage& message : file.messages) {
+        if (message.index + kAhead < file.messages.size()) {
+            prefetch(all.data() + file.messages[message.index + kAhead].storage_begin);
+        }
         const auto bytes = file.bytes_of(message);
         auto check = check_roland_checksum(bytes);
         if (!check) {
@@ -135,9 +171,10 @@ void finish_report(SysexFile& file) {
 }
 
 // Decodes the (decompressed) bytes by their content.
-void read_decoded(std::vector<std::uint8_t>&& data, SysexFile& file) {
-    file.decoded_bytes = data.size();
-    if (data.empty()) {
+void read_decoded(SharedBytes&& decoded, SysexFile& file) {
+    const std::span<const std::uint8_t> bytes = decoded.bytes;
+    file.decoded_bytes = bytes.size();
+    if (bytes.empty()) {
         file.format = FileFormat::empty;
         file.findings.push_back(Finding{Severity::error, "empty-file", std::nullopt, std::nullopt,
                                         file.compressed
@@ -147,7 +184,6 @@ void read_decoded(std::vector<std::uint8_t>&& data, SysexFile& file) {
                                               "completely."});
         return;
     }
-    const std::span<const std::uint8_t> bytes(data.data(), data.size());
     if (is_standard_midi_file(bytes)) {
         read_standard_midi_file(bytes, file);
         return;
@@ -163,36 +199,27 @@ void read_decoded(std::vector<std::uint8_t>&& data, SysexFile& file) {
         read_hex_text(bytes, file);
         return;
     }
-    read_raw(std::move(data), file);
+    read_raw(std::move(decoded), file);
 }
 
-struct FileHashes {
-    Sha256Digest sha256{};
-    std::uint32_t crc32 = 0;
-};
-
-SysexFile read_owned(std::vector<std::uint8_t>&& data, const ReadOptions& options,
-                     const std::optional<FileHashes>& known = std::nullopt) {
+SysexFile read_input(SharedBytes&& data, const ReadOptions& options) {
     SysexFile file;
-    file.file_bytes = data.size();
-    const std::span<const std::uint8_t> input(data.data(), data.size());
-    if (known) {
-        file.sha256 = known->sha256;
-        file.crc32 = known->crc32;
-    } else {
+    const std::span<const std::uint8_t> input = data.bytes;
+    file.file_bytes = input.size();
+    if (options.hash_file) {
         file.sha256 = sha256(input);
         file.crc32 = crc32(input);
     }
-    if (data.size() > options.max_file_bytes) {
+    if (input.size() > options.max_file_bytes) {
         file.format = FileFormat::unknown;
-        file.findings.push_back(too_large_finding(data.size(), options.max_file_bytes));
+        file.findings.push_back(too_large_finding(input.size(), options.max_file_bytes));
         return file;
     }
 
     if (is_gzip(input)) {
         file.compressed = true;
         GunzipResult unpacked = gunzip(input, options.max_file_bytes);
-        std::vector<std::uint8_t>().swap(data); // the compressed bytes are no longer needed
+        data = SharedBytes{}; // the compressed bytes are no longer needed (unless shared)
         if (unpacked.status == GunzipStatus::too_large) {
             file.format = FileFormat::unknown;
             file.decoded_bytes = unpacked.bytes.size();
@@ -214,7 +241,7 @@ SysexFile read_owned(std::vector<std::uint8_t>&& data, const ReadOptions& option
                             "of the file.",
                             unpacked.input_offset, unpacked.detail, unpacked.bytes.size())});
         }
-        read_decoded(std::move(unpacked.bytes), file);
+        read_decoded(SharedBytes::adopt(std::move(unpacked.bytes)), file);
         file.findings.insert(file.findings.begin(), gzip_findings.begin(), gzip_findings.end());
     } else {
         read_decoded(std::move(data), file);
@@ -223,44 +250,94 @@ SysexFile read_owned(std::vector<std::uint8_t>&& data, const ReadOptions& option
     return file;
 }
 
-// A 64 MiB buffer is 16 384 small pages, and faulting them in costs about as much as hashing
-// the file once; on Linux, ask for transparent huge pages before the buffer is first touched.
-void advise_huge_pages([[maybe_unused]] std::uint8_t* data, [[maybe_unused]] std::size_t size) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    constexpr std::uintptr_t kHuge = 2U * 1024 * 1024;
-    if (data == nullptr || size < 2 * kHuge) {
-        return;
-    }
-    const auto begin = reinterpret_cast<std::uintptr_t>(data);
-    const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
-    const std::uintptr_t last = (begin + size) & ~(kHuge - 1);
-    if (last > first) {
-        // Advice only: failure (e.g. THP disabled) changes nothing.
-        (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-    }
-#endif
+SysexFile refused_file(std::uint64_t size, const ReadOptions& options) {
+    SysexFile file;
+    file.file_bytes = size;
+    file.format = FileFormat::unknown;
+    file.read_complete = false;
+    file.findings.push_back(too_large_finding(size, options.max_file_bytes));
+    return file;
 }
 
 struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
 };
 
+// Reads a stream (a pipe, a device, a file that cannot be mapped) in blocks: never more than
+// the cap + 1 byte, so memory stays bounded whatever the stream holds.
+Result<LoadedFile> read_stream(std::FILE* stream, const std::filesystem::path& path,
+                               std::uint64_t size_hint, const ReadOptions& options) {
+    std::vector<std::uint8_t> data;
+    data.reserve(static_cast<std::size_t>(std::min(size_hint, options.max_file_bytes) + 1));
+    std::array<std::uint8_t, 64 * 1024> block{};
+    while (data.size() <= options.max_file_bytes) {
+        const std::size_t got = std::fread(block.data(), 1, block.size(), stream);
+        if (got == 0) {
+            if (std::ferror(stream) != 0) {
+                return make_error(ErrorCode::io, fmt::format("{}: read failed", path.string()));
+            }
+            break;
+        }
+        data.insert(data.end(), block.begin(), block.begin() + static_cast<std::ptrdiff_t>(got));
+    }
+    LoadedFile loaded;
+    loaded.size = data.size();
+    if (data.size() > options.max_file_bytes) {
+        loaded.refused = true;
+        return loaded;
+    }
+    loaded.content = SharedBytes::adopt(std::move(data));
+    return loaded;
+}
+
+#if SYX_HAVE_MMAP
+// Maps a regular file read-only. The kernel hands out the page-cache pages themselves: no
+// zero-filled buffer, no copy (for a 64 MiB file those cost more than hashing it).
+std::optional<SharedBytes> map_file(int fd, std::size_t size) {
+    int flags = MAP_PRIVATE;
+#if defined(MAP_POPULATE)
+    flags |= MAP_POPULATE; // one system call sets up every page instead of a fault per 64 KiB
+#endif
+    void* address = mmap(nullptr, size, PROT_READ, flags, fd, 0);
+    if (address == MAP_FAILED) {
+        return std::nullopt;
+    }
+    SharedBytes mapped;
+    mapped.owner = std::shared_ptr<const void>(
+        address, [size](const void* p) { munmap(const_cast<void*>(p), size); });
+    mapped.bytes = std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(address), size);
+    return mapped;
+}
+#endif
+
 } // namespace
+
+SharedBytes SharedBytes::adopt(std::vector<std::uint8_t>&& vector) {
+    auto owned = std::make_shared<const std::vector<std::uint8_t>>(std::move(vector));
+    SharedBytes shared;
+    shared.bytes = std::span<const std::uint8_t>(owned->data(), owned->size());
+    shared.owner = std::move(owned);
+    return shared;
+}
 
 SysexFile read_sysex_bytes(std::span<const std::uint8_t> data, const ReadOptions& options) {
     if (data.size() > options.max_file_bytes) {
         SysexFile file;
         file.file_bytes = data.size();
         file.format = FileFormat::unknown;
-        file.sha256 = sha256(data);
-        file.crc32 = crc32(data);
+        if (options.hash_file) {
+            file.sha256 = sha256(data);
+            file.crc32 = crc32(data);
+        }
         file.findings.push_back(too_large_finding(data.size(), options.max_file_bytes));
         return file;
     }
-    return read_owned(std::vector<std::uint8_t>(data.begin(), data.end()), options);
+    // A copy: the caller's bytes may not outlive the SysexFile that views them.
+    return read_input(SharedBytes::adopt(std::vector<std::uint8_t>(data.begin(), data.end())),
+                      options);
 }
 
-Result<SysexFile> read_sysex_file(const std::filesystem::path& path, const ReadOptions& options) {
+Result<LoadedFile> load_file(const std::filesystem::path& path, const ReadOptions& options) {
     std::error_code ec;
     const auto status = std::filesystem::status(path, ec);
     if (ec || !std::filesystem::exists(status)) {
@@ -279,70 +356,63 @@ Result<SysexFile> read_sysex_file(const std::filesystem::path& path, const ReadO
     }
     if (size > options.max_file_bytes) {
         // Refused from its size alone: the content is never read.
-        SysexFile file;
-        file.file_bytes = size;
-        file.format = FileFormat::unknown;
-        file.read_complete = false;
-        file.findings.push_back(too_large_finding(size, options.max_file_bytes));
-        return file;
+        LoadedFile loaded;
+        loaded.size = size;
+        loaded.refused = true;
+        return loaded;
     }
 
+#if SYX_HAVE_MMAP
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return make_error(ErrorCode::io,
+                          fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+    }
+    struct stat info {};
+    if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0 &&
+        static_cast<std::uint64_t>(info.st_size) <= options.max_file_bytes) {
+        // The size of the file we opened (it may have changed since we asked by name).
+        const auto mapped_size = static_cast<std::size_t>(info.st_size);
+        std::optional<SharedBytes> mapped = map_file(fd, mapped_size);
+        if (mapped) {
+            ::close(fd); // the mapping stays valid
+            LoadedFile loaded;
+            loaded.size = mapped_size;
+            loaded.content = std::move(*mapped);
+            return loaded;
+        }
+    }
+    // Not mappable (a pipe, /proc, an empty or grown file): read it as a stream.
+    const std::unique_ptr<std::FILE, FileCloser> stream(fdopen(fd, "rb"));
+    if (!stream) {
+        const int error = errno;
+        ::close(fd);
+        return make_error(ErrorCode::io,
+                          fmt::format("{}: cannot open: {}", path.string(), std::strerror(error)));
+    }
+#else
     const std::unique_ptr<std::FILE, FileCloser> stream(std::fopen(path.c_str(), "rb"));
     if (!stream) {
         return make_error(ErrorCode::io,
                           fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
     }
-    // Read at most cap + 1 bytes even if the file grew (or is a pipe): memory stays bounded.
-    std::vector<std::uint8_t> data;
-    data.reserve(static_cast<std::size_t>(size));
-    advise_huge_pages(data.data(), static_cast<std::size_t>(size));
-    data.resize(static_cast<std::size_t>(size));
-    // Read in slices and hash each slice while it is still in the cache: the file's SHA-256 and
-    // CRC-32 then cost no second trip through memory.
-    Sha256 hasher;
-    std::uint32_t crc = 0;
-    constexpr std::size_t kSlice = 1024 * 1024;
-    std::size_t filled = 0;
-    while (filled < data.size()) {
-        const std::size_t want = std::min(kSlice, data.size() - filled);
-        const std::size_t got = std::fread(data.data() + filled, 1, want, stream.get());
-        const std::span<const std::uint8_t> slice(data.data() + filled, got);
-        hasher.update(slice);
-        crc = crc32(slice, crc);
-        filled += got;
-        if (got < want) {
-            if (std::ferror(stream.get()) != 0) {
-                return make_error(ErrorCode::io, fmt::format("{}: read failed", path.string()));
-            }
-            break; // the file shrank since we asked its size
-        }
+#endif
+    return read_stream(stream.get(), path, size, options);
+}
+
+SysexFile read_loaded_file(LoadedFile loaded, const ReadOptions& options) {
+    if (loaded.refused) {
+        return refused_file(loaded.size, options);
     }
-    data.resize(filled);
-    // The file may have grown since we asked its size (or be a pipe): read on in blocks, but
-    // never more than the cap + 1 byte. The common case (nothing more) costs one small read.
-    std::array<std::uint8_t, 64 * 1024> block{};
-    while (data.size() <= options.max_file_bytes) {
-        const std::size_t got = std::fread(block.data(), 1, block.size(), stream.get());
-        if (got == 0) {
-            if (std::ferror(stream.get()) != 0) {
-                return make_error(ErrorCode::io, fmt::format("{}: read failed", path.string()));
-            }
-            break;
-        }
-        const std::span<const std::uint8_t> extra(block.data(), got);
-        hasher.update(extra);
-        crc = crc32(extra, crc);
-        data.insert(data.end(), block.begin(), block.begin() + static_cast<std::ptrdiff_t>(got));
+    return read_input(std::move(loaded.content), options);
+}
+
+Result<SysexFile> read_sysex_file(const std::filesystem::path& path, const ReadOptions& options) {
+    auto loaded = load_file(path, options);
+    if (!loaded.ok()) {
+        return loaded.error();
     }
-    if (data.size() > options.max_file_bytes) {
-        SysexFile file;
-        file.file_bytes = data.size();
-        file.format = FileFormat::unknown;
-        file.read_complete = false;
-        file.findings.push_back(too_large_finding(data.size(), options.max_file_bytes));
-        return file;
-    }
-    return read_owned(std::move(data), options, FileHashes{hasher.finish(), crc});
+    return read_loaded_file(std::move(*loaded), options);
 }
 
 } // namespace syx

@@ -20,13 +20,20 @@
 // Messages with an error finding are not in `messages`; findings about them have
 // message_index = nullopt and the byte offset of the problem.
 //
-// Memory: a SysexFile keeps one contiguous `storage` buffer holding every message's complete
-// F0…F7 bytes back to back; messages are views into it. For a raw .syx this is the file itself,
-// so inspecting a 64 MiB file costs about one copy of it (target: peak ≤ 1.2 × size + 32 MiB).
+// Memory: messages are views into one contiguous buffer, message_bytes(). For a raw .syx that
+// is the input itself (read_sysex_file memory-maps it read-only, so reading a 64 MiB file
+// neither zero-fills nor copies 64 MiB: target peak ≤ 1.2 × size + 32 MiB); for the other
+// formats it is `storage`, the messages' complete F0…F7 bytes back to back.
+//
+// The pieces are public so the engine can run them concurrently (core stays thread-free):
+// load_file() gets the bytes without hashing them, read_loaded_file() parses them (with
+// ReadOptions::hash_file = false it leaves the file's SHA-256 and CRC-32 to the caller), and
+// read_sysex_file() is the two in sequence.
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -56,6 +63,15 @@ struct SysexMessage {
     std::optional<double> seconds;     // SMF only: time through the tempo map
 };
 
+// Read-only bytes with a shared owner that keeps them alive (a memory mapping of a file, or a
+// vector). Copies share the bytes, so a copied SysexFile's views stay valid.
+struct SharedBytes {
+    std::shared_ptr<const void> owner;
+    std::span<const std::uint8_t> bytes;
+
+    [[nodiscard]] static SharedBytes adopt(std::vector<std::uint8_t>&& vector);
+};
+
 struct SysexFile {
     FileFormat format = FileFormat::empty;
     bool compressed = false;               // the input was gzip
@@ -68,12 +84,22 @@ struct SysexFile {
     // sha256 and crc32 are not computed.
     bool read_complete = true;
 
-    std::vector<std::uint8_t> storage;  // every message's bytes back to back
+    // Where SysexMessage::storage_begin points: `input` when it is set (a raw .syx: messages are
+    // ranges of the input as given, no copy), otherwise `storage` (built by the reader).
+    std::vector<std::uint8_t> storage;
+    SharedBytes input;
     std::vector<SysexMessage> messages; // only complete, well-framed messages
     std::vector<Finding> findings;      // every problem, located
 
+    [[nodiscard]] std::span<const std::uint8_t> message_bytes() const {
+        if (input.owner) {
+            return input.bytes;
+        }
+        return {storage.data(), storage.size()};
+    }
     [[nodiscard]] std::span<const std::uint8_t> bytes_of(const SysexMessage& message) const {
-        return {storage.data() + message.storage_begin, static_cast<std::size_t>(message.length)};
+        return message_bytes().subspan(static_cast<std::size_t>(message.storage_begin),
+                                       static_cast<std::size_t>(message.length));
     }
     [[nodiscard]] std::span<const std::uint8_t> bytes_of(std::size_t index) const {
         return bytes_of(messages.at(index));
@@ -84,7 +110,28 @@ struct SysexFile {
 struct ReadOptions {
     // Files larger than this are refused without being read into memory.
     std::uint64_t max_file_bytes = 64ULL * 1024 * 1024;
+    // False: sysex_file.sha256/crc32 are left zero for the caller to fill in (the engine hashes
+    // the file on another thread while it is parsed).
+    bool hash_file = true;
 };
+
+// A file's bytes as loaded, not yet parsed or hashed.
+struct LoadedFile {
+    std::uint64_t size = 0; // bytes in the file (at least cap + 1 when refused)
+    bool refused = false;   // over ReadOptions::max_file_bytes: not read (content empty)
+    SharedBytes content;
+};
+
+// Loads a file's bytes: memory-mapped read-only when it is a regular file (no zero-filling, no
+// copy), else read in blocks, never more than the cap + 1 byte. Errors (not found, unreadable)
+// are Result errors; a file over the cap is refused from its size without being read.
+// A mapped file that another program truncates while we read it would fault (SIGBUS); instrument
+// files are not rewritten under us in practice, and the speed matters for 64 MiB firmware.
+[[nodiscard]] Result<LoadedFile> load_file(const std::filesystem::path& path,
+                                           const ReadOptions& options = {});
+
+// Parses loaded bytes. The returned SysexFile may share them (SysexFile::input).
+[[nodiscard]] SysexFile read_loaded_file(LoadedFile loaded, const ReadOptions& options = {});
 
 // Parses bytes already in memory (the fuzzers' and the network's entry point). Never throws on
 // bad input, never loops, and never allocates more than a small multiple of the input size

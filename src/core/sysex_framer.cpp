@@ -1,7 +1,12 @@
 #include "core/sysex_framer.hpp"
 
+#include <cstdint>
 #include <cstring>
 #include <string>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include <fmt/core.h>
 
@@ -15,6 +20,18 @@ constexpr std::uint8_t kF7 = 0xF7;
 // bytes, and this loop is most of the time spent framing a 64 MiB file.
 const std::uint8_t* find_high_byte(const std::uint8_t* p, const std::uint8_t* end) {
     constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+    // 64 bytes per step while no byte in them is >= 0x80 (one OR of eight words, one test);
+    // the word loop below then finds the exact position.
+    while (end - p >= 64) {
+        std::uint64_t words[8];
+        std::memcpy(words, p, sizeof words);
+        const std::uint64_t any = (words[0] | words[1] | words[2] | words[3]) |
+                                  (words[4] | words[5] | words[6] | words[7]);
+        if ((any & kHighBits) != 0) {
+            break;
+        }
+        p += 64;
+    }
     while (end - p >= 8) {
         std::uint64_t word = 0;
         std::memcpy(&word, p, sizeof word);
@@ -50,30 +67,68 @@ std::string plural(std::uint64_t count, const char* one, const char* many) {
 
 } // namespace
 
-SysexFramer::SysexFramer(std::vector<std::uint8_t>& storage, FramerOptions options, bool in_place)
-    : m_storage(storage), m_options(options), m_in_place(in_place),
-      m_write(in_place ? 0 : storage.size()) {}
+void advise_huge_pages([[maybe_unused]] const void* data, [[maybe_unused]] std::size_t size) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr std::uintptr_t kHuge = 2U * 1024 * 1024;
+    if (data == nullptr || size < 2 * kHuge) {
+        return;
+    }
+    const auto begin = reinterpret_cast<std::uintptr_t>(data);
+    const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
+    const std::uintptr_t last = (begin + size) & ~(kHuge - 1);
+    if (last > first) {
+        (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+    }
+#endif
+}
+
+SysexFramer::SysexFramer(std::vector<std::uint8_t>* storage, const std::uint8_t* view,
+                         FramerOptions options, Mode mode)
+    : m_storage(storage), m_view(view), m_options(options), m_mode(mode),
+      m_write(mode == Mode::append ? storage->size() : 0) {}
 
 SysexFramer::SysexFramer(std::vector<std::uint8_t>& storage, FramerOptions options)
-    : SysexFramer(storage, options, false) {}
+    : SysexFramer(&storage, nullptr, options, Mode::append) {}
 
 SysexFramer SysexFramer::in_place(std::vector<std::uint8_t>& storage, FramerOptions options) {
-    return SysexFramer(storage, options, true);
+    return SysexFramer(&storage, nullptr, options, Mode::in_place);
+}
+
+SysexFramer SysexFramer::viewing(std::span<const std::uint8_t> input, FramerOptions options) {
+    SysexFramer framer(nullptr, input.data(), options, Mode::view);
+    // Room for a message per 128 input bytes up front: reserving only claims address space
+    // (pages are touched as messages arrive), and it spares a 64 MiB file's ~200 000 messages
+    // a dozen grow-and-copy steps through fresh pages.
+    framer.m_messages.reserve(input.size() / 128);
+    advise_huge_pages(framer.m_messages.data(),
+                      framer.m_messages.capacity() * sizeof(FramedMessage));
+    return framer;
 }
 
 std::span<const std::uint8_t> SysexFramer::bytes_of(const FramedMessage& message) const {
-    return {m_storage.data() + message.storage_begin, static_cast<std::size_t>(message.length)};
+    const std::uint8_t* base = m_mode == Mode::view ? m_view : m_storage->data();
+    return {base + message.storage_begin, static_cast<std::size_t>(message.length)};
 }
 
 void SysexFramer::write(const std::uint8_t* bytes, std::size_t count) {
-    if (m_in_place) {
+    switch (m_mode) {
+    case Mode::view:
+        // Nothing to copy while the kept bytes are exactly the input's next bytes.
+        if (bytes != m_view + m_write) {
+            m_message_contiguous = false;
+        }
+        break;
+    case Mode::in_place: {
         // The destination never runs ahead of the source: bytes are only ever dropped.
-        std::uint8_t* destination = m_storage.data() + m_write;
+        std::uint8_t* destination = m_storage->data() + m_write;
         if (destination != bytes) {
             std::memmove(destination, bytes, count);
         }
-    } else {
-        m_storage.insert(m_storage.end(), bytes, bytes + count);
+        break;
+    }
+    case Mode::append:
+        m_storage->insert(m_storage->end(), bytes, bytes + count);
+        break;
     }
     m_write += count;
 }
@@ -84,6 +139,10 @@ void SysexFramer::begin_message(std::uint64_t offset, const std::uint8_t* f0) {
     m_in_message = true;
     m_skipping = false;
     m_message_offset = offset;
+    if (m_mode == Mode::view) {
+        m_write = offset; // the message starts where its F0 is in the input
+        m_message_contiguous = true;
+    }
     m_message_begin = m_write;
     m_high_count = 0;
     m_realtime_count = 0;
@@ -120,10 +179,13 @@ void SysexFramer::complete_message() {
                         m_high_offset)});
         report_realtime(std::nullopt);
         m_write = m_message_begin;
-        if (!m_in_place) {
-            m_storage.resize(m_write);
+        if (m_mode == Mode::append) {
+            m_storage->resize(m_write);
         }
         return;
+    }
+    if (!m_message_contiguous) {
+        m_view_broken = true;
     }
     const std::size_t index = m_messages.size();
     report_realtime(index);
@@ -156,8 +218,8 @@ void SysexFramer::abandon_message(std::uint64_t end_offset, bool at_new_f0) {
     }
     report_realtime(std::nullopt);
     m_write = m_message_begin;
-    if (!m_in_place) {
-        m_storage.resize(m_write);
+    if (m_mode == Mode::append) {
+        m_storage->resize(m_write);
     }
 }
 
@@ -216,8 +278,8 @@ void SysexFramer::drop_too_long() {
     m_realtime_count = 0;
     m_high_count = 0;
     m_write = m_message_begin;
-    if (!m_in_place) {
-        m_storage.resize(m_write);
+    if (m_mode == Mode::append) {
+        m_storage->resize(m_write);
     }
     m_skipping = true;
 }
@@ -300,17 +362,18 @@ void SysexFramer::finish() {
     }
     flush_outside();
     m_skipping = false;
-    if (m_in_place) {
-        m_storage.resize(m_write);
+    if (m_mode == Mode::in_place) {
+        m_storage->resize(m_write);
     }
 }
 
 void SysexFramer::discard_completed() {
-    if (m_in_place) {
+    if (m_mode != Mode::append) {
         return;
     }
     const std::uint64_t keep_from = m_in_message ? m_message_begin : m_write;
-    m_storage.erase(m_storage.begin(), m_storage.begin() + static_cast<std::ptrdiff_t>(keep_from));
+    m_storage->erase(m_storage->begin(),
+                     m_storage->begin() + static_cast<std::ptrdiff_t>(keep_from));
     m_write -= keep_from;
     if (m_in_message) {
         m_message_begin = 0;

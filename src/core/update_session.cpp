@@ -241,7 +241,7 @@ Command UpdateSession::after_validation() {
             m_rules.max_bytes_per_second = std::max<std::uint32_t>(1, *rate / slow);
         }
         // A lower byte rate only helps if messages are fed in small pieces: cheap interfaces
-        // lose bytes when a burst overruns their buffer (RtMidi/ALSA/JACK buffers, DESIGN.md
+        // lose bytes when a burst overruns their buffer (ALSA and JACK buffers, DESIGN.md
         // §1) [M: buffer size]. Retries therefore cap chunks at kRetryChunkBytes (a multiple
         // of 3 for whole USB-MIDI packets).
         m_rules.chunk_bytes = m_rules.chunk_bytes == 0

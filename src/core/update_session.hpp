@@ -157,7 +157,6 @@ private:
     bool m_touched = false;
     std::string m_unknown_release_text;
     std::string m_verified_message;
-    unsigned m_verify_attempts = 0;
     unsigned m_display_round = 0;
 };
 

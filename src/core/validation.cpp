@@ -258,6 +258,17 @@ void check_firmware(const SysexFile& file, const Manifest& manifest, Collector& 
     check_prefixes(file, manifest, prefixes, out);
 
     for (const auto& msg : file.messages) {
+        const auto bytes = file.bytes_of(msg);
+        const auto not_fw = std::find_if(fw.not_firmware.begin(), fw.not_firmware.end(),
+                                         [&](const NotFirmware& n) { return n.matches(bytes); });
+        if (not_fw != fw.not_firmware.end()) {
+            out.add(located(Severity::error, "not-firmware", msg, 0,
+                            fmt::format("this message is {}, not firmware: sent as an update it "
+                                        "would overwrite the {}'s data instead. Use the firmware "
+                                        "file from {}.",
+                                        not_fw->what, manifest.name, manifest.maker)));
+            continue;
+        }
         const bool is_final = fw.final_message && msg.index + 1 == file.messages.size();
         if (is_final) {
             continue; // checked exactly below

@@ -38,7 +38,9 @@ struct LinkEstimate {
     std::chrono::microseconds duration{0};
 };
 
-struct PacingPlan {
+// Named apart from pacer.hpp's PacingPlan: two classes of one name in namespace syx are an ODR
+// violation once both are linked (UBSan caught validate() running the other's members).
+struct TransferEstimate {
     std::uint64_t messages = 0;
     std::uint64_t bytes = 0; // sum of complete message lengths (F0…F7)
     Link link = Link::usb;   // the link asked for
@@ -60,7 +62,7 @@ struct ValidationReport {
         findings; // reader findings first, then ours; every one located if possible
     std::array<std::uint8_t, 32> sha256{};
     std::optional<FirmwareRelease> release; // a known release matched by SHA-256
-    PacingPlan plan;
+    TransferEstimate plan;
 
     [[nodiscard]] bool refused() const { return verdict == Verdict::refused; }
 };

@@ -471,9 +471,9 @@ BackupCheck verify_backup(const fs::path& file, const Manifest& manifest) {
     } else {
         for (const auto& m : syx.messages) {
             if (!manifest.backup.expect.empty() && !manifest.backup.classify(syx.bytes_of(m))) {
-                check.problems.push_back(fmt::format(
-                    "message {} ({} bytes) is not one a {} backup consists of", m.index + 1,
-                    m.length, manifest.name));
+                check.problems.push_back(
+                    fmt::format("message {} ({} bytes) is not one a {} backup consists of",
+                                m.index + 1, m.length, manifest.name));
                 break;
             }
         }

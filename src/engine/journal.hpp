@@ -104,9 +104,9 @@ struct JournalSession {
     std::uint64_t bytes_sent = 0;
     std::string last_time;
     bool finished = false;
-    std::string outcome;      // when finished
-    std::string device_state; // when finished
-    std::string detail;       // when finished
+    std::string outcome;       // when finished
+    std::string device_state;  // when finished
+    std::string detail;        // when finished
     std::string recovery_plan; // when finished with a failure the manifest has a plan for
     bool resolved = false;
     bool running = false;   // another process holds it now

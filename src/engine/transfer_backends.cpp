@@ -7,6 +7,7 @@ namespace syx::engine {
 
 void register_transport_backends() {
     transport::register_rtmidi_transports();
+    transport::register_emulated_transport();
     transport::register_emulated_transport(); // api "emulated": in-process device models
 }
 

@@ -62,12 +62,20 @@ ReceiveReport receive_until_idle(transport::ReceiveQueue& queue, const ReceiveOp
     std::optional<Clock::time_point> last_arrival;
     constexpr auto kSlice = std::chrono::milliseconds(50);
     std::size_t reported = 0;
+    auto last_poll = start;
     while (true) {
         if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
             report.cancelled = true;
             break;
         }
         const auto now = Clock::now();
+        if (options.check_ports && now - last_poll >= options.port_poll_interval) {
+            last_poll = now;
+            if (auto present = options.check_ports(); !present) {
+                report.error = present.error();
+                break;
+            }
+        }
         const auto limit =
             last_arrival ? *last_arrival + options.idle : start + options.first_byte_timeout;
         if (now >= limit) {
@@ -88,7 +96,8 @@ ReceiveReport receive_until_idle(transport::ReceiveQueue& queue, const ReceiveOp
             }
         }
     }
-    assembler.finish(report.cancelled
+    assembler.finish(report.error ? "the port vanished before its F7 arrived"
+                     : report.cancelled
                          ? "cancelled before its F7 arrived"
                          : fmt::format("the line went quiet for {} ms before its F7 arrived",
                                        options.idle.count()));

@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/result.hpp"
 #include "transport/receive_queue.hpp"
 
 namespace syx::engine {
@@ -31,6 +32,10 @@ struct ReceiveOptions {
     // Give up when nothing at all arrived within this time.
     std::chrono::milliseconds first_byte_timeout{30000};
     const std::atomic<bool>* cancel = nullptr;
+    // Polled every port_poll_interval (e.g. MidiTransport::ports_still_present): an error ends
+    // the recording and is reported, so an unplugged device is not waited on until the timeout.
+    std::function<Status()> check_ports;
+    std::chrono::milliseconds port_poll_interval{500};
     // Called on the worker thread for every complete message.
     std::function<void(const ReceivedSysex&, std::size_t count, std::uint64_t total_bytes)>
         on_message;
@@ -42,6 +47,7 @@ struct ReceiveReport {
     std::size_t other_messages = 0; // non-SysEx messages seen (notes, CCs, …), not recorded
     bool cancelled = false;
     bool nothing_received = false;
+    std::optional<Error> error; // the port vanished
     std::uint64_t total_bytes = 0;
 };
 

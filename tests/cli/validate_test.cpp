@@ -29,10 +29,14 @@ Bytes concat(const std::vector<Bytes>& messages) {
     return out;
 }
 
-// MIDIFly single-channel-mode message, channel 3 (manual): 24 bytes starting F0 00 01 25.
+// 24 bytes shaped like MIDIFly firmware: only the prefix F0 00 01 25 is documented [C], the
+// payload layout is unknown [M] (so it is filler, and deliberately not one of the manual's
+// user-settings messages, which validation refuses as "not firmware").
 Bytes midifly_message() {
-    return {0xF0, 0x00, 0x01, 0x25, 0x27, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
-            0x00, 0x00, 0x0A, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xF7};
+    Bytes m{0xF0, 0x00, 0x01, 0x25, 0x10};
+    m.resize(23, 0x3C);
+    m.push_back(0xF7);
+    return m;
 }
 
 // Prophet-600 GliGli firmware shape: n × 333-byte F0 00 61 16 6B … plus the documented marker.
@@ -154,6 +158,17 @@ TEST_F(ValidateCommand, OneWrongManufacturerByteNamesMessageKZeroBased) {
     EXPECT_EQ(errs[0]["code"], "wrong-manufacturer");
     EXPECT_EQ(errs[0]["message_index"], 4);
     EXPECT_EQ(errs[0]["offset"], 4 * 24 + 2);
+}
+
+TEST_F(ValidateCommand, MidiflySettingsFileOfferedAsFirmwareIsRefused) {
+    // Single channel mode, channel 3, byte for byte from the MIDIFly manual.
+    const Bytes settings{0xF0, 0x00, 0x01, 0x25, 0x27, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+                         0x00, 0x00, 0x0A, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xF7};
+    const auto file = write("channel3.syx", settings);
+    const auto r = run_json({"--device", "parker-midifly", file});
+    EXPECT_EQ(r.result.exit_code, 3);
+    ASSERT_EQ(findings_with(r.doc, "not-firmware").size(), 1U) << r.doc.dump(2);
+    EXPECT_EQ(findings_with(r.doc, "not-firmware")[0]["message_index"], 0);
 }
 
 TEST_F(ValidateCommand, DataByteAbove7FIsRefusedWithItsLocation) {

@@ -69,10 +69,11 @@ TEST(BackupCompleteness, LittlePhattyBankIsOneMessageOfTheDocumentedSize) {
     Bytes truncated(bank.begin(), bank.begin() + 4096); // what a 4 KiB ALSA buffer leaves
     truncated.back() = 0xF7;
     EXPECT_FALSE(status_of(backup, {truncated}).complete);
-    // The LP request is the documented F0 04 05 06 <req 00> <arg> zero padding F7.
+    // The LP backup requests the bulk dump (presets + globals, issue 6): the documented
+    // F0 04 05 06 <req 02> <arg> zero padding F7.
     ASSERT_EQ(backup.requests.size(), 1U);
     const auto& req = backup.requests[0].request;
-    EXPECT_EQ(Bytes(req.begin(), req.begin() + 5), (Bytes{0xF0, 0x04, 0x05, 0x06, 0x00}));
+    EXPECT_EQ(Bytes(req.begin(), req.begin() + 5), (Bytes{0xF0, 0x04, 0x05, 0x06, 0x02}));
     EXPECT_EQ(req.back(), 0xF7);
 }
 

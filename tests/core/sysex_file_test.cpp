@@ -1,3 +1,5 @@
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -265,6 +267,94 @@ TEST(ReadSysex, LargeFileHashesMatchAcrossReadSlices) {
     EXPECT_EQ(file->crc32, crc32(big));
     EXPECT_EQ(file->messages.size(), big.size() / 333);
     EXPECT_TRUE(file->findings.empty());
+}
+
+} // namespace
+} // namespace syx
+
+namespace syx {
+namespace {
+
+TEST(ReadSysex, RealtimeBytesInAFileOnDiskAreLeftOutToo) {
+    // A mapped file cannot be changed: the reader copies it to drop the F8 (the view would
+    // otherwise include it).
+    const Bytes recorded = {0x00, 0xF0, 0x7E, 0x7F, 0xF8, 0x06, 0x01, 0xF7, 0xF0, 0x43, 0xF7};
+    test::TempDir dir;
+    test::write_file_bytes(dir / "live.syx", recorded);
+    const auto file = read_sysex_file(dir / "live.syx");
+    ASSERT_TRUE(file.ok());
+    ASSERT_EQ(file->messages.size(), 2U);
+    const auto first = file->bytes_of(0);
+    EXPECT_EQ(Bytes(first.begin(), first.end()), (Bytes{0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7}));
+    const auto second = file->bytes_of(1);
+    EXPECT_EQ(Bytes(second.begin(), second.end()), (Bytes{0xF0, 0x43, 0xF7}));
+    EXPECT_EQ(file->messages[1].offset, 8U);
+    EXPECT_TRUE(has_finding(*file, "realtime-in-message"));
+    EXPECT_TRUE(has_finding(*file, "bytes-outside-messages"));
+    EXPECT_EQ(file->sha256, sha256(recorded));
+}
+
+TEST(ReadSysex, ACopyOfTheReportOutlivesTheOriginal) {
+    // Messages of a raw file are views of the (mapped) file; copies share it.
+    test::TempDir dir;
+    test::write_file_bytes(dir / "two.syx", kSyx);
+    std::optional<SysexFile> copy;
+    {
+        const auto file = read_sysex_file(dir / "two.syx");
+        ASSERT_TRUE(file.ok());
+        copy = *file;
+    }
+    std::filesystem::remove(dir / "two.syx");
+    ASSERT_EQ(copy->messages.size(), 2U);
+    const auto second = copy->bytes_of(1);
+    EXPECT_EQ(Bytes(second.begin(), second.end()), Bytes(kSyx.begin() + 6, kSyx.end()));
+}
+
+TEST(ReadSysex, LoadAndParseSeparatelyIsTheSameAsReadingAndHashingIsOptional) {
+    test::TempDir dir;
+    test::write_file_bytes(dir / "two.syx", kSyx);
+    auto loaded = load_file(dir / "two.syx");
+    ASSERT_TRUE(loaded.ok());
+    EXPECT_FALSE(loaded->refused);
+    EXPECT_EQ(Bytes(loaded->content.bytes.begin(), loaded->content.bytes.end()), kSyx);
+    ReadOptions options;
+    options.hash_file = false;
+    const SysexFile unhashed = read_loaded_file(std::move(*loaded), options);
+    EXPECT_EQ(unhashed.sha256, Sha256Digest{});
+    EXPECT_EQ(unhashed.crc32, 0U);
+    const auto read = read_sysex_file(dir / "two.syx");
+    ASSERT_TRUE(read.ok());
+    ASSERT_EQ(unhashed.messages.size(), read->messages.size());
+    for (std::size_t i = 0; i < read->messages.size(); ++i) {
+        const auto a = unhashed.bytes_of(i);
+        const auto b = read->bytes_of(i);
+        EXPECT_EQ(Bytes(a.begin(), a.end()), Bytes(b.begin(), b.end()));
+    }
+}
+
+TEST(ReadSysex, ReadsAFileWhoseSizeIsNotKnownInAdvance) {
+    // /proc files say they are 0 bytes long; the reader reads them as a stream instead of
+    // mapping them (a pipe takes the same path).
+    const std::filesystem::path cmdline = "/proc/self/cmdline";
+    if (!std::filesystem::exists(cmdline)) {
+        GTEST_SKIP() << "no /proc";
+    }
+    const auto file = read_sysex_file(cmdline);
+    ASSERT_TRUE(file.ok());
+    EXPECT_GT(file->file_bytes, 0U);
+    EXPECT_TRUE(file->read_complete);
+}
+
+TEST(ReadSysex, LoadRefusesAFileOverTheCapWithoutReadingIt) {
+    test::TempDir dir;
+    test::write_file_bytes(dir / "big.syx", Bytes(100, 0x10));
+    ReadOptions options;
+    options.max_file_bytes = 99;
+    const auto loaded = load_file(dir / "big.syx", options);
+    ASSERT_TRUE(loaded.ok());
+    EXPECT_TRUE(loaded->refused);
+    EXPECT_EQ(loaded->size, 100U);
+    EXPECT_TRUE(loaded->content.bytes.empty());
 }
 
 } // namespace

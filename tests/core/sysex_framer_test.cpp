@@ -177,3 +177,62 @@ TEST(SysexFramer, DiscardCompletedKeepsAMessageInProgress) {
 
 } // namespace
 } // namespace syx
+
+namespace syx {
+namespace {
+
+// View mode, fed in chunks like the other modes: messages are ranges of the input itself.
+struct Viewed {
+    std::vector<FramedMessage> messages;
+    std::vector<Finding> findings;
+    bool intact = false;
+};
+
+Viewed frame_viewing(const std::vector<std::uint8_t>& input, std::size_t chunk) {
+    SysexFramer framer = SysexFramer::viewing(input);
+    for (std::size_t i = 0; i < input.size(); i += chunk) {
+        const std::size_t n = std::min(chunk, input.size() - i);
+        framer.feed(std::span<const std::uint8_t>(input.data() + i, n));
+    }
+    framer.finish();
+    return {framer.messages(), framer.findings(), framer.views_intact()};
+}
+
+TEST(SysexFramer, ViewModeFindsTheSameMessagesWhereTheyAre) {
+    // Stray bytes, a message, a cut-off message, a message split over every chunking.
+    const std::vector<std::uint8_t> input = {0x01, 0x02, 0xF0, 0x43, 0x10, 0xF7, 0xF0,
+                                             0x41, 0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7};
+    for (const std::size_t chunk : {std::size_t{1}, std::size_t{3}, input.size()}) {
+        const Viewed out = frame_viewing(input, chunk);
+        EXPECT_TRUE(out.intact);
+        ASSERT_EQ(out.messages.size(), 2U);
+        EXPECT_EQ(out.messages[0].offset, 2U);
+        EXPECT_EQ(out.messages[0].storage_begin, 2U); // its place in the input, nothing copied
+        EXPECT_EQ(out.messages[0].length, 4U);
+        EXPECT_EQ(out.messages[1].storage_begin, 8U);
+        EXPECT_EQ(out.messages[1].length, 6U);
+        // Same findings as the copying modes: the stray bytes and the missing F7.
+        const Framed copied = frame(input, chunk);
+        ASSERT_EQ(out.findings.size(), copied.findings.size());
+        for (std::size_t i = 0; i < copied.findings.size(); ++i) {
+            EXPECT_EQ(out.findings[i].code, copied.findings[i].code);
+            EXPECT_EQ(out.findings[i].offset, copied.findings[i].offset);
+        }
+    }
+}
+
+TEST(SysexFramer, ViewModeSaysWhenAKeptMessageLostARealtimeByte) {
+    // F8 inside a complete message: the kept bytes are no longer one range of the input.
+    const Viewed kept = frame_viewing({0xF0, 0x7E, 0xF8, 0x7F, 0x06, 0x01, 0xF7}, 2);
+    EXPECT_FALSE(kept.intact);
+    ASSERT_EQ(kept.messages.size(), 1U);
+    EXPECT_EQ(kept.messages[0].length, 6U);
+    // F8 inside a message that is dropped anyway (cut off by a new F0) changes nothing kept.
+    const Viewed dropped = frame_viewing({0xF0, 0x7E, 0xF8, 0x7F, 0xF0, 0x01, 0xF7}, 2);
+    EXPECT_TRUE(dropped.intact);
+    ASSERT_EQ(dropped.messages.size(), 1U);
+    EXPECT_EQ(dropped.messages[0].storage_begin, 4U);
+}
+
+} // namespace
+} // namespace syx

@@ -64,10 +64,20 @@ std::vector<Bytes> prophet_firmware(std::size_t data_messages) {
     return out;
 }
 
-// MIDIFly single-channel-mode message, 24 bytes, channel 3 (manual, seeds/).
-Bytes midifly_channel_message() {
+// MIDIFly single-channel-mode message, 24 bytes, channel 3 (manual, seeds/): a settings
+// message, which is NOT firmware.
+Bytes midifly_settings_message() {
     return {0xF0, 0x00, 0x01, 0x25, 0x27, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
             0x00, 0x00, 0x0A, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xF7};
+}
+
+// A 24-byte message shaped like MIDIFly firmware: only the prefix F0 00 01 25 is documented
+// [C]; the firmware payload layout is unknown [M], so the rest is filler.
+Bytes midifly_channel_message() {
+    Bytes m{0xF0, 0x00, 0x01, 0x25, 0x10};
+    m.resize(23, 0x3C);
+    m.push_back(0xF7);
+    return m;
 }
 
 std::vector<const Finding*> with_code(const ValidationReport& r, const std::string& code) {
@@ -151,6 +161,29 @@ TEST(Validation, OneWrongManufacturerByteNamesThatMessageOnly) {
     EXPECT_EQ(wrong[0]->offset, 5U * 24U + 3U);
     EXPECT_NE(wrong[0]->text.find("manufacturer byte 3 of this message is 26"), std::string::npos)
         << wrong[0]->text;
+}
+
+TEST(Validation, PresetDataOfferedAsFirmwareIsRefusedAsNotFirmware) {
+    // MIDIFly settings messages start F0 00 01 25 like its firmware, but are not firmware.
+    const auto settings = validate(file_of({midifly_channel_message(), midifly_settings_message()}),
+                                   device("parker-midifly"), Link::din);
+    EXPECT_EQ(settings.verdict, Verdict::refused);
+    const auto nf = with_code(settings, "not-firmware");
+    ASSERT_EQ(nf.size(), 1U);
+    EXPECT_EQ(nf[0]->message_index, 1U);
+    EXPECT_NE(nf[0]->text.find("user-settings"), std::string::npos);
+
+    // A Little Phatty bank offered to the Little Phatty as "firmware" would overwrite presets.
+    const auto bank = validate(file_of({message({0xF0, 0x04, 0x05, 0x01, 0x03, 0x01}, 17144)}),
+                               device("moog-little-phatty"), Link::usb);
+    EXPECT_EQ(bank.verdict, Verdict::refused);
+    ASSERT_EQ(with_code(bank, "not-firmware").size(), 1U);
+    EXPECT_NE(with_code(bank, "not-firmware")[0]->text.find("preset bank"), std::string::npos);
+    // …while a message of unknown LP layout is only checked structurally (modelled rules).
+    const auto other = validate(file_of({message({0xF0, 0x04, 0x05, 0x10}, 40000)}),
+                                device("moog-little-phatty"), Link::usb);
+    EXPECT_EQ(other.verdict, Verdict::valid_with_warnings);
+    EXPECT_EQ(with_code(other, "modelled-rules").size(), 1U);
 }
 
 TEST(Validation, DataByteAbove7FIsRefusedAndLocated) {

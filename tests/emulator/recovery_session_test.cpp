@@ -26,12 +26,15 @@ struct Run {
 
 Run update_then_recover(const std::string& id, Link link, const std::vector<std::string>& faults,
                         std::shared_ptr<const SysexFile> fw, test::Answerer answerer = UserSteps{},
-                        std::uint64_t cancel_at = 0) {
+                        std::uint64_t cancel_at = 0, std::uint64_t write_error_at = 0) {
     Run r;
     r.device = test::emulated(id, link, faults);
     r.harness = std::make_unique<SessionHarness>(*r.device);
     if (cancel_at > 0) {
         r.harness->cancel_when_bytes_sent(cancel_at);
+    }
+    if (write_error_at > 0) {
+        r.harness->write_error_when_bytes_sent(write_error_at);
     }
     UpdateOptions o;
     o.link = link;
@@ -141,6 +144,17 @@ TEST(FaultMatrix, CancelDuringTheCriticalPhaseIsNeverSilentAndRecovers) {
     EXPECT_EQ(r.update.recovery_plan, "resend-firmware-usb");
     EXPECT_NE(r.update.message.find("waiting for firmware"), std::string::npos);
     expect_verified(r, "2.0.1.0");
+}
+
+TEST(FaultMatrix, WriteErrorMidTransferRecoversAfterThePlan) {
+    auto r = update_then_recover("parker-midifly", Link::din, {}, firmware("parker-midifly"),
+                                 UserSteps{}, 0, 3000);
+    EXPECT_EQ(r.update.kind, OutcomeKind::transfer_failed) << r.update.message;
+    EXPECT_NE(r.update.message.find("write-error"), std::string::npos) << r.update.message;
+    EXPECT_EQ(r.update.recovery_plan, "recovery-button");
+    EXPECT_TRUE(r.update.device_touched);
+    expect_verified(r, r.device->firmware_version_text());
+    EXPECT_EQ(r.device->firmware_version_text(), "2.0.1.0");
 }
 
 TEST(FaultMatrix, BlankDisplayReportedAfterAFailureEndsAtTheServiceCentre) {

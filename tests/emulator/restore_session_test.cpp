@@ -133,7 +133,8 @@ TEST(RestoreSession, LittlePhattyRealBankFixtureIsStoredByteForByte) {
     SYX_REQUIRE_FIXTURE(path, "moog_little_phatty_bank.syx");
     auto file = read_sysex_file(path);
     ASSERT_TRUE(file.ok());
-    const Bytes bank(file->storage.begin(), file->storage.end());
+    const auto whole = file->message_bytes();
+    const Bytes bank(whole.begin(), whole.end());
     auto device = test::emulated("moog-little-phatty", Link::usb);
     SessionHarness h(*device);
     RestoreSession s(test::shipped_manifest("moog-little-phatty"),

@@ -62,6 +62,9 @@ public:
     SessionTime think_time = std::chrono::seconds{2};
     // Deliver a cancel once this many bytes were written (critical-phase cancel tests).
     void cancel_when_bytes_sent(std::uint64_t bytes) { m_cancel_at_bytes = bytes; }
+    // The backend reports a write error for the first write starting at or after this many
+    // bytes (the bytes of that write never leave the computer).
+    void write_error_when_bytes_sent(std::uint64_t bytes) { m_write_error_at = bytes; }
     // Bytes per delivery piece (≤ a USB-MIDI packet run; small enough for rate faults).
     std::size_t piece_bytes = 16;
     std::size_t max_steps = 2'000'000;
@@ -96,6 +99,13 @@ public:
                 if (!port_present()) {
                     cmd = s.handle(Event::transport_failed(session::TransportError::port_vanished,
                                                            "emulated port vanished"),
+                                   m_now);
+                    continue;
+                }
+                if (m_write_error_at && bytes_written >= *m_write_error_at) {
+                    m_write_error_at.reset();
+                    cmd = s.handle(Event::transport_failed(session::TransportError::write_error,
+                                                           "emulated write error"),
                                    m_now);
                     continue;
                 }
@@ -312,6 +322,7 @@ private:
     std::vector<emu::Output> m_pending; // device outputs not yet complete
     std::vector<Bytes> m_inbox;         // complete, not yet delivered to the session
     std::optional<std::uint64_t> m_cancel_at_bytes;
+    std::optional<std::uint64_t> m_write_error_at;
     Bytes m_partial;
     SessionTime m_partial_start{0};
     std::size_t m_outputs_seen = 0;

@@ -289,18 +289,30 @@ TEST(UpdateSession, OfferRestoreAfterAVerifiedUpdate) {
 TEST(UpdateSession, ProgressCarriesAnEtaFromThePacingPlanAndMeasuredGaps) {
     auto device = test::emulated("parker-midifly", Link::din);
     SessionHarness h(*device);
-    UpdateSession s(test::shipped_manifest("parker-midifly"), firmware("parker-midifly"),
-                    options(Link::din));
-    std::optional<SessionTime> first_eta;
+    const auto fw = firmware("parker-midifly");
+    h.cancel_when_bytes_sent(fw->message_bytes().size() / 2); // look at progress half-way
+    UpdateSession s(test::shipped_manifest("parker-midifly"), fw, options(Link::din));
+    std::optional<Progress> mid;
+    UserSteps u;
+    u.on_stop_question = "continue";
     const auto outcome = h.run(s, [&](const Question& q, SessionHarness& hh) {
-        if (q.purpose == QuestionPurpose::enter_bootloader) {
-            first_eta = s.progress().eta;
+        if (q.id == "confirm-stop-transfer") {
+            mid = s.progress();
         }
-        return UserSteps{}(q, hh);
+        return u(q, hh);
     });
     EXPECT_EQ(outcome.kind, OutcomeKind::success);
+    ASSERT_TRUE(mid.has_value());
+    EXPECT_TRUE(mid->critical);
+    EXPECT_EQ(mid->phase, "transfer");
+    ASSERT_TRUE(mid->eta.has_value());
+    // Every message still to go needs at least its 150 ms gap [C]: the ETA cannot be less.
+    const auto remaining = mid->messages_total - mid->messages_done;
+    ASSERT_GT(remaining, 1U);
+    EXPECT_GE(*mid->eta, (remaining - 1) * 150ms);
     ASSERT_TRUE(s.progress().smallest_measured_gap.has_value());
     EXPECT_GE(*s.progress().smallest_measured_gap, 150ms);
+    EXPECT_FALSE(s.progress().critical);
 }
 
 } // namespace

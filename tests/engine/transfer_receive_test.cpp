@@ -54,3 +54,18 @@ TEST(ReceiveUntilIdle, NothingArrives) {
     EXPECT_TRUE(report.nothing_received);
     EXPECT_TRUE(report.messages.empty());
 }
+
+TEST(ReceiveUntilIdle, VanishedPortEndsTheRecordingWithAnError) {
+    syx::transport::ReceiveQueue queue;
+    syx::engine::ReceiveOptions options;
+    options.first_byte_timeout = 10s;
+    options.port_poll_interval = 10ms;
+    options.check_ports = [] {
+        return syx::Status(syx::make_error(syx::ErrorCode::port_vanished, "input port gone"));
+    };
+    const auto start = std::chrono::steady_clock::now();
+    const auto report = syx::engine::receive_until_idle(queue, options);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s); // not the 10 s timeout
+    ASSERT_TRUE(report.error.has_value());
+    EXPECT_EQ(report.error->code, syx::ErrorCode::port_vanished);
+}

@@ -7,8 +7,10 @@ namespace syx::transport {
 
 namespace {
 
-// Below RtMidi's 16 KiB JACK ring, with room for its length prefix.
-constexpr std::size_t kJackMaxSend = 16000;
+// Well below RtMidi's 16 KiB JACK ring: its process callback silently drops an event that does
+// not fit the port's MIDI buffer in that cycle, and a 16 000-byte event was seen lost that way
+// under load (tests/transport/emulate_over_jack_test.cpp); 4 KiB events were not.
+constexpr std::size_t kJackMaxSend = 4096;
 
 class RtMidiVirtualPort final : public VirtualMidiPort {
 public:

@@ -22,7 +22,8 @@ public:
     // Sends bytes on the "out" port (one message or a chunk of one).
     [[nodiscard]] virtual Status send(std::span<const std::uint8_t> bytes) = 0;
     // The largest buffer one send() can carry: RtMidi's JACK output drops anything larger than
-    // its 16 KiB ring without a word [C: DEVICES.md], so callers split above this.
+    // its 16 KiB ring without a word [C: DEVICES.md], and big events can be lost in a busy
+    // cycle, so callers split above 4 KiB on JACK.
     [[nodiscard]] virtual std::optional<std::size_t> max_send_bytes() const = 0;
     [[nodiscard]] virtual std::string input_port_name() const = 0;
     [[nodiscard]] virtual std::string output_port_name() const = 0;

@@ -46,6 +46,19 @@ bool wait_for_jack_connection(const std::string& port, std::chrono::milliseconds
 
 namespace {
 
+// Runs syxflash-cli like a realtime JACK setup would run it (chrt -f where the OS allows), so a
+// build-loaded test machine does not make JACK skip our client's cycles; plain otherwise.
+syx::test::ProcessResult run_cli_rt(const std::vector<std::string>& args) {
+    static const bool can_chrt =
+        syx::test::run_process({"chrt", "-f", "20", "true"}).exit_code == 0;
+    if (!can_chrt) {
+        return syx::test::run_cli(args);
+    }
+    std::vector<std::string> argv{"chrt", "-f", "20", syx::test::cli_path().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return syx::test::run_process(argv);
+}
+
 bool jack_available() {
     return std::getenv("JACK_DEFAULT_SERVER") != nullptr;
 }
@@ -157,7 +170,9 @@ TEST_F(JackEndToEnd, FortyMessagesAt150msNeverArriveCloserThanTheGap) {
     auto report = syx::engine::send_messages(*sender, views, options);
     ASSERT_TRUE(report.ok());
     ASSERT_TRUE(report->ok());
-    ASSERT_TRUE(device.wait_for(messages.size(), 5s));
+    ASSERT_TRUE(device.wait_for(messages.size(), 5s))
+        << "only " << device.arrivals().size() << " of " << messages.size() << " arrived; first "
+        << (device.arrivals().empty() ? -1 : static_cast<int>(device.arrivals().front().bytes[2]));
     const auto arrivals = device.arrivals();
     expect_identical(arrivals, messages);
     const auto stats = check_gaps(arrivals, syx::Link::usb, 150ms);
@@ -182,7 +197,9 @@ TEST_F(JackEndToEnd, DinLinkWaitsForTheWireTimeOfEachMessage) {
     auto report = syx::engine::send_messages(*sender, views, options);
     ASSERT_TRUE(report.ok());
     ASSERT_TRUE(report->ok());
-    ASSERT_TRUE(device.wait_for(messages.size(), 5s));
+    ASSERT_TRUE(device.wait_for(messages.size(), 5s))
+        << "only " << device.arrivals().size() << " of " << messages.size() << " arrived; first "
+        << (device.arrivals().empty() ? -1 : static_cast<int>(device.arrivals().front().bytes[2]));
     const auto arrivals = device.arrivals();
     expect_identical(arrivals, messages);
     const auto stats = check_gaps(arrivals, syx::Link::din, 150ms);
@@ -255,11 +272,13 @@ TEST_F(JackEndToEnd, CliSendKeepsTheGapAtTheReceiver) {
         file.insert(file.end(), m.begin(), m.end());
     }
     syx::test::write_file_bytes(dir / "forty.syx", file);
-    const auto r = syx::test::run_cli({"send", (dir / "forty.syx").string(), "--api", "jack",
-                                       "--port", "e2e-cli-rx", "--gap-ms", "150", "--json",
-                                       "--trace", (dir / "trace.jsonl").string()});
+    const auto r =
+        run_cli_rt({"send", (dir / "forty.syx").string(), "--api", "jack", "--port", "e2e-cli-rx",
+                    "--gap-ms", "150", "--json", "--trace", (dir / "trace.jsonl").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    ASSERT_TRUE(device.wait_for(messages.size(), 5s));
+    ASSERT_TRUE(device.wait_for(messages.size(), 5s))
+        << "only " << device.arrivals().size() << " of " << messages.size() << " arrived; first "
+        << (device.arrivals().empty() ? -1 : static_cast<int>(device.arrivals().front().bytes[2]));
     const auto arrivals = device.arrivals();
     expect_identical(arrivals, messages);
     // Timing is asserted in the engine tests above, where the sender's JACK thread gets the
@@ -317,7 +336,7 @@ TEST_F(JackEndToEnd, CliIdentifyParsesTheReply) {
     device.set_responder([&](const Bytes& in) {
         return in == Bytes{0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7} ? reply : Bytes{};
     });
-    const auto r = syx::test::run_cli(
+    const auto r = run_cli_rt(
         {"identify", "--api", "jack", "--port", "e2e-ident", "--json", "--timeout-ms", "3000"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
@@ -343,8 +362,8 @@ TEST_F(JackEndToEnd, CliReceiveSavesCompleteDumpsAtomically) {
     const auto out = (dir / "dump.syx").string();
     syx::test::ProcessResult r;
     std::thread cli([&] {
-        r = syx::test::run_cli({"receive", "--api", "jack", "--port", "e2e-dump", "-o", out,
-                                "--idle-ms", "800", "--timeout-s", "20", "--json"});
+        r = run_cli_rt({"receive", "--api", "jack", "--port", "e2e-dump", "-o", out, "--idle-ms",
+                        "800", "--timeout-s", "20", "--json"});
     });
     ASSERT_TRUE(syx::test::wait_for_jack_connection(device.out_name(), 10s));
     const auto messages = make_messages(3, 300);
@@ -366,8 +385,8 @@ TEST_F(JackEndToEnd, CliReceiveReportsATruncatedDumpAndWritesNothing) {
     const auto out = (dir / "dump.syx").string();
     syx::test::ProcessResult r;
     std::thread cli([&] {
-        r = syx::test::run_cli({"receive", "--api", "jack", "--port", "e2e-trunc", "-o", out,
-                                "--idle-ms", "800", "--timeout-s", "20", "--json"});
+        r = run_cli_rt({"receive", "--api", "jack", "--port", "e2e-trunc", "-o", out, "--idle-ms",
+                        "800", "--timeout-s", "20", "--json"});
     });
     ASSERT_TRUE(syx::test::wait_for_jack_connection(device.out_name(), 10s));
     device.send(make_messages(1, 100).front());
@@ -379,4 +398,28 @@ TEST_F(JackEndToEnd, CliReceiveReportsATruncatedDumpAndWritesNothing) {
     EXPECT_EQ(r.exit_code, 5) << r.err << r.out;
     EXPECT_FALSE(std::filesystem::exists(out));
     EXPECT_NE(r.out.find("\"truncated\":[{"), std::string::npos) << r.out;
+}
+
+TEST_F(JackEndToEnd, CliPortsRanksTheDevicesOwnPortFirst) {
+    // JACK clients named like the real devices' ports (the device's USB port and a DIN interface).
+    syx::test::JackPeer interface("UM-ONE");
+    syx::test::JackPeer phatty("Little Phatty SE");
+    const auto r =
+        syx::test::run_cli({"ports", "--api", "jack", "--device", "moog-little-phatty", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    const auto& ranking = j["ranking"];
+    ASSERT_GE(ranking.size(), 2u);
+    EXPECT_EQ(ranking[0]["name"], phatty.in_name());
+    EXPECT_EQ(ranking[0]["recommended"], true);
+    EXPECT_EQ(ranking[0]["kind"], "usb-device");
+    bool saw_interface = false;
+    for (const auto& p : ranking) {
+        if (p["name"] == interface.in_name()) {
+            saw_interface = true;
+            EXPECT_EQ(p["kind"], "interface");
+            EXPECT_EQ(p["recommended"], false);
+        }
+    }
+    EXPECT_TRUE(saw_interface);
 }

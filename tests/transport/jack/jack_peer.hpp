@@ -107,14 +107,15 @@ private:
         }
     }
 
-    RtMidiIn m_in;
-    RtMidiOut m_out;
-    std::string m_in_name;
-    std::string m_out_name;
+    // Everything the JACK thread touches is constructed before the RtMidi clients start it.
     std::mutex m_mutex;
     std::condition_variable m_cv;
     std::vector<Arrival> m_arrivals;
     std::function<std::vector<std::uint8_t>(const std::vector<std::uint8_t>&)> m_responder;
+    RtMidiIn m_in;
+    RtMidiOut m_out;
+    std::string m_in_name;
+    std::string m_out_name;
 };
 
 // Waits until a JACK port has a connection (a CLI run in another process connected to it).

@@ -1,0 +1,145 @@
+#pragma once
+// Helpers for the session-command CLI tests (backup, upload, restore, recover): a private
+// library/journal (XDG folders) and fault spec per test, JSON Lines parsing and trace reading.
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/test_support.hpp"
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace syx::test {
+
+// Sets an environment variable for the CLI processes this test runs, restoring it afterwards.
+class ScopedEnv {
+public:
+    ScopedEnv(std::string name, const std::optional<std::string>& value) : m_name(std::move(name)) {
+        if (const char* old = std::getenv(m_name.c_str())) {
+            m_old = old;
+        }
+        if (value) {
+            ::setenv(m_name.c_str(), value->c_str(), 1);
+        } else {
+            ::unsetenv(m_name.c_str());
+        }
+    }
+    ~ScopedEnv() {
+        if (m_old) {
+            ::setenv(m_name.c_str(), m_old->c_str(), 1);
+        } else {
+            ::unsetenv(m_name.c_str());
+        }
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    std::string m_name;
+    std::optional<std::string> m_old;
+};
+
+// A test's own home: library in <tmp>/data, journal in <tmp>/state, no faults unless set.
+class FlowHome {
+public:
+    FlowHome()
+        : m_data("XDG_DATA_HOME", (m_dir.path() / "data").string()),
+          m_state("XDG_STATE_HOME", (m_dir.path() / "state").string()),
+          m_faults("SYXFLASH_EMULATED_FAULTS", std::nullopt),
+          m_crash("SYXFLASH_CRASH_AT", std::nullopt) {}
+    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const {
+        return m_dir / name;
+    }
+    [[nodiscard]] std::filesystem::path library() const {
+        return m_dir.path() / "data" / "syxflash" / "backups";
+    }
+    [[nodiscard]] std::filesystem::path journal() const {
+        return m_dir.path() / "state" / "syxflash" / "journal";
+    }
+
+private:
+    TempDir m_dir;
+    ScopedEnv m_data;
+    ScopedEnv m_state;
+    ScopedEnv m_faults;
+    ScopedEnv m_crash;
+};
+
+// Every stdout line must be one JSON document; returns them in order.
+inline std::vector<nlohmann::json> json_lines(const std::string& out) {
+    std::vector<nlohmann::json> events;
+    std::size_t start = 0;
+    while (start < out.size()) {
+        auto end = out.find('\n', start);
+        if (end == std::string::npos) {
+            end = out.size();
+        }
+        const std::string line = out.substr(start, end - start);
+        if (!line.empty()) {
+            auto j = nlohmann::json::parse(line, nullptr, false);
+            EXPECT_FALSE(j.is_discarded()) << "not JSON: " << line;
+            events.push_back(std::move(j));
+        }
+        start = end + 1;
+    }
+    return events;
+}
+
+// The final {"event":"result"} line (fails the test when it is missing or not last).
+inline nlohmann::json result_of(const std::string& out) {
+    const auto events = json_lines(out);
+    if (events.empty() || events.back().value("event", "") != "result") {
+        ADD_FAILURE() << "no result event at the end of:\n" << out;
+        return nlohmann::json::object();
+    }
+    return events.back();
+}
+
+struct TraceEntry {
+    double t_ms = 0;
+    bool out = false;
+    std::vector<std::uint8_t> bytes;
+};
+
+// The --trace file (absent file: nothing was traced, i.e. no port was opened).
+inline std::vector<TraceEntry> read_trace(const std::filesystem::path& path) {
+    std::vector<TraceEntry> entries;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_discarded()) {
+            continue;
+        }
+        TraceEntry e;
+        e.t_ms = j.value("t_ms", 0.0);
+        e.out = j.value("dir", "") == "out";
+        const std::string hex = j.value("bytes", "");
+        for (std::size_t i = 0; i + 1 < hex.size(); i += 3) {
+            e.bytes.push_back(static_cast<std::uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
+        }
+        entries.push_back(std::move(e));
+    }
+    return entries;
+}
+
+inline std::size_t count_out(const std::vector<TraceEntry>& trace) {
+    std::size_t n = 0;
+    for (const auto& e : trace) {
+        n += e.out ? 1 : 0;
+    }
+    return n;
+}
+
+inline void write_messages(const std::filesystem::path& path,
+                           const std::vector<std::vector<std::uint8_t>>& messages) {
+    std::vector<unsigned char> bytes;
+    for (const auto& m : messages) {
+        bytes.insert(bytes.end(), m.begin(), m.end());
+    }
+    write_file_bytes(path, bytes);
+}
+
+} // namespace syx::test

@@ -1,0 +1,165 @@
+// End to end through a real JACK server (DESIGN.md §9, issue 6): `syxflash-cli emulate` serves a
+// device on virtual JACK ports in its own process, and `syxflash-cli backup` / `upload` talk to it
+// with the RtMidi JACK backend like they would to a real instrument. DISABLED_ here so the plain
+// CLI run needs no server; tests/cli/tests.cmake runs them with the private JACK server fixture
+// (label jack). Skips when no JACK server answers.
+#include <csignal>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/flow_cli_support.hpp"
+#include "emulator/device_catalogue.hpp"
+#include "emulator/modelled_firmware.hpp"
+#include "emulator/moog_little_phatty_model.hpp"
+#include "engine/transfer_backends.hpp"
+#include "transport/midi_transport.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using syx::test::FlowHome;
+using syx::test::run_cli;
+
+// `syxflash-cli emulate …` in the background; lines typed on its stdin press its buttons.
+class Emulate {
+public:
+    explicit Emulate(const std::vector<std::string>& args) {
+        int out_pipe[2];
+        int in_pipe[2];
+        if (::pipe(out_pipe) != 0 || ::pipe(in_pipe) != 0) {
+            return;
+        }
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            ::dup2(out_pipe[1], STDOUT_FILENO);
+            ::dup2(in_pipe[0], STDIN_FILENO);
+            ::close(out_pipe[0]);
+            ::close(in_pipe[1]);
+            std::vector<std::string> strings{syx::test::cli_path().string(), "emulate"};
+            strings.insert(strings.end(), args.begin(), args.end());
+            std::vector<char*> argv;
+            for (auto& a : strings) {
+                argv.push_back(a.data());
+            }
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+        ::close(out_pipe[1]);
+        ::close(in_pipe[0]);
+        m_out = out_pipe[0];
+        m_in = in_pipe[1];
+    }
+    ~Emulate() { stop(); }
+    Emulate(const Emulate&) = delete;
+    Emulate& operator=(const Emulate&) = delete;
+
+    void type(const std::string& line) {
+        const std::string text = line + "\n";
+        EXPECT_EQ(::write(m_in, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    }
+    // Stops it (Ctrl-C) and returns everything it printed.
+    std::string stop() {
+        if (m_pid > 0) {
+            ::close(m_in);
+            ::kill(m_pid, SIGINT);
+            int status = 0;
+            ::waitpid(m_pid, &status, 0);
+            m_pid = -1;
+            char buffer[4096];
+            for (ssize_t n; (n = ::read(m_out, buffer, sizeof buffer)) > 0;) {
+                m_text.append(buffer, static_cast<std::size_t>(n));
+            }
+            ::close(m_out);
+        }
+        return m_text;
+    }
+
+private:
+    pid_t m_pid = -1;
+    int m_out = -1;
+    int m_in = -1;
+    std::string m_text;
+};
+
+// The JACK transport, or nullptr when no server runs.
+std::unique_ptr<syx::transport::MidiTransport> jack_or_skip() {
+    syx::engine::register_transport_backends();
+    auto made = syx::transport::make_transport(syx::transport::MidiApi::jack);
+    if (!made.ok() || !(*made)->list_ports().ok()) {
+        return nullptr;
+    }
+    return std::move(made).value();
+}
+
+bool wait_for_port(syx::transport::MidiTransport& jack, const std::string& name) {
+    for (int i = 0; i < 100; ++i) {
+        const auto ports = jack.list_ports();
+        if (ports.ok() && std::any_of(ports->begin(), ports->end(),
+                                      [&](const auto& p) { return p.name == name + "-out:out"; })) {
+            return true;
+        }
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
+TEST(FlowsOverJack, DISABLED_LittlePhattyBackupFromTheEmulateProcess) {
+    auto jack = jack_or_skip();
+    if (!jack) {
+        GTEST_SKIP() << "no JACK server running";
+    }
+    FlowHome home;
+    const std::string name = "syx-flows-lp-" + std::to_string(::getpid());
+    Emulate emulate({"moog-little-phatty", "--api", "jack", "--name", name});
+    ASSERT_TRUE(wait_for_port(*jack, name));
+
+    const auto out = home / "lp.syx";
+    const auto r = run_cli({"backup", "--device", "moog-little-phatty", "--api", "jack", "--port",
+                            name, "-o", out.string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    // The ~17 KiB bulk dump crossed JACK (in pieces: RtMidi's JACK ring holds 16 KiB) and was
+    // joined back byte for byte.
+    auto model = syx::emu::make_device_model("moog-little-phatty");
+    const auto* lp = dynamic_cast<syx::emu::MoogLittlePhattyModel*>(model.get());
+    ASSERT_NE(lp, nullptr);
+    const auto file = syx::test::read_file_bytes(out);
+    EXPECT_EQ(file, std::vector<unsigned char>(lp->bulk().begin(), lp->bulk().end()));
+    EXPECT_TRUE(fs::exists(home / "lp.syx.json"));
+    EXPECT_EQ(syx::test::result_of(r.out)["ok"], true);
+}
+
+TEST(FlowsOverJack, DISABLED_Prophet600UploadToTheEmulateProcessEndsWithS) {
+    auto jack = jack_or_skip();
+    if (!jack) {
+        GTEST_SKIP() << "no JACK server running";
+    }
+    FlowHome home;
+    const std::string name = "syx-flows-p6-" + std::to_string(::getpid());
+    Emulate emulate({"gligli-prophet-600", "--api", "jack", "--name", name});
+    ASSERT_TRUE(wait_for_port(*jack, name));
+    // The person at the instrument: To Tape + From Tape held at power-on → "U".
+    emulate.type("power-cycle to-tape from-tape");
+
+    // A short firmware in the GliGli shape (8 × 333-byte blocks + the 8-byte end message).
+    const auto firmware = home / "p600.syx";
+    syx::test::write_messages(firmware, syx::emu::make_prophet600_test_firmware(8));
+    // --yes confirms the bootloader steps (done above); the display answer is typed as a person
+    // reading "S" would.
+    const auto r = run_cli({"upload", "--device", "gligli-prophet-600", "--api", "jack", "--port",
+                            name, firmware.string(), "--allow-unknown-release", "--yes", "--json"},
+                           "S\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_EQ(syx::test::result_of(r.out)["outcome"], "success");
+    // The device itself agrees: its display shows S (success) after the transfer over JACK.
+    emulate.type("display");
+    std::this_thread::sleep_for(300ms);
+    const std::string printed = emulate.stop();
+    EXPECT_NE(printed.find("display: S"), std::string::npos) << printed;
+}
+
+} // namespace
