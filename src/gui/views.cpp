@@ -514,7 +514,7 @@ void draw_done(const Snapshot& snapshot, std::vector<Intent>& out) {
         out.emplace_back(intent::SaveSupportBundle{});
     }
     if (!f.bundle_path.empty()) {
-        ImGui::Text("Saved in %s", f.bundle_path.c_str());
+        wrapped("Saved in " + f.bundle_path);
     }
 }
 
