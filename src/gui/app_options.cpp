@@ -30,6 +30,9 @@ ParsedOptions parse_app_options(const std::vector<std::string>& args) {
     app.add_flag("--autopilot", o.autopilot,
                  "Drive the wizard through every page by itself and exit 0 when it reaches the "
                  "end (used by tests)");
+    app.add_option("--fault", o.faults,
+                   "Arm a fault on the simulated device (repeatable), e.g. power-loss-at=50%, "
+                   "unplug-at=50%, drop-above-rate=2000, slow-reply=800");
     app.add_option("--screenshot-dir", o.screenshot_dir,
                    "Save a PNG of every page shown into this folder (created if missing)");
     app.add_option("--bench-idle", o.bench_idle_seconds,

@@ -10,6 +10,8 @@ struct AppOptions {
     std::string simulate_id;
     bool autopilot = false;
     std::string screenshot_dir;
+    // Faults armed on the simulated device from the start (--fault SPEC, repeatable).
+    std::vector<std::string> faults;
     // > 0: run the idle/busy benchmark for this many seconds per phase, print figures, exit.
     double bench_idle_seconds = 0.0;
 };

@@ -1,9 +1,13 @@
 #pragma once
-// Drives the wizard through the same intents a user's clicks produce. Today it walks every page
-// that can be shown (the sessions do not exist yet); later it will run the real flow
-// (backup → firmware → upload → verify → done) against the emulator.
-#include <cstddef>
+// Drives the wizard through the same intents a user's clicks produce: the real flow
+// (device → connection → backup → firmware → confirm → upload → verify → done, and Recovery
+// when the upload fails), answering the session's questions as a person at the simulated
+// instrument would — reading its display and pressing its front-panel buttons through the same
+// PressButton / PowerCycle intents as the side panel's buttons.
+#include <chrono>
+#include <deque>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,24 +19,38 @@ namespace syx::gui {
 
 class Autopilot {
 public:
-    Autopilot();
+    using Clock = std::chrono::steady_clock;
 
-    // The next intent to apply, or nullopt when finished or failed. Call once the current page
-    // has been drawn (and photographed).
-    std::optional<Intent> next(const UiModel& model, const Snapshot& snapshot);
+    // The next intent to apply, or nullopt while waiting (the engine is busy, the device is
+    // booting) or when finished / failed. Call once per frame after the page was drawn.
+    std::optional<Intent> next(const UiModel& model, const Snapshot& snapshot,
+                               Clock::time_point now = Clock::now());
 
     [[nodiscard]] bool finished() const { return m_finished; }
     [[nodiscard]] bool failed() const { return !m_failure.empty(); }
     [[nodiscard]] const std::string& failure() const { return m_failure; }
-    // The pages the autopilot must see, in order.
-    [[nodiscard]] const std::vector<WizardStep>& plan() const { return m_plan; }
+    // What the autopilot's "hands" did on the simulated device, in order.
+    [[nodiscard]] const std::vector<std::string>& actions() const { return m_actions; }
+
+    // True for intents after which the wizard shows another page (photograph first).
+    static bool leaves_page(const Intent& value);
 
 private:
-    std::vector<WizardStep> m_plan;
-    std::size_t m_position = 0;
-    std::optional<WizardStep> m_expected;
+    std::optional<Intent> hands(const session::Question& q, const Snapshot& snapshot);
+    void perform(const std::string& instruction, const Snapshot& snapshot);
+    std::optional<Intent> flow(const UiModel& model, const Snapshot& snapshot);
+    std::optional<Intent> fail(std::string why);
+
+    std::deque<std::pair<Intent, std::chrono::milliseconds>> m_queue; // intent, pause after
+    Clock::time_point m_not_before{};
+    std::set<std::string> m_handled; // question ids (with text) already acted on
+    bool m_backup_started = false;
+    bool m_firmware_asked = false;
+    bool m_recovery_started = false;
+    bool m_bundle_asked = false;
     bool m_finished = false;
     std::string m_failure;
+    std::vector<std::string> m_actions;
 };
 
 } // namespace syx::gui

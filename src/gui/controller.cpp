@@ -35,11 +35,55 @@ std::string describe(const Intent& value) {
                 return "report a problem";
             } else if constexpr (std::is_same_v<T, intent::ToggleLog>) {
                 return "toggle log";
-            } else {
+            } else if constexpr (std::is_same_v<T, intent::Quit>) {
                 return "quit";
+            } else if constexpr (std::is_same_v<T, intent::ChooseLink>) {
+                return fmt::format("choose link {}", v.link);
+            } else if constexpr (std::is_same_v<T, intent::StartBackup>) {
+                return "start backup";
+            } else if constexpr (std::is_same_v<T, intent::SkipBackup>) {
+                return "skip backup";
+            } else if constexpr (std::is_same_v<T, intent::ChooseFirmware>) {
+                return fmt::format("choose firmware {}", v.path);
+            } else if constexpr (std::is_same_v<T, intent::UsePracticeFirmware>) {
+                return "use practice firmware";
+            } else if constexpr (std::is_same_v<T, intent::ConfirmUnknownRelease>) {
+                return "confirm unknown release";
+            } else if constexpr (std::is_same_v<T, intent::StartUpload>) {
+                return "start upload";
+            } else if constexpr (std::is_same_v<T, intent::StartRecovery>) {
+                return "start recovery";
+            } else if constexpr (std::is_same_v<T, intent::Answer>) {
+                return fmt::format("answer {} with {}", v.question_id, v.choice_id);
+            } else if constexpr (std::is_same_v<T, intent::Cancel>) {
+                return "cancel";
+            } else if constexpr (std::is_same_v<T, intent::PressButton>) {
+                return fmt::format("press {}", v.id);
+            } else if constexpr (std::is_same_v<T, intent::PowerCycle>) {
+                std::string held;
+                for (const auto& id : v.held) {
+                    held += " " + id;
+                }
+                return "power-cycle holding" + (held.empty() ? std::string(" nothing") : held);
+            } else if constexpr (std::is_same_v<T, intent::ArmFault>) {
+                return fmt::format("arm fault {}", v.spec);
+            } else if constexpr (std::is_same_v<T, intent::ClearFaults>) {
+                return "clear faults";
+            } else if constexpr (std::is_same_v<T, intent::RestoreBackup>) {
+                return fmt::format("restore {}", v.file);
+            } else if constexpr (std::is_same_v<T, intent::SaveSupportBundle>) {
+                return "save support bundle";
+            } else if constexpr (std::is_same_v<T, intent::RefreshLibrary>) {
+                return "refresh library";
+            } else {
+                return fmt::format("browse {}", v.path);
             }
         },
         value);
+}
+
+bool is_engine_intent(const Intent& value) {
+    return value.index() >= 7; // ChooseLink and everything after it (intent.hpp)
 }
 
 bool is_reachable(const UiModel& model, const Snapshot& snapshot, WizardStep step) {
@@ -52,6 +96,13 @@ bool is_reachable(const UiModel& model, const Snapshot& snapshot, WizardStep ste
     case WizardStep::tools:
     case WizardStep::device:
         return true;
+    case WizardStep::done:
+        // Backup/restore-only devices: nothing to upload, so Done follows the backup.
+        if (!snapshot.flow.firmware_supported && !snapshot.flow.device_id.empty() &&
+            reached(model, WizardStep::firmware)) {
+            return true;
+        }
+        return reached(model, step);
     case WizardStep::recovery:
         // Someone holding a half-flashed unit picks the device and goes straight here.
         return model.recovery_open || step_index(model.furthest) > step_index(WizardStep::device);
@@ -77,11 +128,60 @@ PageGate page_gate(const UiModel& model, const Snapshot& snapshot, WizardStep st
         if (!model.selected_device) {
             return {false, "Choose a device first."};
         }
+        if (snapshot.flow.device_id != *model.selected_device) {
+            return {false, "Getting the device ready…"};
+        }
         return {true, ""};
     }
-    // The real gates (port chosen, backup verified, file valid, upload finished, version
-    // checked) are decided by the sessions; until they publish that state, nothing opens.
-    return {false, "Waiting for the engine to finish this step."};
+    const FlowView& flow = snapshot.flow;
+    if (flow.engine_busy) {
+        return {false, "Wait until this step has finished."};
+    }
+    switch (step) {
+    case WizardStep::connection:
+        if (flow.port.empty()) {
+            return {false, "No port for this device yet."};
+        }
+        return {true, ""};
+    case WizardStep::backup:
+        if (flow.backup == StepState::done || flow.backup == StepState::skipped ||
+            flow.backup == StepState::unavailable) {
+            return {true, ""};
+        }
+        return {false, "Make the backup first (or skip it by typing the phrase)."};
+    case WizardStep::firmware:
+        if (!flow.firmware.loaded) {
+            return {false, "Choose a firmware file."};
+        }
+        if (flow.firmware.refused) {
+            return {false, "This file failed validation; nothing can be sent."};
+        }
+        if (flow.firmware.unknown_release && !flow.firmware_confirmed) {
+            return {false, "Type the confirmation for an unknown release first."};
+        }
+        return {true, ""};
+    case WizardStep::confirm:
+        return {true, ""};
+    case WizardStep::upload:
+        if (flow.upload == StepState::done) {
+            return {true, ""};
+        }
+        return {false, flow.upload == StepState::failed
+                           ? "The upload did not finish: go to Recovery."
+                           : "The upload has not finished."};
+    case WizardStep::verify:
+        if (flow.verify == StepState::done) {
+            return {true, ""};
+        }
+        return {false, "The device has not confirmed the new firmware."};
+    case WizardStep::recovery:
+        if (flow.recovery == StepState::done || flow.recovery == StepState::failed) {
+            return {true, ""};
+        }
+        return {false, "Follow the recovery plan first."};
+    default:
+        return {true, ""};
+    }
 }
 
 bool can_go_back(const UiModel& model, const Snapshot& snapshot) {
@@ -98,7 +198,29 @@ void Controller::show(WizardStep step) {
     }
 }
 
+bool Controller::forward(const Intent& value, const Snapshot& snapshot) {
+    if (!m_engine) {
+        return false;
+    }
+    const bool live = std::holds_alternative<intent::Answer>(value) ||
+                      std::holds_alternative<intent::Cancel>(value) ||
+                      std::holds_alternative<intent::PressButton>(value) ||
+                      std::holds_alternative<intent::PowerCycle>(value) ||
+                      std::holds_alternative<intent::ArmFault>(value) ||
+                      std::holds_alternative<intent::ClearFaults>(value);
+    // While a job runs only the things that talk to it (answers, cancel, the device's panel,
+    // faults) are taken; starting a second job would race the first for the port.
+    if (snapshot.flow.engine_busy && !live) {
+        return false;
+    }
+    m_engine(value);
+    return true;
+}
+
 bool Controller::apply(const Intent& value, const Snapshot& snapshot) {
+    if (is_engine_intent(value)) {
+        return forward(value, snapshot);
+    }
     return std::visit(
         [&](const auto& v) -> bool {
             using T = std::decay_t<decltype(v)>;
@@ -115,6 +237,12 @@ bool Controller::apply(const Intent& value, const Snapshot& snapshot) {
                 const auto next = next_step(m_model.current);
                 if (!next || !page_gate(m_model, snapshot, m_model.current).can_continue) {
                     return false;
+                }
+                if (m_model.current == WizardStep::confirm && !snapshot.preview()) {
+                    // "Start the upload" is the Confirm page's Next.
+                    if (!forward(intent::StartUpload{}, snapshot)) {
+                        return false;
+                    }
                 }
                 if (!reached(m_model, *next)) {
                     m_model.furthest = *next;
@@ -139,6 +267,9 @@ bool Controller::apply(const Intent& value, const Snapshot& snapshot) {
                     return false;
                 }
                 m_model.selected_device = v.id;
+                if (m_engine) {
+                    m_engine(value);
+                }
                 return true;
             } else if constexpr (std::is_same_v<T, intent::ReportProblem>) {
                 if (snapshot.transfer_running) {
@@ -150,13 +281,15 @@ bool Controller::apply(const Intent& value, const Snapshot& snapshot) {
             } else if constexpr (std::is_same_v<T, intent::ToggleLog>) {
                 m_model.show_log = !m_model.show_log;
                 return true;
-            } else {
+            } else if constexpr (std::is_same_v<T, intent::Quit>) {
                 if (snapshot.transfer_running) {
                     // Quitting mid-upload is a cancel with consequences; the Upload page asks.
                     return false;
                 }
                 m_model.quit_requested = true;
                 return true;
+            } else {
+                return false; // engine intents were forwarded above
             }
         },
         value);

@@ -1,6 +1,7 @@
 #pragma once
 // Applies intents to the UI model. The single place where navigation rules live: which pages
 // are reachable, when Next is allowed and why not.
+#include <functional>
 #include <string>
 
 #include "gui/intent.hpp"
@@ -22,8 +23,13 @@ struct PageGate {
 
 class Controller {
 public:
+    // Where engine intents go (the WizardEngine's post()); empty: they are refused.
+    using EngineSink = std::function<void(const Intent&)>;
+
     Controller() = default;
-    explicit Controller(UiModel model) : m_model(std::move(model)) {}
+    explicit Controller(UiModel model, EngineSink engine = {})
+        : m_model(std::move(model)), m_engine(std::move(engine)) {}
+    void set_engine(EngineSink engine) { m_engine = std::move(engine); }
 
     // Applies one intent against the current snapshot. Returns false when the intent was refused
     // (a disabled step, a closed gate): the model is then unchanged.
@@ -34,7 +40,10 @@ public:
 private:
     void show(WizardStep step);
 
+    bool forward(const Intent& value, const Snapshot& snapshot);
+
     UiModel m_model;
+    EngineSink m_engine;
 };
 
 } // namespace syx::gui

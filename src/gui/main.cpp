@@ -18,6 +18,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "engine/data_paths.hpp"
 #include "gui/app_options.hpp"
@@ -31,6 +32,7 @@
 #include "gui/style.hpp"
 #include "gui/views.hpp"
 #include "gui/window_settings.hpp"
+#include "gui/wizard_engine.hpp"
 
 namespace {
 
@@ -42,7 +44,7 @@ using Clock = std::chrono::steady_clock;
 constexpr int kFramesPerWake = 3;
 // Frames the autopilot lets a page settle before photographing it and moving on.
 constexpr int kAutopilotSettleFrames = 3;
-constexpr int kAutopilotFrameLimit = 2000;
+constexpr std::chrono::seconds kAutopilotTimeLimit{300};
 
 double process_cpu_seconds() {
     rusage usage{};
@@ -60,8 +62,8 @@ double to_ms(std::chrono::nanoseconds d) {
 Snapshot initial_snapshot(const AppOptions& options, float scale,
                           const syx::CatalogueLoad& catalogue) {
     Snapshot snapshot;
-    // No port discovery in the wizard yet, so no hardware can be found: simulated mode, said
-    // plainly on every page.
+    // Hardware port discovery is not wired into the wizard yet: simulated mode, said plainly on
+    // every page.
     snapshot.mode = RunMode::simulated;
     snapshot.simulate_id = options.simulate_id;
     snapshot.log.push_back(version_text());
@@ -73,14 +75,11 @@ Snapshot initial_snapshot(const AppOptions& options, float scale,
     for (const auto& problem : catalogue.problems) {
         snapshot.log.push_back("Manifest left out: " + problem.to_string());
     }
-    snapshot.log.emplace_back(
-        "No MIDI port discovery in the wizard yet: running in simulated mode.");
-    if (!options.simulate_id.empty()) {
-        snapshot.log.push_back(
-            fmt::format("Asked to simulate '{}'; the wizard does not run the emulator yet.",
-                        options.simulate_id));
-    }
-    snapshot.status = "Preview: nothing will be sent";
+    snapshot.log.emplace_back("Running in simulated mode against the built-in emulator.");
+    snapshot.features.sessions = true;
+    snapshot.features.emulator = true;
+    snapshot.features.ports = true;
+    snapshot.status = "Simulated mode";
     return snapshot;
 }
 
@@ -115,6 +114,23 @@ public:
         : m_window(window), m_options(options),
           m_channel(initial_snapshot(options, scale, catalogue)) {
         m_channel.set_waker([] { glfwPostEmptyEvent(); });
+        EngineConfig config;
+        config.faults = options.faults;
+        std::error_code ec;
+        config.work_dir = std::filesystem::temp_directory_path(ec) /
+                          fmt::format("syxflash-{}", static_cast<long>(getpid()));
+        std::filesystem::create_directories(config.work_dir, ec);
+        m_engine =
+            std::make_unique<WizardEngine>(catalogue, *m_channel.latest(), config,
+                                           [this](Snapshot s) { m_channel.publish(std::move(s)); });
+        m_controller.set_engine([this](const Intent& value) { m_engine->post(value); });
+        glfwSetWindowUserPointer(window, this);
+        glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {
+            auto* self = static_cast<App*>(glfwGetWindowUserPointer(w));
+            if (self != nullptr && count > 0) {
+                self->m_dropped.emplace_back(paths[0]);
+            }
+        });
         if (!options.simulate_id.empty()) {
             // The device asked for on the command line starts selected, as if clicked.
             m_controller.apply(intent::SelectDevice{options.simulate_id}, *m_channel.latest());
@@ -151,7 +167,8 @@ private:
 
     void wait(std::optional<double> timeout = std::nullopt) {
         if (m_autopilot) {
-            glfwPollEvents();
+            // Sessions run in real time; wake at least every 20 ms to act like a user.
+            glfwWaitEventsTimeout(0.02);
         } else if (timeout) {
             glfwWaitEventsTimeout(*timeout);
         } else if (ImGui::GetIO().WantTextInput) {
@@ -168,7 +185,12 @@ private:
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
-        const std::vector<Intent> intents = draw_wizard(m_controller.model(), *snapshot);
+        std::vector<Intent> intents = draw_wizard(m_controller.model(), *snapshot);
+        for (auto& path : m_dropped) {
+            // A file dropped onto the window is a choice of firmware, as if typed.
+            intents.emplace_back(intent::ChooseFirmware{std::move(path)});
+        }
+        m_dropped.clear();
         ImGui::Render();
         if (ui_stats != nullptr) {
             ui_stats->add(Clock::now() - started);
@@ -181,8 +203,12 @@ private:
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
+        Clock::duration autopilot_time{0};
         if (m_autopilot) {
+            const auto t0 = Clock::now();
             drive_autopilot(*snapshot, width, height);
+            // Not the UI's cost: screenshots are PNG-encoded here.
+            autopilot_time = Clock::now() - t0;
         }
         for (const auto& value : intents) {
             m_controller.apply(value, *snapshot);
@@ -191,47 +217,68 @@ private:
         if (stats != nullptr) {
             stats->add(Clock::now() - started);
         }
+        if (snapshot->transfer_running) {
+            // Frames drawn while firmware is going out (target p99 ≤ 16 ms), printed at exit.
+            m_upload_frames.add(Clock::now() - started - autopilot_time);
+        }
+    }
+
+    void photograph(const std::string& what, int width, int height) {
+        if (m_options.screenshot_dir.empty()) {
+            return;
+        }
+        const auto path = std::filesystem::path(m_options.screenshot_dir) /
+                          fmt::format("{:02}-{}.png", m_screenshots.size() + 1, what);
+        const auto saved = save_framebuffer_png(path, width, height);
+        if (!saved) {
+            fail(saved.error().message);
+            return;
+        }
+        m_screenshots.push_back(path.string());
     }
 
     void drive_autopilot(const Snapshot& snapshot, int width, int height) {
         ++m_frames_total;
-        if (m_frames_total > kAutopilotFrameLimit) {
-            fail(fmt::format("gave up after {} frames on the {} page", kAutopilotFrameLimit,
-                             step_slug(m_controller.model().current)));
+        if (Clock::now() - m_autopilot_start > kAutopilotTimeLimit) {
+            fail(fmt::format(
+                "gave up after {} s on the {} page",
+                std::chrono::duration_cast<std::chrono::seconds>(kAutopilotTimeLimit).count(),
+                step_slug(m_controller.model().current)));
             return;
         }
         if (++m_frames_on_page < kAutopilotSettleFrames) {
             return;
         }
         const WizardStep shown = m_controller.model().current;
+        // One picture mid-upload, with the gap plot filling in.
+        if (!m_upload_photographed && snapshot.flow.run && snapshot.flow.run->session == "update" &&
+            snapshot.flow.run->progress.bytes_total > 0 &&
+            snapshot.flow.run->progress.bytes_done * 2 > snapshot.flow.run->progress.bytes_total) {
+            m_upload_photographed = true;
+            photograph("upload-in-progress", width, height);
+        }
         const auto next = m_autopilot->next(m_controller.model(), snapshot);
         if (m_autopilot->failed()) {
             fail(m_autopilot->failure());
             return;
         }
-        // Intents that stay on the page (choosing a device) are applied first; the page is
-        // photographed once, in its final state, just before the wizard moves on.
-        const bool leaves_page = !next || !std::holds_alternative<intent::SelectDevice>(*next);
-        if (leaves_page) {
-            if (!m_options.screenshot_dir.empty()) {
-                const auto path =
-                    std::filesystem::path(m_options.screenshot_dir) /
-                    fmt::format("{:02}-{}.png", m_screenshots.size() + 1, step_slug(shown));
-                const auto saved = save_framebuffer_png(path, width, height);
-                if (!saved) {
-                    fail(saved.error().message);
-                    return;
-                }
-                m_screenshots.push_back(path.string());
-            }
-            fmt::print("autopilot: {} page shown\n", step_slug(shown));
+        if (!next) {
+            return;
         }
-        if (next && !m_controller.apply(*next, snapshot)) {
+        if (Autopilot::leaves_page(*next)) {
+            photograph(std::string(step_slug(shown)), width, height);
+            fmt::print("autopilot: {} page shown\n", step_slug(shown));
+        } else {
+            fmt::print("autopilot: {}\n", describe(*next));
+        }
+        if (!m_controller.apply(*next, snapshot)) {
             fail(fmt::format("the wizard refused '{}' on the {} page", describe(*next),
                              step_slug(shown)));
             return;
         }
-        m_frames_on_page = 0;
+        if (Autopilot::leaves_page(*next)) {
+            m_frames_on_page = 0;
+        }
     }
 
     void fail(std::string message) {
@@ -246,6 +293,12 @@ private:
                                      "the wizard reached its end\n");
             }
             return 1;
+        }
+        if (m_upload_frames.count() > 0) {
+            fmt::print("bench upload: {} frames drawn during the transfer, frame time p50 {:.2f} "
+                       "ms, p99 {:.2f} ms\n",
+                       m_upload_frames.count(), to_ms(m_upload_frames.percentile(50)),
+                       to_ms(m_upload_frames.percentile(99)));
         }
         fmt::print("autopilot: reached the end after {} pages",
                    m_controller.model().visited.size());
@@ -307,7 +360,12 @@ private:
     GLFWwindow* m_window;
     const AppOptions& m_options;
     SnapshotChannel m_channel;
+    std::unique_ptr<WizardEngine> m_engine;
     Controller m_controller;
+    std::vector<std::string> m_dropped;
+    Clock::time_point m_autopilot_start = Clock::now();
+    bool m_upload_photographed = false;
+    FrameStats m_upload_frames;
     std::optional<Autopilot> m_autopilot;
     std::vector<std::string> m_screenshots;
     int m_frames_on_page = 0;

@@ -3,8 +3,12 @@
 // (DESIGN.md §2). Views read it; only the engine (later: the session worker) builds new ones.
 // Until the sessions exist the GUI builds the one snapshot itself from the command line.
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "core/session.hpp"
 
 namespace syx::gui {
 
@@ -37,6 +41,122 @@ struct EngineFeatures {
     bool emulator = false;  // the simulated device for --simulate and practice runs
 };
 
+// The emulated instrument beside the wizard (simulated mode): what its panel shows. Everything
+// here comes from the emulator's model, which is partly MODELLED [M] (notes say which).
+struct PanelButton {
+    std::string id;
+    std::string label;
+    std::string help;
+};
+struct EmulatedPanel {
+    std::string device_id;
+    std::string display;
+    std::string mode;
+    std::string firmware_version;
+    bool port_present = true;
+    std::vector<PanelButton> buttons;
+    std::vector<std::string> notes;  // "[M] …", "[C] …"
+    std::vector<std::string> faults; // armed fault specs
+    std::vector<std::string> fault_events;
+};
+
+enum class StepState { idle, running, done, failed, skipped, unavailable };
+const char* to_string(StepState state);
+
+// One session run as the Upload/Backup/Recovery pages show it.
+struct RunView {
+    std::string session; // "backup", "update", "recover"
+    session::Progress progress;
+    std::vector<session::LogLine> log;
+    std::optional<session::Question> question;
+    std::optional<session::Outcome> outcome;
+    bool finished = false;
+    double elapsed_s = 0.0;
+    // Measured silence between consecutive sends (ms, at our send() call) and the minimum the
+    // manifest requires, for the live plot.
+    std::vector<float> gaps_ms;
+    float required_gap_ms = 0.0F;
+};
+
+struct FirmwareView {
+    std::string path;
+    bool loaded = false;
+    bool refused = true;
+    bool unknown_release = false;
+    std::string release;
+    std::string verdict;
+    std::string sha256;
+    std::size_t messages = 0;
+    std::uint64_t bytes = 0;
+    std::vector<std::string> findings; // "error at message 3 (offset 12): …"
+    std::vector<std::string> finding_levels;
+    std::string eta_usb; // "about 12 s over USB" or "USB not supported"
+    std::string eta_din;
+    std::string typed_confirmation; // what the user must type for an unknown release
+    bool generated = false;         // written by syxflash for practice (simulated mode)
+};
+
+// One row of the Firmware page's file browser.
+struct FolderEntry {
+    std::string name;
+    std::string path;
+    bool folder = false;
+};
+struct FolderView {
+    std::string path;
+    std::string parent;               // empty at the root
+    std::vector<FolderEntry> entries; // folders first, then firmware-looking files
+    std::string problem;              // "cannot read …"
+};
+
+struct LibraryItem {
+    std::string device_id;
+    std::string created;
+    std::string file;
+    std::string completeness;
+    bool intact = false;
+};
+
+// Everything the update flow knows; published by the WizardEngine.
+struct FlowView {
+    bool engine_busy = false; // a job is running on the engine's worker
+    std::string device_id;
+    std::string device_name;
+    std::string port;
+    std::string port_badge; // "emulated device (virtual)"
+    std::string port_reason;
+    std::string link; // "usb" | "din"
+    bool usb_allowed = true;
+    bool din_allowed = true;
+    std::string identity; // identity / version as detected
+    StepState backup = StepState::idle;
+    std::string backup_kind; // automatic / manual / none
+    std::string backup_text; // reason / where saved
+    std::vector<std::string> backup_steps;
+    std::string backup_skip_phrase = "skip backup";
+    // False for devices whose firmware syxflash cannot send (backup/restore only).
+    bool firmware_supported = true;
+    std::string firmware_reason;
+    std::string backup_file; // the backup made in this run
+    StepState restore = StepState::idle;
+    FirmwareView firmware;
+    bool firmware_confirmed = false; // unknown release: the phrase was typed
+    std::vector<std::string> recent_files;
+    FolderView browser;
+    StepState upload = StepState::idle;
+    StepState verify = StepState::idle;
+    StepState recovery = StepState::idle;
+    std::optional<RunView> run; // the session running now, or the last one
+    std::optional<session::Outcome> update_outcome;
+    std::optional<session::Outcome> recovery_outcome;
+    std::vector<std::string> recovery_steps;
+    std::string recovery_title;
+    bool recovery_terminal = false;
+    std::vector<LibraryItem> library;
+    std::string bundle_path;
+    std::string tools_text; // result of the last Tools action
+};
+
 struct Snapshot {
     // Increases with every snapshot the engine publishes; the UI redraws when it changes.
     std::uint64_t generation = 0;
@@ -51,6 +171,9 @@ struct Snapshot {
     std::vector<std::string> log;
     // One line for the status bar.
     std::string status;
+
+    FlowView flow;
+    std::optional<EmulatedPanel> panel;
 
     // Without sessions, the wizard can only show what each step will do ("preview").
     [[nodiscard]] bool preview() const { return !features.sessions; }

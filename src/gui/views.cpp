@@ -1,5 +1,8 @@
 #include "gui/views.hpp"
 
+#include <algorithm>
+#include <array>
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -112,80 +115,557 @@ void draw_device_content(const UiModel& model, const Snapshot& snapshot, std::ve
     }
 }
 
+// Text the user is typing (phrases, a path): UI-only scratch, never seen by the engine until
+// the button that sends it is pressed.
+struct Scratch {
+    std::array<char, 512> path{};
+    std::array<char, 64> skip_phrase{};
+    std::array<char, 64> release_phrase{};
+    std::array<char, 128> answer_text{};
+};
+Scratch& scratch() {
+    static Scratch s;
+    return s;
+}
+
+void bullet_wrapped(const std::string& text) {
+    ImGui::Bullet();
+    wrapped(text);
+}
+
+const char* level_mark(const std::string& level) {
+    return level == "error" ? "[x]" : level == "warning" ? "[!]" : "[ok]";
+}
+
+void draw_question(const session::Question& q, std::vector<Intent>& out) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.16F, 0.14F, 0.08F, 1.0F));
+    ImGui::BeginChild("question", ImVec2(0.0F, ImGui::GetFontSize() * 11.0F), true);
+    coloured(kWarningColour, q.title.empty() ? "The device needs you" : q.title);
+    wrapped(q.text);
+    int n = 0;
+    for (const auto& step : q.steps) {
+        bullet_wrapped(fmt::format("{}. {}", ++n, step));
+    }
+    if (q.typed_confirmation) {
+        ImGui::Text("Type \"%s\" to go on:", q.typed_confirmation->c_str());
+        ImGui::InputText("##answer", scratch().answer_text.data(), scratch().answer_text.size());
+    } else if (q.purpose == session::QuestionPurpose::display_check) {
+        ImGui::TextUnformatted("What does the display show? (other:)");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12.0F);
+        ImGui::InputText("##answer", scratch().answer_text.data(), scratch().answer_text.size());
+    }
+    for (const auto& c : q.choices) {
+        const std::string label = fmt::format("{}##{}", c.label, c.id);
+        if (ImGui::Button(label.c_str())) {
+            out.emplace_back(intent::Answer{q.id, c.id, std::string(scratch().answer_text.data())});
+        }
+        ImGui::SameLine();
+    }
+    ImGui::NewLine();
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+}
+
+void draw_run(const RunView& run, bool with_plot, std::vector<Intent>& out) {
+    const auto& p = run.progress;
+    const float fraction = p.bytes_total > 0
+                               ? static_cast<float>(static_cast<double>(p.bytes_done) /
+                                                    static_cast<double>(p.bytes_total))
+                               : (p.messages_total > 0 ? static_cast<float>(p.messages_done) /
+                                                             static_cast<float>(p.messages_total)
+                                                       : 0.0F);
+    ImGui::Text("Session: %s   phase: %s%s", run.session.c_str(), p.phase.c_str(),
+                p.critical ? "   (critical)" : "");
+    ImGui::ProgressBar(run.finished && run.outcome &&
+                               run.outcome->kind == session::OutcomeKind::success
+                           ? 1.0F
+                           : fraction);
+    std::string eta;
+    if (p.eta) {
+        eta = fmt::format("   about {:.0f} s left", std::chrono::duration<double>(*p.eta).count());
+    }
+    ImGui::Text("%zu of %zu messages, %llu of %llu bytes, %.1f s%s", p.messages_done,
+                p.messages_total, static_cast<unsigned long long>(p.bytes_done),
+                static_cast<unsigned long long>(p.bytes_total), run.elapsed_s, eta.c_str());
+    if (!p.completeness.empty()) {
+        ImGui::Text("Received: %zu messages — %s", p.messages_received, p.completeness.c_str());
+    }
+    if (with_plot && run.gaps_ms.empty() && p.critical) {
+        ImGui::TextDisabled("Gaps between messages appear here once two messages were sent "
+                            "(a firmware in one message has none).");
+    }
+    if (with_plot && !run.gaps_ms.empty()) {
+        float top = run.required_gap_ms * 3.0F;
+        for (float g : run.gaps_ms) {
+            top = std::max(top, g);
+        }
+        top *= 1.15F;
+        const std::string overlay =
+            fmt::format("gap between messages (ms); required minimum {:.0f} ms",
+                        static_cast<double>(run.required_gap_ms));
+        ImGui::PlotLines("##gaps", run.gaps_ms.data(), static_cast<int>(run.gaps_ms.size()), 0,
+                         overlay.c_str(), 0.0F, top,
+                         ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 5.0F));
+        // The required minimum as a red line across the plot: every point must stay above it.
+        const ImVec2 lo = ImGui::GetItemRectMin();
+        const ImVec2 hi = ImGui::GetItemRectMax();
+        const float pad = ImGui::GetStyle().FramePadding.y;
+        const float y = hi.y - pad - (hi.y - lo.y - 2.0F * pad) * (run.required_gap_ms / top);
+        ImGui::GetWindowDrawList()->AddLine(ImVec2(lo.x, y), ImVec2(hi.x, y),
+                                            ImGui::GetColorU32(kDangerColour), 1.5F);
+        const float smallest = *std::min_element(run.gaps_ms.begin(), run.gaps_ms.end());
+        coloured(smallest + 0.05F >= run.required_gap_ms ? kNoticeColour : kDangerColour,
+                 fmt::format("Smallest measured gap {:.2f} ms (minimum {:.0f} ms), measured at "
+                             "our send() call.",
+                             static_cast<double>(smallest),
+                             static_cast<double>(run.required_gap_ms)));
+    }
+    if (run.outcome) {
+        coloured(run.outcome->kind == session::OutcomeKind::success ? kNoticeColour : kDangerColour,
+                 fmt::format("Result: {} — {}", session::to_string(run.outcome->kind),
+                             run.outcome->message));
+    } else if (!run.finished) {
+        if (ImGui::Button("Cancel")) {
+            out.emplace_back(intent::Cancel{});
+        }
+        ImGui::SameLine();
+        ImGui::TextDisabled(p.critical
+                                ? "Cancelling now leaves half a firmware: you will be asked, and "
+                                  "the device then needs its recovery plan."
+                                : "Nothing critical is running; cancelling is safe.");
+    }
+    ImGui::BeginChild("runlog", ImVec2(0.0F, ImGui::GetFontSize() * 8.0F), true);
+    for (const auto& line : run.log) {
+        const ImVec4 colour = line.level == session::LogLevel::error ? kDangerColour
+                              : line.level == session::LogLevel::warning
+                                  ? kWarningColour
+                                  : ImVec4(0.85F, 0.85F, 0.85F, 1.0F);
+        ImGui::TextColored(colour, "%8.2f s  %s", std::chrono::duration<double>(line.at).count(),
+                           line.text.c_str());
+    }
+    if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY()) {
+        ImGui::SetScrollHereY(1.0F);
+    }
+    ImGui::EndChild();
+}
+
+void draw_connection(const Snapshot& snapshot, std::vector<Intent>& out) {
+    const FlowView& f = snapshot.flow;
+    if (f.port.empty()) {
+        not_yet("Choose a device first.");
+        return;
+    }
+    ImGui::Text("Port: %s", f.port.c_str());
+    ImGui::SameLine();
+    ImGui::TextColored(kWarningColour, "[%s]", f.port_badge.c_str());
+    wrapped(f.port_reason);
+    ImGui::Spacing();
+    ImGui::TextUnformatted("Link the pacing is planned for:");
+    ImGui::BeginDisabled(!f.usb_allowed);
+    if (ImGui::RadioButton("USB (the device's own USB port)", f.link == "usb")) {
+        out.emplace_back(intent::ChooseLink{"usb"});
+    }
+    ImGui::EndDisabled();
+    ImGui::BeginDisabled(!f.din_allowed);
+    if (ImGui::RadioButton("MIDI interface (DIN cable)", f.link == "din")) {
+        out.emplace_back(intent::ChooseLink{"din"});
+    }
+    ImGui::EndDisabled();
+    if (f.link == "din" && f.usb_allowed) {
+        coloured(kWarningColour,
+                 "This device has its own USB port. Over a DIN MIDI interface the upload is "
+                 "slower (at most 3125 bytes/s, longer gaps) and cheap interfaces may drop "
+                 "bytes. Use USB unless it does not work.");
+    }
+}
+
+void draw_backup(const Snapshot& snapshot, std::vector<Intent>& out) {
+    const FlowView& f = snapshot.flow;
+    ImGui::Text("Backup procedure: %s   state: %s", f.backup_kind.c_str(), to_string(f.backup));
+    if (!f.backup_text.empty()) {
+        wrapped(f.backup_text);
+    }
+    if (f.backup == StepState::unavailable) {
+        return;
+    }
+    if (!f.backup_steps.empty()) {
+        ImGui::TextUnformatted("Steps on the instrument:");
+        int n = 0;
+        for (const auto& step : f.backup_steps) {
+            bullet_wrapped(fmt::format("{}. {}", ++n, step));
+        }
+    }
+    if (f.backup == StepState::idle || f.backup == StepState::failed) {
+        if (ImGui::Button("Make the backup now")) {
+            out.emplace_back(intent::StartBackup{});
+        }
+        ImGui::Spacing();
+        ImGui::Text("Skip the backup: type \"%s\"", f.backup_skip_phrase.c_str());
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0F);
+        ImGui::InputText("##skip", scratch().skip_phrase.data(), scratch().skip_phrase.size());
+        ImGui::SameLine();
+        ImGui::BeginDisabled(f.backup_skip_phrase != scratch().skip_phrase.data());
+        if (ImGui::Button("Skip (logged)")) {
+            out.emplace_back(intent::SkipBackup{scratch().skip_phrase.data()});
+        }
+        ImGui::EndDisabled();
+    }
+    if (f.run && f.run->session == "backup") {
+        draw_run(*f.run, false, out);
+    }
+    int earlier = 0;
+    for (const auto& item : f.library) {
+        if (item.device_id == f.device_id) {
+            if (earlier++ == 0) {
+                ImGui::TextUnformatted("Earlier backups of this device:");
+            }
+            ImGui::BulletText("%s  %s  %s", item.created.c_str(), item.completeness.c_str(),
+                              item.file.c_str());
+        }
+    }
+}
+
+void draw_firmware(const Snapshot& snapshot, std::vector<Intent>& out) {
+    const FlowView& f = snapshot.flow;
+    if (!f.firmware_supported) {
+        coloured(kWarningColour,
+                 "syxflash cannot update this instrument's firmware: " + f.firmware_reason);
+        wrapped("What it can do: keep your presets safe. Restore them from the backup, or go "
+                "to Done.");
+        if (!f.backup_file.empty() && f.restore != StepState::running &&
+            ImGui::Button("Restore the presets from the backup just made")) {
+            out.emplace_back(intent::RestoreBackup{f.backup_file});
+        }
+        ImGui::Text("Restore: %s", to_string(f.restore));
+        if (f.run && f.run->session == "restore") {
+            draw_run(*f.run, false, out);
+        }
+        if (ImGui::Button("Go to Done")) {
+            out.emplace_back(intent::GoTo{WizardStep::done});
+        }
+        return;
+    }
+    ImGui::TextUnformatted("Firmware file (.syx, .mid, .txt; or drop it onto the window):");
+    ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 8.0F);
+    ImGui::InputText("##path", scratch().path.data(), scratch().path.size());
+    ImGui::SameLine();
+    if (ImGui::Button("Check file")) {
+        out.emplace_back(intent::ChooseFirmware{scratch().path.data()});
+    }
+    for (const auto& recent : f.recent_files) {
+        const std::string label = fmt::format("Recent: {}", recent);
+        if (ImGui::SmallButton(label.c_str())) {
+            out.emplace_back(intent::ChooseFirmware{recent});
+        }
+    }
+    if (ImGui::TreeNodeEx("Browse for the file",
+                          f.firmware.path.empty() ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
+        const FolderView& b = f.browser;
+        ImGui::TextDisabled("%s", b.path.c_str());
+        if (!b.problem.empty()) {
+            coloured(kDangerColour, b.problem);
+        }
+        ImGui::BeginChild("browser", ImVec2(0.0F, ImGui::GetFontSize() * 8.0F), true);
+        if (!b.parent.empty() && ImGui::Selectable("..  (up one folder)")) {
+            out.emplace_back(intent::BrowseFolder{b.parent});
+        }
+        for (const auto& e : b.entries) {
+            const std::string label = fmt::format("{}{}##{}", e.name, e.folder ? "/" : "", e.path);
+            if (ImGui::Selectable(label.c_str())) {
+                if (e.folder) {
+                    out.emplace_back(intent::BrowseFolder{e.path});
+                } else {
+                    out.emplace_back(intent::ChooseFirmware{e.path});
+                }
+            }
+        }
+        if (b.entries.empty()) {
+            ImGui::TextDisabled("No folders or firmware files here.");
+        }
+        ImGui::EndChild();
+        ImGui::TreePop();
+    }
+    if (snapshot.panel && ImGui::Button("Use a practice firmware for the simulated device")) {
+        out.emplace_back(intent::UsePracticeFirmware{});
+    }
+    const FirmwareView& fw = f.firmware;
+    if (fw.path.empty()) {
+        return;
+    }
+    ImGui::Separator();
+    ImGui::Text("%s", fw.path.c_str());
+    if (fw.generated) {
+        coloured(kWarningColour, "Practice file written by syxflash in the MODELLED layout the "
+                                 "emulator accepts [M]; not a real release.");
+    }
+    ImGui::Text("Verdict: %s — %zu messages, %llu bytes", fw.verdict.c_str(), fw.messages,
+                static_cast<unsigned long long>(fw.bytes));
+    ImGui::TextUnformatted("Checks:");
+    for (std::size_t i = 0; i < fw.findings.size(); ++i) {
+        const std::string& level = fw.finding_levels[i];
+        coloured(level == "error"     ? kDangerColour
+                 : level == "warning" ? kWarningColour
+                                      : kNoticeColour,
+                 fmt::format("{} {}", level_mark(level), fw.findings[i]));
+    }
+    if (fw.findings.empty() && fw.loaded) {
+        ImGui::TextColored(kNoticeColour, "[ok] every check passed");
+    }
+    if (fw.loaded && !fw.refused) {
+        if (!fw.release.empty()) {
+            ImGui::TextColored(kNoticeColour, "Known release %s", fw.release.c_str());
+        } else if (fw.unknown_release) {
+            coloured(kWarningColour, "This file passes every check but is not a release syxflash "
+                                     "knows. Only send it if you trust where it came from.");
+            if (f.firmware_confirmed) {
+                ImGui::TextColored(kNoticeColour, "Confirmed.");
+            } else {
+                ImGui::Text("Type \"%s\":", fw.typed_confirmation.c_str());
+                ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12.0F);
+                ImGui::InputText("##release", scratch().release_phrase.data(),
+                                 scratch().release_phrase.size());
+                ImGui::SameLine();
+                if (ImGui::Button("Confirm")) {
+                    out.emplace_back(
+                        intent::ConfirmUnknownRelease{scratch().release_phrase.data()});
+                }
+            }
+        }
+        ImGui::TextUnformatted("Pacing plan (estimated time):");
+        ImGui::BulletText("%s", fw.eta_usb.c_str());
+        ImGui::BulletText("%s", fw.eta_din.c_str());
+    }
+}
+
+void draw_verify(const Snapshot& snapshot, std::vector<Intent>& out) {
+    const FlowView& f = snapshot.flow;
+    ImGui::Text("Verification: %s", to_string(f.verify));
+    if (f.update_outcome) {
+        wrapped(f.update_outcome->message);
+    }
+    if (snapshot.panel) {
+        ImGui::Text("The simulated device reports firmware %s (mode %s).",
+                    snapshot.panel->firmware_version.c_str(), snapshot.panel->mode.c_str());
+    }
+    ImGui::Spacing();
+    ImGui::TextUnformatted("Does the instrument show an error, or did something go wrong?");
+    if (ImGui::Button("Something went wrong")) {
+        out.emplace_back(intent::ReportProblem{});
+    }
+}
+
+void draw_recovery(const Snapshot& snapshot, std::vector<Intent>& out) {
+    const FlowView& f = snapshot.flow;
+    if (!f.recovery_title.empty()) {
+        ImGui::Text("Plan: %s", f.recovery_title.c_str());
+    }
+    int n = 0;
+    for (const auto& step : f.recovery_steps) {
+        bullet_wrapped(
+            fmt::format("{} {}. {}", f.recovery == StepState::done ? "[x]" : "[ ]", ++n, step));
+    }
+    if (f.recovery_terminal) {
+        coloured(kDangerColour, "Only a service centre (or a hardware programmer) can help now. "
+                                "Do not keep retrying; keep the support bundle for them.");
+        return;
+    }
+    ImGui::Text("Recovery: %s", to_string(f.recovery));
+    if (f.recovery == StepState::idle || f.recovery == StepState::failed) {
+        if (ImGui::Button(f.recovery == StepState::failed ? "Retry the recovery"
+                                                          : "Start guided recovery")) {
+            out.emplace_back(intent::StartRecovery{});
+        }
+    }
+    if (f.run && f.run->session == "recover") {
+        draw_run(*f.run, true, out);
+    }
+    if (f.recovery_outcome) {
+        wrapped(f.recovery_outcome->message);
+    }
+}
+
+void draw_done(const Snapshot& snapshot, std::vector<Intent>& out) {
+    const FlowView& f = snapshot.flow;
+    if (snapshot.preview()) {
+        wrapped("This was a preview: nothing was sent to any instrument and nothing was saved.");
+        return;
+    }
+    ImGui::Text("Device: %s", f.device_name.c_str());
+    ImGui::Text("Backup: %s", to_string(f.backup));
+    if (f.firmware_supported) {
+        ImGui::Text("Upload: %s   Verify: %s   Recovery: %s", to_string(f.upload),
+                    to_string(f.verify), to_string(f.recovery));
+    } else {
+        ImGui::Text("Firmware: not supported by syxflash for this device");
+    }
+    ImGui::Text("Restore of presets: %s", to_string(f.restore));
+    if (f.update_outcome) {
+        wrapped(f.update_outcome->message);
+    }
+    if (f.recovery_outcome) {
+        wrapped(f.recovery_outcome->message);
+    }
+    if (!f.backup_file.empty() && f.restore != StepState::done &&
+        ImGui::Button("Restore the presets from the backup")) {
+        out.emplace_back(intent::RestoreBackup{f.backup_file});
+    }
+    if (ImGui::Button("Save support bundle")) {
+        out.emplace_back(intent::SaveSupportBundle{});
+    }
+    if (!f.bundle_path.empty()) {
+        wrapped("Saved in " + f.bundle_path);
+    }
+}
+
+void draw_library(const Snapshot& snapshot, std::vector<Intent>& out) {
+    const FlowView& f = snapshot.flow;
+    if (ImGui::Button("Refresh")) {
+        out.emplace_back(intent::RefreshLibrary{});
+    }
+    if (f.library.empty()) {
+        ImGui::TextDisabled("No backups in the library yet.");
+    }
+    std::string last;
+    for (const auto& item : f.library) {
+        if (item.device_id != last) {
+            ImGui::Separator();
+            ImGui::TextUnformatted(item.device_id.c_str());
+            last = item.device_id;
+        }
+        ImGui::BulletText("%s  %s%s", item.created.c_str(), item.completeness.c_str(),
+                          item.intact ? "" : "  (DAMAGED: checksum differs)");
+        ImGui::SameLine();
+        const std::string label = fmt::format("Restore##{}", item.file);
+        ImGui::BeginDisabled(!item.intact || item.device_id != f.device_id);
+        if (ImGui::SmallButton(label.c_str())) {
+            out.emplace_back(intent::RestoreBackup{item.file});
+        }
+        ImGui::EndDisabled();
+        ImGui::TextDisabled("    %s", item.file.c_str());
+    }
+    not_yet("Export: copy the file shown; an export button is not built yet.");
+}
+
 void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vector<Intent>& out) {
+    if (snapshot.flow.run && snapshot.flow.run->question) {
+        draw_question(*snapshot.flow.run->question, out);
+    }
     switch (model.current) {
     case WizardStep::device:
         draw_device_content(model, snapshot, out);
         break;
     case WizardStep::connection:
-        if (!snapshot.features.ports) {
-            not_yet("Finding and ranking MIDI ports arrives with the transport work. Until then, "
-                    "'syxflash-cli ports' lists them in a terminal.");
-        }
+        draw_connection(snapshot, out);
         break;
     case WizardStep::backup:
-        if (!snapshot.features.sessions) {
-            not_yet("Backups arrive with the sessions work. Nothing has been saved, so do not "
-                    "update an instrument whose presets matter to you with this version.");
-        }
+        draw_backup(snapshot, out);
         break;
     case WizardStep::firmware:
-        if (!snapshot.features.sessions) {
-            not_yet("Checking a firmware file in the wizard arrives with the sessions work. "
-                    "Until then, 'syxflash-cli inspect FILE' checks a file in a terminal.");
-        }
+        draw_firmware(snapshot, out);
         break;
     case WizardStep::confirm:
-        ImGui::Text("Device: %s", selected_device_name(model, snapshot).c_str());
+        ImGui::Text("Device: %s on %s over %s", selected_device_name(model, snapshot).c_str(),
+                    snapshot.flow.port.c_str(), snapshot.flow.link.c_str());
+        ImGui::Text("Firmware: %s", snapshot.flow.firmware.path.c_str());
+        ImGui::Text("Backup: %s", to_string(snapshot.flow.backup));
         ImGui::Spacing();
         coloured(kDangerColour, "During the upload: do not power off the instrument and do not "
-                                "unplug any cable.");
-        if (!snapshot.features.sessions) {
-            ImGui::Spacing();
-            not_yet("Uploading arrives with the sessions work; going on from here sends "
-                    "nothing.");
-        }
+                                "unplug any cable. Next starts the upload.");
         break;
     case WizardStep::upload:
-        if (!snapshot.features.sessions) {
-            not_yet("Uploading arrives with the sessions work. Nothing has been sent.");
+        if (snapshot.flow.run && snapshot.flow.run->session == "update") {
+            draw_run(*snapshot.flow.run, true, out);
+        }
+        if (snapshot.flow.upload == StepState::failed) {
+            coloured(kDangerColour, "The upload did not finish.");
+            if (ImGui::Button("Go to Recovery")) {
+                out.emplace_back(intent::ReportProblem{});
+            }
         }
         break;
     case WizardStep::verify:
-        if (!snapshot.features.sessions) {
-            not_yet("Asking the instrument for its version arrives with the sessions work.");
-        }
-        ImGui::Spacing();
-        ImGui::TextUnformatted("Does the instrument show an error, or did something go wrong?");
-        if (ImGui::Button("Something went wrong")) {
-            out.emplace_back(intent::ReportProblem{});
-        }
+        draw_verify(snapshot, out);
         break;
     case WizardStep::recovery:
-        if (!snapshot.features.sessions) {
-            not_yet("Step-by-step recovery plans arrive with the manifests and sessions work. "
-                    "If your instrument shows an error now, write down exactly what its display "
-                    "says; the firmware section of its manual explains what to do next.");
-        }
+        draw_recovery(snapshot, out);
         break;
     case WizardStep::done:
-        if (snapshot.preview()) {
-            wrapped("This was a preview: nothing was sent to any instrument and nothing was "
-                    "saved.");
-        }
+        draw_done(snapshot, out);
         break;
     case WizardStep::library:
-        if (!snapshot.features.sessions) {
-            not_yet("Backups arrive with the sessions work; none have been saved yet.");
-        }
+        draw_library(snapshot, out);
         break;
     case WizardStep::tools:
-        if (!snapshot.features.sessions) {
-            not_yet("Sending and receiving .syx files from the wizard arrives with the sessions "
-                    "work. Until then: 'syxflash-cli send' and 'syxflash-cli receive'.");
-        }
+        not_yet("Generic send/receive of .syx files and the MIDIFly settings editor are not "
+                "built into the wizard yet. Use 'syxflash-cli send --gap-ms N FILE' and "
+                "'syxflash-cli receive'.");
         break;
     }
+}
+
+// The emulated instrument: its display and front panel, its faults, and what is modelled.
+std::vector<Intent> draw_panel(const EmulatedPanel& panel) {
+    std::vector<Intent> out;
+    ImGui::TextDisabled("Simulated instrument");
+    ImGui::TextUnformatted(panel.device_id.c_str());
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.05F, 0.18F, 0.10F, 1.0F));
+    ImGui::BeginChild("display", ImVec2(0.0F, ImGui::GetFontSize() * 4.0F), true);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.5F, 1.0F, 0.6F, 1.0F));
+    wrapped(panel.display.empty() ? "(display blank)" : panel.display);
+    ImGui::PopStyleColor();
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+    wrapped(fmt::format("mode: {}\nfirmware: {}", panel.mode,
+                        panel.firmware_version.empty() ? "none" : panel.firmware_version));
+    if (!panel.port_present) {
+        ImGui::TextColored(kDangerColour, "USB/MIDI port unplugged");
+    }
+    for (const auto& b : panel.buttons) {
+        const std::string label = fmt::format("{}##btn-{}", b.label, b.id);
+        if (ImGui::Button(label.c_str())) {
+            out.emplace_back(intent::PressButton{b.id});
+        }
+        if (ImGui::IsItemHovered() && !b.help.empty()) {
+            ImGui::SetTooltip("%s", b.help.c_str());
+        }
+    }
+    if (ImGui::Button("Power off/on")) {
+        out.emplace_back(intent::PowerCycle{});
+    }
+    ImGui::Separator();
+    if (ImGui::BeginMenu("Faults")) {
+        if (ImGui::MenuItem("Unplug at 50 %")) {
+            out.emplace_back(intent::ArmFault{"unplug-at=50%"});
+        }
+        if (ImGui::MenuItem("Power loss at 50 %")) {
+            out.emplace_back(intent::ArmFault{"power-loss-at=50%"});
+        }
+        if (ImGui::MenuItem("Drop bytes above 2000 B/s (ERROR 2)")) {
+            out.emplace_back(intent::ArmFault{"drop-above-rate=2000"});
+        }
+        if (ImGui::MenuItem("Slow device (replies 800 ms late)")) {
+            out.emplace_back(intent::ArmFault{"slow-reply=800"});
+        }
+        if (ImGui::MenuItem("Clear faults")) {
+            out.emplace_back(intent::ClearFaults{});
+        }
+        ImGui::EndMenu();
+    }
+    for (const auto& f : panel.faults) {
+        coloured(kWarningColour, "armed: " + f);
+    }
+    for (const auto& e : panel.fault_events) {
+        coloured(kDangerColour, e);
+    }
+    ImGui::Separator();
+    ImGui::TextDisabled("Facts behind this emulator:");
+    for (const auto& n : panel.notes) {
+        ImGui::PushTextWrapPos(0.0F);
+        ImGui::TextDisabled("%s", n.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    return out;
 }
 
 void draw_navigation(const UiModel& model, const Snapshot& snapshot, std::vector<Intent>& out) {
@@ -367,9 +847,19 @@ std::vector<Intent> draw_wizard(const UiModel& model, const Snapshot& snapshot) 
     ImGui::EndChild();
 
     ImGui::SameLine(0.0F, 0.0F);
-    ImGui::BeginChild("page", ImVec2(0.0F, body_height), false, kChildFlags);
+    const float panel_width = snapshot.panel ? ImGui::GetFontSize() * 15.0F : 0.0F;
+    ImGui::BeginChild("page", ImVec2(snapshot.panel ? -panel_width : 0.0F, body_height), false,
+                      kChildFlags);
     append(out, draw_page(model, snapshot));
     ImGui::EndChild();
+    if (snapshot.panel) {
+        ImGui::SameLine(0.0F, 0.0F);
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.10F, 0.09F, 0.12F, 1.0F));
+        ImGui::BeginChild("panel", ImVec2(0.0F, body_height), false, kChildFlags);
+        ImGui::PopStyleColor();
+        append(out, draw_panel(*snapshot.panel));
+        ImGui::EndChild();
+    }
 
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.12F, 0.12F, 0.15F, 1.0F));
     ImGui::BeginChild("status", ImVec2(0.0F, 0.0F), false,

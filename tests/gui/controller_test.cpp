@@ -102,7 +102,7 @@ TEST(Controller, RecoveryIsReachableOnceADeviceStepIsBehindTheUser) {
 
 TEST(Controller, WithTheEngineTheDevicePageNeedsAChosenDevice) {
     Controller controller;
-    const auto snapshot = engine_snapshot();
+    auto snapshot = engine_snapshot();
     const PageGate gate = page_gate(controller.model(), snapshot, WizardStep::device);
     EXPECT_FALSE(gate.can_continue);
     EXPECT_EQ(gate.reason, "Choose a device first.");
@@ -111,6 +111,9 @@ TEST(Controller, WithTheEngineTheDevicePageNeedsAChosenDevice) {
     EXPECT_FALSE(controller.model().selected_device.has_value());
     ASSERT_TRUE(controller.apply(intent::SelectDevice{"moog-little-phatty"}, snapshot));
     EXPECT_EQ(controller.model().selected_device, "moog-little-phatty");
+    // Chosen, but the engine has not got the device ready yet.
+    EXPECT_FALSE(controller.apply(intent::Next{}, snapshot));
+    snapshot.flow.device_id = "moog-little-phatty";
     ASSERT_TRUE(controller.apply(intent::Next{}, snapshot));
     EXPECT_EQ(controller.model().current, WizardStep::connection);
     // Until the sessions publish their state, no later gate opens by itself.
@@ -150,6 +153,109 @@ TEST(Controller, DescribesIntentsForLogs) {
     EXPECT_EQ(describe(intent::GoTo{WizardStep::backup}), "go to backup");
     EXPECT_EQ(describe(intent::SelectDevice{"k-station"}), "select device k-station");
     EXPECT_EQ(describe(intent::Next{}), "next");
+}
+
+// A controller whose engine sink records what it was handed.
+struct Recorded {
+    std::vector<std::string> posted;
+    Controller controller;
+    Recorded() {
+        controller.set_engine([this](const Intent& value) { posted.push_back(describe(value)); });
+    }
+};
+
+Snapshot ready_snapshot() {
+    auto s = engine_snapshot();
+    s.flow.device_id = "moog-little-phatty";
+    s.flow.port = "moog-little-phatty";
+    return s;
+}
+
+TEST(Controller, EngineIntentsGoToTheEngineAndChangeNoPage) {
+    Recorded r;
+    const auto snapshot = ready_snapshot();
+    EXPECT_TRUE(r.controller.apply(intent::StartBackup{}, snapshot));
+    EXPECT_TRUE(r.controller.apply(intent::PressButton{"master"}, snapshot));
+    EXPECT_TRUE(r.controller.apply(intent::Answer{"bootloader", "ready", ""}, snapshot));
+    EXPECT_EQ(r.posted, (std::vector<std::string>{"start backup", "press master",
+                                                  "answer bootloader with ready"}));
+    EXPECT_EQ(r.controller.model().current, WizardStep::device);
+}
+
+TEST(Controller, WithoutAnEngineEngineIntentsAreRefused) {
+    Controller controller;
+    EXPECT_FALSE(controller.apply(intent::StartUpload{}, ready_snapshot()));
+}
+
+TEST(Controller, WhileTheEngineWorksOnlyAnswersCancelAndThePanelGetThrough) {
+    Recorded r;
+    auto snapshot = ready_snapshot();
+    snapshot.flow.engine_busy = true;
+    EXPECT_FALSE(r.controller.apply(intent::StartBackup{}, snapshot));
+    EXPECT_FALSE(r.controller.apply(intent::UsePracticeFirmware{}, snapshot));
+    EXPECT_TRUE(r.controller.apply(intent::Cancel{}, snapshot));
+    EXPECT_TRUE(r.controller.apply(intent::Answer{"q", "done", ""}, snapshot));
+    EXPECT_TRUE(r.controller.apply(intent::PowerCycle{{"master"}}, snapshot));
+    EXPECT_TRUE(r.controller.apply(intent::ArmFault{"power-loss-at=50%"}, snapshot));
+    EXPECT_EQ(r.posted.size(), 4U);
+    EXPECT_EQ(r.posted.front(), "cancel");
+}
+
+TEST(Controller, TheBackupGateOpensOnlyForADoneSkippedOrUnavailableBackup) {
+    auto snapshot = ready_snapshot();
+    UiModel model;
+    for (const auto state : {StepState::idle, StepState::running, StepState::failed}) {
+        snapshot.flow.backup = state;
+        EXPECT_FALSE(page_gate(model, snapshot, WizardStep::backup).can_continue)
+            << to_string(state);
+    }
+    for (const auto state : {StepState::done, StepState::skipped, StepState::unavailable}) {
+        snapshot.flow.backup = state;
+        EXPECT_TRUE(page_gate(model, snapshot, WizardStep::backup).can_continue)
+            << to_string(state);
+    }
+}
+
+TEST(Controller, AnUnknownReleaseNeedsTheTypedConfirmationBeforeNext) {
+    auto snapshot = ready_snapshot();
+    UiModel model;
+    EXPECT_EQ(page_gate(model, snapshot, WizardStep::firmware).reason, "Choose a firmware file.");
+    snapshot.flow.firmware.loaded = true;
+    snapshot.flow.firmware.refused = true;
+    EXPECT_FALSE(page_gate(model, snapshot, WizardStep::firmware).can_continue);
+    snapshot.flow.firmware.refused = false;
+    snapshot.flow.firmware.unknown_release = true;
+    EXPECT_FALSE(page_gate(model, snapshot, WizardStep::firmware).can_continue);
+    snapshot.flow.firmware_confirmed = true;
+    EXPECT_TRUE(page_gate(model, snapshot, WizardStep::firmware).can_continue);
+}
+
+TEST(Controller, NextOnTheConfirmPageStartsTheUpload) {
+    UiModel model;
+    model.current = WizardStep::confirm;
+    model.furthest = WizardStep::confirm;
+    Recorded r;
+    r.controller = Controller(model, [&r](const Intent& v) { r.posted.push_back(describe(v)); });
+    ASSERT_TRUE(r.controller.apply(intent::Next{}, ready_snapshot()));
+    EXPECT_EQ(r.posted, std::vector<std::string>{"start upload"});
+    EXPECT_EQ(r.controller.model().current, WizardStep::upload);
+}
+
+TEST(Controller, AFailedUploadKeepsNextClosedAndRecoveryOpen) {
+    UiModel model;
+    model.current = WizardStep::upload;
+    model.furthest = WizardStep::upload;
+    Recorded r;
+    r.controller = Controller(model, [&r](const Intent& v) { r.posted.push_back(describe(v)); });
+    auto snapshot = ready_snapshot();
+    snapshot.flow.upload = StepState::failed;
+    EXPECT_FALSE(r.controller.apply(intent::Next{}, snapshot));
+    ASSERT_TRUE(r.controller.apply(intent::ReportProblem{}, snapshot));
+    EXPECT_EQ(r.controller.model().current, WizardStep::recovery);
+    EXPECT_FALSE(r.controller.apply(intent::Next{}, snapshot)) << "recovery not done yet";
+    snapshot.flow.recovery = StepState::done;
+    EXPECT_TRUE(r.controller.apply(intent::Next{}, snapshot));
+    EXPECT_EQ(r.controller.model().current, WizardStep::done);
 }
 
 } // namespace

@@ -1,15 +1,20 @@
 # Runs the real wizard window under Xvfb (Mesa software GL) with --autopilot, then checks the
 # exit code, that settings went to the XDG config dir (not beside the binary or in the working
 # directory) and that every page's screenshot is there and not blank.
-# -DSYXFLASH=<exe> -DCHECK=<exe> -DOUT=<dir> -DPAGES=<list> [-DSIMULATE=<id>]
+# -DSYXFLASH=<exe> -DCHECK=<exe> -DOUT=<dir> -DPAGES=<list> [-DSIMULATE=<id>] [-DFAULT=<spec>]
+# Backups, journals and temp files go under OUT (XDG_DATA_HOME, XDG_STATE_HOME, TMPDIR), never
+# into the home folder of whoever runs the tests.
 # [-DDPI=<n>]           announce this display DPI (Xft.dpi, what desktops set for high-DPI screens)
 # [-DSAVED_SIZE=W,H]    start with this window size saved in the settings file
 # [-DEXPECT_SIZE=WxH]   the screenshots must have this size
 file(REMOVE_RECURSE "${OUT}")
-file(MAKE_DIRECTORY "${OUT}/config/syxflash" "${OUT}/cwd")
+file(MAKE_DIRECTORY "${OUT}/config/syxflash" "${OUT}/cwd" "${OUT}/data" "${OUT}/state" "${OUT}/tmp")
 set(args --autopilot --screenshot-dir "${OUT}/screenshots")
 if(SIMULATE)
   list(APPEND args --simulate "${SIMULATE}")
+endif()
+if(FAULT)
+  list(APPEND args --fault "${FAULT}")
 endif()
 if(SAVED_SIZE)
   file(WRITE "${OUT}/config/syxflash/imgui.ini" "[Syxflash][Window]\nSize=${SAVED_SIZE}\n\n")
@@ -27,6 +32,7 @@ if(DPI)
 endif()
 execute_process(
   COMMAND ${CMAKE_COMMAND} -E env LIBGL_ALWAYS_SOFTWARE=1 "XDG_CONFIG_HOME=${OUT}/config"
+          "XDG_DATA_HOME=${OUT}/data" "XDG_STATE_HOME=${OUT}/state" "TMPDIR=${OUT}/tmp"
           xvfb-run -a -s "${server_args}" ${wrapper} "${SYXFLASH}" ${args}
   WORKING_DIRECTORY "${OUT}/cwd"
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)

@@ -29,28 +29,40 @@ add_executable(syxflash_screenshot_check "${CMAKE_CURRENT_LIST_DIR}/screenshot_c
 target_link_libraries(syxflash_screenshot_check PRIVATE PkgConfig::STB)
 syxflash_warnings(syxflash_screenshot_check)
 
-# Every page, in the order the autopilot visits them (src/gui/autopilot.cpp).
-set(_pages 01-device 02-connection 03-backup 04-firmware 05-confirm 06-upload 07-verify
-           08-recovery 09-done 10-library 11-tools)
+# The real flow against each device's emulator: the pages each run visits, in order (the
+# autopilot photographs a page just before leaving it, plus one picture mid-upload).
+set(_upload_pages 01-device 02-connection 03-backup 04-firmware 05-confirm
+                  06-upload-in-progress 07-upload 08-verify 09-done 10-library 11-tools)
+# K-Station: syxflash cannot send its firmware (no layout known); backup, restore, done.
+set(_backup_only_pages 01-device 02-connection 03-backup 04-firmware 05-done 06-library 07-tools)
+# Power lost mid-upload, then the guided recovery (press Recovery, send again slower).
+set(_recovery_pages 01-device 02-connection 03-backup 04-firmware 05-confirm
+                    06-upload-in-progress 07-upload 08-recovery 09-done 10-library 11-tools)
+set(_runs moog-little-phatty parker-midifly novation-k-station recovery-power-loss)
+set(_device_moog-little-phatty moog-little-phatty)
+set(_pages_moog-little-phatty ${_upload_pages})
+set(_device_parker-midifly parker-midifly)
+set(_pages_parker-midifly ${_upload_pages})
+set(_device_novation-k-station novation-k-station)
+set(_pages_novation-k-station ${_backup_only_pages})
+set(_device_recovery-power-loss parker-midifly)
+set(_pages_recovery-power-loss ${_recovery_pages})
+set(_fault_recovery-power-loss power-loss-at=50%)
 # Screenshots are kept as test artefacts under the build tree.
-# The three devices issue 7 names; today they differ only in the preselected device, later the
-# autopilot will run the real flow against each one's emulator.
-foreach(_run default moog-little-phatty parker-midifly novation-k-station)
-  set(_simulate "")
-  if(NOT _run STREQUAL "default")
-    set(_simulate "${_run}")
-  endif()
+foreach(_run IN LISTS _runs)
   add_test(NAME gui.autopilot.${_run}
            COMMAND ${CMAKE_COMMAND} -DSYXFLASH=$<TARGET_FILE:syxflash>
                    -DCHECK=$<TARGET_FILE:syxflash_screenshot_check>
-                   -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/${_run} "-DPAGES=${_pages}"
-                   -DSIMULATE=${_simulate} -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")
+                   -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/${_run} "-DPAGES=${_pages_${_run}}"
+                   -DSIMULATE=${_device_${_run}} "-DFAULT=${_fault_${_run}}"
+                   -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")
   set_tests_properties(gui.autopilot.${_run} PROPERTIES LABELS gui TIMEOUT 400)
 endforeach()
+set(_pages ${_upload_pages})
 
 # Default size at 96 DPI; twice the size (and twice the text) at 192 DPI; a saved size restored.
 set(_common -DSYXFLASH=$<TARGET_FILE:syxflash> -DCHECK=$<TARGET_FILE:syxflash_screenshot_check>
-            "-DPAGES=${_pages}")
+            "-DPAGES=${_pages}" -DSIMULATE=parker-midifly)
 add_test(NAME gui.autopilot.default-size
          COMMAND ${CMAKE_COMMAND} ${_common} -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/default-size
                  -DEXPECT_SIZE=1100x720 -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")

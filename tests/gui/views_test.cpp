@@ -52,6 +52,75 @@ std::vector<NamedSnapshot> relevant_snapshots() {
         uploading.log.push_back(fmt::format("message {} of 5000 sent", i + 1));
     }
     all.push_back({"uploading", uploading});
+
+    // The engine's states, page by page, with the simulated panel beside them.
+    Snapshot flow = catalogue;
+    flow.features = {true, true, true, true};
+    flow.flow.device_id = "moog-little-phatty";
+    flow.flow.port = "moog-little-phatty";
+    flow.flow.link = "din";
+    EmulatedPanel panel;
+    panel.device_id = "moog-little-phatty";
+    panel.display = "RX STAGE 2\nline two";
+    PanelButton b;
+    b.id = "master";
+    b.label = "MASTER";
+    panel.buttons = {b};
+    panel.faults = {"power-loss-at=50%"};
+    panel.fault_events = {"power-loss-at=50% fired"};
+    panel.notes = {"[M] modelled"};
+    flow.panel = panel;
+    flow.flow.backup = StepState::running;
+    flow.flow.backup_steps = {"Start the dump."};
+    flow.flow.library = {
+        LibraryItem{"moog-little-phatty", "2026-11-20T00:00:00Z", "/x.syx", "complete", true}};
+    flow.flow.firmware.path = "/fw.syx";
+    flow.flow.firmware.loaded = true;
+    flow.flow.firmware.refused = false;
+    flow.flow.firmware.unknown_release = true;
+    flow.flow.firmware.findings = {"warning at message 1: unknown", "error: bad"};
+    flow.flow.firmware.finding_levels = {"warning", "error"};
+    flow.flow.recent_files = {"/fw.syx"};
+    flow.flow.browser.path = "/home/me";
+    flow.flow.browser.parent = "/home";
+    flow.flow.browser.entries = {FolderEntry{"sub", "/home/me/sub", true},
+                                 FolderEntry{"a.syx", "/home/me/a.syx", false}};
+    RunView run;
+    run.session = "update";
+    run.progress.phase = "transfer";
+    run.progress.critical = true;
+    run.progress.bytes_total = 100;
+    run.progress.bytes_done = 40;
+    run.progress.eta = std::chrono::seconds{3};
+    run.gaps_ms = {150.5F, 151.0F, 149.0F};
+    run.required_gap_ms = 150.0F;
+    run.log = {session::LogLine{std::chrono::seconds{1}, session::LogLevel::warning, "slow"}};
+    session::Question q;
+    q.id = "display-check";
+    q.purpose = session::QuestionPurpose::display_check;
+    q.title = "What does the display show?";
+    q.steps = {"Look at the display."};
+    q.choices = {{"display:0", "OK"}, {"other", "Something else"}};
+    run.question = q;
+    flow.flow.run = run;
+    flow.transfer_running = true;
+    all.push_back({"flow-running", flow});
+
+    Snapshot failed = flow;
+    failed.transfer_running = false;
+    failed.flow.run->question.reset();
+    failed.flow.run->finished = true;
+    session::Outcome outcome;
+    outcome.kind = session::OutcomeKind::service_centre;
+    outcome.message = "Only a service centre can help.";
+    failed.flow.run->outcome = outcome;
+    failed.flow.update_outcome = outcome;
+    failed.flow.upload = StepState::failed;
+    failed.flow.recovery_steps = {"Press Recovery."};
+    failed.flow.recovery_terminal = true;
+    failed.flow.firmware_supported = false;
+    failed.flow.backup_file = "/x.syx";
+    all.push_back({"flow-failed", failed});
     return all;
 }
 

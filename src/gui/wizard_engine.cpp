@@ -1,0 +1,889 @@
+#include "gui/wizard_engine.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+
+#include <fmt/core.h>
+
+#include "core/backup_session.hpp"
+#include "core/hash.hpp"
+#include "core/pacer.hpp"
+#include "core/recovery_session.hpp"
+#include "core/restore_session.hpp"
+#include "core/session_validation.hpp"
+#include "emulator/device_catalogue.hpp"
+#include "emulator/fault_spec.hpp"
+#include "emulator/modelled_firmware.hpp"
+#include "engine/atomic_file.hpp"
+#include "engine/backup_store.hpp"
+#include "engine/journal.hpp"
+
+namespace syx::gui {
+
+namespace fs = std::filesystem;
+
+const char* to_string(StepState state) {
+    switch (state) {
+    case StepState::idle:
+        return "not started";
+    case StepState::running:
+        return "running";
+    case StepState::done:
+        return "done";
+    case StepState::failed:
+        return "failed";
+    case StepState::skipped:
+        return "skipped";
+    case StepState::unavailable:
+        return "not available";
+    }
+    return "?";
+}
+
+namespace {
+
+std::string finding_text(const Finding& f) {
+    std::string where;
+    if (f.message_index) {
+        where = fmt::format(" at message {}", *f.message_index + 1);
+    }
+    if (f.offset) {
+        where += fmt::format(" (byte {})", *f.offset);
+    }
+    return fmt::format("{}{}: {}", to_string(f.severity), where, f.text);
+}
+
+std::string eta_text(const SysexFile& file, const Manifest& manifest, Link link) {
+    const auto* pacing = manifest.pacing.for_link(link);
+    if (pacing == nullptr || !manifest.transports.allows(link)) {
+        return fmt::format("{}: not supported by this device", link == Link::usb ? "USB" : "DIN");
+    }
+    std::vector<std::uint64_t> lengths;
+    for (const auto& m : file.messages) {
+        lengths.push_back(m.length);
+    }
+    PacerConfig config;
+    config.link = link;
+    config.rules = pacing->rules;
+    const auto plan = make_pacing_plan(lengths, config);
+    if (!plan) {
+        return fmt::format("{}: cannot plan ({})", link == Link::usb ? "USB" : "DIN",
+                           plan.error().message);
+    }
+    const double seconds = std::chrono::duration<double>(plan->duration).count();
+    return fmt::format(
+        "{}: about {:.0f} s ({} ms gap after each message{})",
+        link == Link::usb ? "USB" : "DIN (MIDI interface)", std::max(1.0, seconds),
+        pacing->rules.gap_after_message.count(),
+        pacing->rules.max_bytes_per_second
+            ? fmt::format(", at most {} bytes/s", *pacing->rules.max_bytes_per_second)
+            : std::string());
+}
+
+// The worker is the only writer of FlowView::port, so it may read it without the lock.
+transport::OpenOptions port_options(const std::string& port) {
+    transport::OpenOptions o;
+    o.output_port = port;
+    o.input_port = port;
+    return o;
+}
+
+std::string confidence_tag(syx::Confidence c) {
+    switch (c) {
+    case syx::Confidence::confirmed:
+        return "[C]";
+    case syx::Confidence::reported:
+        return "[R]";
+    default:
+        return "[M]";
+    }
+}
+
+} // namespace
+
+WizardEngine::WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig config,
+                           Publisher publish)
+    : m_catalogue(std::move(catalogue)), m_base(std::move(base)), m_config(std::move(config)),
+      m_publish(std::move(publish)) {
+    m_faults = m_config.faults;
+    m_log = m_base.log;
+    m_worker = std::thread([this] { worker_loop(); });
+    enqueue([this] { refresh_library(); });
+    const char* home = std::getenv("HOME"); // NOLINT(concurrency-mt-unsafe)
+    enqueue([this, start = fs::path(home != nullptr ? home : "/")] { browse(start); });
+}
+
+WizardEngine::~WizardEngine() {
+    {
+        std::lock_guard lock(m_jobs_mutex);
+        m_stop = true;
+        m_jobs.clear();
+    }
+    m_jobs_ready.notify_all();
+    // The window was closed while a session runs: cancel it, and answer whatever it asks on the
+    // way out with "stop" (a half-sent firmware asks before abandoning; the journal keeps the
+    // state for recovery at the next start).
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    for (;;) {
+        std::shared_ptr<engine::SessionRunner> runner;
+        {
+            std::lock_guard lock(m_mutex);
+            runner = m_runner;
+        }
+        if (!runner || std::chrono::steady_clock::now() > until) {
+            break;
+        }
+        runner->cancel();
+        if (const auto snap = runner->snapshot(); snap && snap->question) {
+            const auto& q = snap->question->question;
+            std::string choice = q.choices.empty() ? "cancel" : q.choices.back().id;
+            for (const auto& c : q.choices) {
+                if (c.id == "stop" || c.id == "cancel") {
+                    choice = c.id;
+                }
+            }
+            runner->answer(q.id, choice);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+    if (m_worker.joinable()) {
+        m_worker.join();
+    }
+}
+
+void WizardEngine::enqueue(std::function<void()> job) {
+    {
+        std::lock_guard lock(m_jobs_mutex);
+        m_jobs.push_back(std::move(job));
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_flow.engine_busy = true;
+    }
+    m_jobs_ready.notify_one();
+}
+
+void WizardEngine::worker_loop() {
+    for (;;) {
+        std::function<void()> job;
+        {
+            std::unique_lock lock(m_jobs_mutex);
+            m_jobs_ready.wait(lock, [this] { return m_stop || !m_jobs.empty(); });
+            if (m_stop) {
+                return;
+            }
+            job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            m_flow.engine_busy = true;
+        }
+        publish();
+        job();
+        bool idle = false;
+        {
+            std::lock_guard lock(m_jobs_mutex);
+            idle = m_jobs.empty();
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            m_flow.engine_busy = !idle;
+        }
+        publish();
+    }
+}
+
+void WizardEngine::log(std::string line) {
+    std::lock_guard lock(m_mutex);
+    m_log.push_back(std::move(line));
+}
+
+void WizardEngine::post(const Intent& value) {
+    std::visit(
+        [this](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, intent::SelectDevice>) {
+                enqueue([this, id = v.id] { select_device(id); });
+            } else if constexpr (std::is_same_v<T, intent::ChooseLink>) {
+                enqueue([this, link = v.link] { choose_link(link); });
+            } else if constexpr (std::is_same_v<T, intent::StartBackup>) {
+                enqueue([this] { backup(); });
+            } else if constexpr (std::is_same_v<T, intent::SkipBackup>) {
+                enqueue([this, typed = v.typed] { skip_backup(typed); });
+            } else if constexpr (std::is_same_v<T, intent::ChooseFirmware>) {
+                enqueue([this, path = v.path] { load_firmware(path, false); });
+            } else if constexpr (std::is_same_v<T, intent::UsePracticeFirmware>) {
+                enqueue([this] { practice_firmware(); });
+            } else if constexpr (std::is_same_v<T, intent::ConfirmUnknownRelease>) {
+                {
+                    std::lock_guard lock(m_mutex);
+                    if (v.typed == m_flow.firmware.typed_confirmation) {
+                        m_flow.firmware_confirmed = true;
+                        m_log.push_back("Unknown release accepted by typed confirmation.");
+                    }
+                }
+                publish();
+            } else if constexpr (std::is_same_v<T, intent::StartUpload>) {
+                enqueue([this] { upload(); });
+            } else if constexpr (std::is_same_v<T, intent::StartRecovery>) {
+                enqueue([this] { recover(); });
+            } else if constexpr (std::is_same_v<T, intent::RestoreBackup>) {
+                enqueue([this, file = v.file] { restore(file); });
+            } else if constexpr (std::is_same_v<T, intent::SaveSupportBundle>) {
+                enqueue([this] { save_bundle(); });
+            } else if constexpr (std::is_same_v<T, intent::RefreshLibrary>) {
+                enqueue([this] { refresh_library(); });
+            } else if constexpr (std::is_same_v<T, intent::BrowseFolder>) {
+                enqueue([this, path = v.path] { browse(path); });
+            } else if constexpr (std::is_same_v<T, intent::Answer> ||
+                                 std::is_same_v<T, intent::Cancel>) {
+                std::shared_ptr<engine::SessionRunner> runner;
+                {
+                    std::lock_guard lock(m_mutex);
+                    runner = m_runner;
+                }
+                if (runner) {
+                    // Both only enqueue into the runner's mailbox: no waiting here.
+                    if constexpr (std::is_same_v<T, intent::Answer>) {
+                        runner->answer(v.question_id, v.choice_id, v.text);
+                    } else {
+                        runner->cancel();
+                    }
+                }
+            } else if constexpr (std::is_same_v<T, intent::PressButton> ||
+                                 std::is_same_v<T, intent::PowerCycle>) {
+                std::shared_ptr<transport::EmulatedDevice> device;
+                {
+                    std::lock_guard lock(m_mutex);
+                    device = m_device;
+                }
+                if (device) {
+                    // The emulated device's pump thread takes it; press() only queues.
+                    if constexpr (std::is_same_v<T, intent::PressButton>) {
+                        device->press(v.id);
+                        log(fmt::format("Simulated device: pressed {}", v.id));
+                    } else {
+                        device->power_cycle(v.held);
+                        log("Simulated device: switched off and on");
+                    }
+                }
+                publish();
+            } else if constexpr (std::is_same_v<T, intent::ArmFault>) {
+                enqueue([this, spec = v.spec] {
+                    std::vector<std::string> faults;
+                    {
+                        std::lock_guard lock(m_mutex);
+                        faults = m_faults;
+                    }
+                    faults.push_back(spec);
+                    make_device(faults);
+                });
+            } else if constexpr (std::is_same_v<T, intent::ClearFaults>) {
+                enqueue([this] { make_device({}); });
+            }
+        },
+        value);
+}
+
+void WizardEngine::ask(const session::Ask& /*ask*/) {
+    publish(); // the question is in the runner's snapshot
+}
+
+void WizardEngine::withdraw(const std::string& /*question_id*/) {
+    publish();
+}
+
+const Manifest* WizardEngine::manifest() const {
+    std::string id;
+    {
+        std::lock_guard lock(m_mutex);
+        id = m_flow.device_id;
+    }
+    const auto* entry = m_catalogue.catalogue.find(id);
+    return entry == nullptr ? nullptr : &entry->manifest;
+}
+
+void WizardEngine::publish() {
+    Snapshot next = m_base;
+    std::shared_ptr<engine::SessionRunner> runner;
+    std::shared_ptr<transport::EmulatedDevice> device;
+    std::vector<std::string> faults;
+    {
+        std::lock_guard lock(m_mutex);
+        next.flow = m_flow;
+        next.log = m_log;
+        runner = m_runner;
+        device = m_device;
+        faults = m_faults;
+        if (!runner && m_last_run) {
+            next.flow.run.emplace();
+        }
+    }
+    std::shared_ptr<const engine::RunSnapshot> run;
+    if (runner) {
+        run = runner->snapshot();
+    } else {
+        std::lock_guard lock(m_mutex);
+        run = m_last_run;
+    }
+    if (run) {
+        RunView view;
+        view.session = run->session;
+        view.progress = run->progress;
+        if (run->log) {
+            const auto& lines = *run->log;
+            const std::size_t from = lines.size() > 400 ? lines.size() - 400 : 0;
+            view.log.assign(lines.begin() + static_cast<long>(from), lines.end());
+        }
+        if (run->question) {
+            view.question = run->question->question;
+        }
+        view.outcome = run->outcome;
+        view.finished = run->finished;
+        view.elapsed_s = std::chrono::duration<double>(run->elapsed).count();
+        const bool din = next.flow.link == "din";
+        view.gaps_ms = m_times->gaps_ms(std::chrono::nanoseconds{din ? 320000 : 0}, 240);
+        if (const auto* m = manifest()) {
+            if (const auto* p = m->pacing.for_link(din ? Link::din : Link::usb)) {
+                view.required_gap_ms = static_cast<float>(p->rules.gap_after_message.count());
+            }
+        }
+        next.flow.run = std::move(view);
+        next.transfer_running = run->critical();
+    } else {
+        next.flow.run.reset();
+    }
+    if (device) {
+        EmulatedPanel panel;
+        panel.device_id = device->id();
+        panel.display = device->display_text();
+        panel.mode = device->mode();
+        panel.firmware_version = device->firmware_version_text();
+        panel.port_present = device->port_present();
+        for (const auto& b : device->buttons()) {
+            panel.buttons.push_back({b.id, b.label, b.help});
+        }
+        for (const auto& n : device->notes()) {
+            panel.notes.push_back(confidence_tag(n.confidence) + " " + n.text);
+        }
+        panel.faults = faults;
+        panel.fault_events = device->fault_events();
+        next.panel = std::move(panel);
+    }
+    next.features.sessions = true;
+    next.features.emulator = true;
+    next.features.ports = true;
+    next.status = next.transfer_running   ? "Sending firmware: do not power off or unplug"
+                  : next.flow.engine_busy ? "Working…"
+                                          : "Simulated mode: practising on an emulated device";
+    m_publish(std::move(next));
+}
+
+void WizardEngine::make_device(const std::vector<std::string>& faults) {
+    std::string id;
+    {
+        std::lock_guard lock(m_mutex);
+        id = m_flow.device_id;
+    }
+    if (id.empty()) {
+        return;
+    }
+    auto specs = emu::parse_fault_specs(faults);
+    if (!specs) {
+        log("Fault not armed: " + specs.error().message);
+        return;
+    }
+    auto device = transport::make_emulated_device_runner(id, *specs, 1);
+    if (!device) {
+        log("No emulator for this device: " + device.error().message);
+        return;
+    }
+    if (m_transport) {
+        m_transport->close();
+    }
+    m_transport = std::make_unique<PracticeTransport>(*device, m_times);
+    m_transport->set_receive_callback(engine::SessionMailbox::callback(m_mailbox));
+    std::string spec_list;
+    for (const auto& f : faults) {
+        spec_list += (spec_list.empty() ? "" : ", ") + f;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_device = *device;
+        m_faults = faults;
+        m_flow.port = id;
+        m_log.push_back(faults.empty()
+                            ? fmt::format("Simulated device '{}' started (no faults).", id)
+                            : fmt::format("Simulated device '{}' restarted with fault(s): {}. It "
+                                          "starts again from power-on, as after a restart.",
+                                          id, spec_list));
+    }
+}
+
+void WizardEngine::select_device(const std::string& id) {
+    const auto* entry = m_catalogue.catalogue.find(id);
+    if (entry == nullptr) {
+        return;
+    }
+    const Manifest& m = entry->manifest;
+    m_link = m.transports.preferred_link();
+    {
+        std::lock_guard lock(m_mutex);
+        m_flow = FlowView{};
+        m_flow.device_id = id;
+        m_flow.device_name = m.name;
+        m_flow.link = to_string(m_link);
+        m_flow.usb_allowed = m.transports.allows(Link::usb);
+        m_flow.din_allowed = m.transports.allows(Link::din);
+        m_flow.port_badge = "simulated (virtual port)";
+        m_flow.port_reason = "No hardware is used: the built-in emulator stands in for the " +
+                             m.name +
+                             ". Its behaviour follows DEVICES.md; modelled parts are marked [M].";
+        m_flow.firmware_supported = m.firmware.supported;
+        m_flow.firmware_reason = m.firmware.unsupported_reason;
+        m_flow.backup_kind = to_string(m.backup.kind);
+        m_flow.backup_steps = m.backup.steps;
+        if (m.backup.kind == BackupKind::none) {
+            m_flow.backup = StepState::unavailable;
+            m_flow.backup_text = m.backup.reason;
+        }
+    }
+    m_firmware.reset();
+    m_backup_file.reset();
+    m_gate = {};
+    if (m.backup.kind == BackupKind::none) {
+        m_gate = {session::BackupGateKind::not_needed, "the device has no SysEx backup"};
+    }
+    make_device(m_faults);
+    refresh_library();
+}
+
+void WizardEngine::choose_link(const std::string& link) {
+    const auto* m = manifest();
+    const auto parsed = parse_link(link);
+    if (m == nullptr || !parsed || !m->transports.allows(*parsed)) {
+        return;
+    }
+    m_link = *parsed;
+    std::lock_guard lock(m_mutex);
+    m_flow.link = to_string(m_link);
+    m_log.push_back(
+        fmt::format("Link set to {} (pacing follows the manifest's {} rules).", link, link));
+}
+
+session::Outcome WizardEngine::run(session::Session& s, bool journal_it) {
+    m_mailbox->clear();
+    m_times->clear();
+    std::optional<engine::UpdateJournal> journal;
+    if (journal_it && m_firmware) {
+        if (const auto dir = engine::journal_dir()) {
+            engine::JournalStart start;
+            std::lock_guard lock(m_mutex);
+            start.device_id = m_flow.device_id;
+            start.device_name = m_flow.device_name;
+            start.port = m_flow.port;
+            start.api = "emulated";
+            start.link = m_flow.link;
+            start.file = m_flow.firmware.path;
+            start.file_sha256 = m_flow.firmware.sha256;
+            start.message_count = m_firmware->messages.size();
+            start.total_bytes = m_firmware->storage.size();
+            if (auto started = engine::UpdateJournal::start(start, *dir)) {
+                journal = std::move(*started);
+            }
+        }
+    }
+    engine::RunnerOptions options;
+    options.prompt = this;
+    options.on_snapshot = [this] { publish(); };
+    options.journal = journal ? &*journal : nullptr;
+    // The gap plot shows the firmware transfer only (the sends marked critical).
+    options.on_step = [times = m_times](const session::Session&, const session::Command& cmd) {
+        if (const auto* send = std::get_if<session::Send>(&cmd)) {
+            times->set_recording(send->critical);
+        }
+    };
+    auto runner = std::make_shared<engine::SessionRunner>(s, *m_transport, m_mailbox, options);
+    {
+        std::lock_guard lock(m_mutex);
+        m_runner = runner;
+    }
+    runner->start();
+    session::Outcome outcome = runner->wait();
+    {
+        std::lock_guard lock(m_mutex);
+        m_last_run = runner->snapshot();
+        m_runner.reset();
+        m_log.push_back(fmt::format("{}: {} — {}", s.name(), session::to_string(outcome.kind),
+                                    outcome.message));
+    }
+    publish();
+    return outcome;
+}
+
+void WizardEngine::backup() {
+    const auto* m = manifest();
+    if (m == nullptr || !m_transport) {
+        return;
+    }
+    if (auto status = m_transport->open(port_options(m_flow.port)); !status) {
+        log("Port did not open: " + status.error().message);
+        return;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_flow.backup = StepState::running;
+    }
+    session::BackupSession s(*m);
+    const auto outcome = run(s, false);
+    const auto& result = s.result();
+    if (outcome.kind != session::OutcomeKind::success || !result.verdict.complete) {
+        std::lock_guard lock(m_mutex);
+        m_flow.backup = StepState::failed;
+        m_flow.backup_text = outcome.message + " No firmware will be sent without a backup.";
+        return;
+    }
+    engine::BackupContent content;
+    content.device_id = m->id;
+    content.device_name = m->name;
+    content.messages = result.messages;
+    if (result.identity) {
+        content.identity_reply = result.identity->reply;
+        content.firmware_version = result.identity->version_text;
+    }
+    content.complete = true;
+    content.completeness = result.verdict.summary;
+    content.backup_kind = to_string(m->backup.kind);
+    content.label = "before-update";
+    auto saved = engine::save_backup(content, engine::SaveBackupOptions{});
+    std::lock_guard lock(m_mutex);
+    if (!saved) {
+        m_flow.backup = StepState::failed;
+        m_flow.backup_text = "The backup arrived but could not be saved: " + saved.error().message;
+        return;
+    }
+    m_backup_file = saved->file;
+    m_flow.backup_file = saved->file.string();
+    m_gate = {session::BackupGateKind::made_now,
+              fmt::format("{} (SHA-256 {})", saved->file.string(), saved->metadata.sha256)};
+    m_flow.backup = StepState::done;
+    m_flow.backup_text = fmt::format("Saved {} ({}) in {}",
+                                     result.messages.size() == 1
+                                         ? std::string("1 message")
+                                         : fmt::format("{} messages", result.messages.size()),
+                                     result.verdict.summary, saved->file.string());
+    m_log.push_back(m_flow.backup_text);
+}
+
+void WizardEngine::skip_backup(const std::string& typed) {
+    std::lock_guard lock(m_mutex);
+    if (typed != m_flow.backup_skip_phrase) {
+        m_log.push_back("Backup not skipped: the phrase typed did not match.");
+        return;
+    }
+    m_flow.backup = StepState::skipped;
+    m_flow.backup_text = "Skipped by the user (typed confirmation). Presets are not protected.";
+    m_gate = {session::BackupGateKind::skipped, "skipped in the wizard by typed confirmation"};
+    m_log.push_back("DECISION: the user skipped the backup (typed confirmation).");
+}
+
+void WizardEngine::load_firmware(const fs::path& path, bool generated) {
+    const auto* m = manifest();
+    if (m == nullptr) {
+        return;
+    }
+    FirmwareView view;
+    view.path = path.string();
+    view.generated = generated;
+    auto read = read_sysex_file(path);
+    if (!read) {
+        view.findings.push_back("error: " + read.error().message);
+        view.finding_levels.emplace_back("error");
+        std::lock_guard lock(m_mutex);
+        m_flow.firmware = view;
+        return;
+    }
+    auto file = std::make_shared<const SysexFile>(std::move(*read));
+    const auto check = session::check_file(*file, *m, m_link, false);
+    view.loaded = true;
+    view.refused = check.refused;
+    view.unknown_release = check.unknown_release;
+    view.release = check.release_version.value_or("");
+    view.verdict = check.verdict;
+    view.sha256 = to_hex(file->sha256);
+    view.messages = file->messages.size();
+    view.bytes = file->storage.size();
+    for (const auto& f : check.findings) {
+        view.findings.push_back(finding_text(f));
+        view.finding_levels.emplace_back(to_string(f.severity));
+    }
+    view.eta_usb = eta_text(*file, *m, Link::usb);
+    view.eta_din = eta_text(*file, *m, Link::din);
+    view.typed_confirmation = "send unknown firmware";
+    m_firmware = check.refused ? nullptr : file;
+    std::lock_guard lock(m_mutex);
+    m_flow.firmware = view;
+    m_flow.firmware_confirmed = false;
+    auto& recent = m_flow.recent_files;
+    recent.erase(std::remove(recent.begin(), recent.end(), view.path), recent.end());
+    recent.insert(recent.begin(), view.path);
+    m_log.push_back(
+        fmt::format("Firmware {}: {} ({} messages)", view.path, view.verdict, view.messages));
+}
+
+void WizardEngine::practice_firmware() {
+    std::string id;
+    {
+        std::lock_guard lock(m_mutex);
+        id = m_flow.device_id;
+    }
+    std::vector<emu::Bytes> messages = id == "gligli-prophet-600"
+                                           ? emu::make_prophet600_test_firmware(64)
+                                           : emu::make_test_firmware(id, {2, 0, 0, 9});
+    if (messages.empty()) {
+        log("No practice firmware for this device.");
+        return;
+    }
+    std::vector<std::uint8_t> bytes;
+    for (const auto& msg : messages) {
+        bytes.insert(bytes.end(), msg.begin(), msg.end());
+    }
+    const fs::path path = m_config.work_dir / fmt::format("practice-{}.syx", id);
+    if (auto written = engine::write_file_atomically(path, bytes); !written) {
+        log("Could not write the practice firmware: " + written.error().message);
+        return;
+    }
+    load_firmware(path, true);
+}
+
+session::UpdateOptions WizardEngine::update_options() const {
+    session::UpdateOptions options;
+    options.link = m_link;
+    options.backup = m_gate;
+    bool confirmed = false;
+    {
+        std::lock_guard lock(m_mutex);
+        confirmed = m_flow.firmware_confirmed;
+    }
+    options.unknown_release =
+        confirmed ? session::UnknownReleasePolicy::allow : session::UnknownReleasePolicy::refuse;
+    const auto limits = engine::transport_limits(*m_transport);
+    options.backend_max_message_bytes = limits.max_message_bytes;
+    options.delivery_jitter = limits.delivery_jitter;
+    const auto* m = manifest();
+    options.offer_restore =
+        m_backup_file.has_value() && m != nullptr && m->restore.kind == RestoreKind::send_back;
+    return options;
+}
+
+void WizardEngine::upload() {
+    const auto* m = manifest();
+    if (m == nullptr || !m_firmware || !m_transport) {
+        log("Nothing to upload: choose a valid firmware file first.");
+        return;
+    }
+    if (auto status = m_transport->open(port_options(m_flow.port)); !status) {
+        log("Port did not open: " + status.error().message);
+        std::lock_guard lock(m_mutex);
+        m_flow.upload = StepState::failed;
+        return;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_flow.upload = StepState::running;
+        m_flow.verify = StepState::idle;
+    }
+    session::UpdateSession s(*m, m_firmware, update_options());
+    const auto outcome = run(s, true);
+    {
+        std::lock_guard lock(m_mutex);
+        m_flow.update_outcome = outcome;
+        const bool ok = outcome.kind == session::OutcomeKind::success;
+        m_flow.upload = ok ? StepState::done : StepState::failed;
+        m_flow.verify = ok ? StepState::done : StepState::failed;
+        m_flow.recovery_title = outcome.recovery_title;
+        m_flow.recovery_steps = outcome.recovery_steps;
+        m_flow.recovery_terminal = outcome.kind == session::OutcomeKind::service_centre;
+        if (!ok) {
+            m_flow.recovery = StepState::idle;
+        }
+    }
+    if (outcome.kind == session::OutcomeKind::success && outcome.restore_requested &&
+        m_backup_file) {
+        restore(*m_backup_file);
+    }
+}
+
+void WizardEngine::recover() {
+    const auto* m = manifest();
+    if (m == nullptr || !m_firmware || !m_transport) {
+        log("Recovery needs the firmware file chosen on the Firmware page.");
+        return;
+    }
+    (void)m_transport->open(port_options(m_flow.port));
+    session::RecoveryOptions options;
+    {
+        std::lock_guard lock(m_mutex);
+        m_flow.recovery = StepState::running;
+        if (m_flow.update_outcome) {
+            options.plan = m_flow.update_outcome->recovery_plan;
+        }
+    }
+    options.update = update_options();
+    options.update.backup = {session::BackupGateKind::not_needed, "recovery"};
+    session::RecoverySession s(*m, m_firmware, options);
+    const auto outcome = run(s, true);
+    std::lock_guard lock(m_mutex);
+    m_flow.recovery_outcome = outcome;
+    const bool ok = outcome.kind == session::OutcomeKind::success;
+    m_flow.recovery = ok ? StepState::done : StepState::failed;
+    m_flow.recovery_terminal = outcome.kind == session::OutcomeKind::service_centre;
+    if (ok) {
+        m_flow.upload = StepState::done;
+        m_flow.verify = StepState::done;
+    }
+}
+
+void WizardEngine::restore(const fs::path& file) {
+    const auto* m = manifest();
+    if (m == nullptr || !m_transport) {
+        return;
+    }
+    auto read = read_sysex_file(file);
+    if (!read) {
+        log("Restore: " + read.error().message);
+        return;
+    }
+    (void)m_transport->open(port_options(m_flow.port));
+    session::RestoreOptions options;
+    options.link = m_link;
+    const auto limits = engine::transport_limits(*m_transport);
+    options.backend_max_message_bytes = limits.max_message_bytes;
+    options.delivery_jitter = limits.delivery_jitter;
+    session::RestoreSession s(*m, std::make_shared<const SysexFile>(std::move(*read)), options);
+    {
+        std::lock_guard lock(m_mutex);
+        m_flow.restore = StepState::running;
+    }
+    const auto outcome = run(s, false);
+    std::lock_guard lock(m_mutex);
+    m_flow.restore =
+        outcome.kind == session::OutcomeKind::success ? StepState::done : StepState::failed;
+}
+
+void WizardEngine::save_bundle() {
+    const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    const fs::path dir = m_config.work_dir / fmt::format("support-bundle-{}", stamp);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        log("Support bundle not saved: " + ec.message());
+        return;
+    }
+    FlowView flow;
+    std::vector<std::string> lines;
+    std::shared_ptr<const engine::RunSnapshot> run;
+    {
+        std::lock_guard lock(m_mutex);
+        flow = m_flow;
+        lines = m_log;
+        run = m_last_run;
+    }
+    std::string report = fmt::format(
+        "syxflash support report\ndevice: {} ({})\nport: {} [{}]\nlink: {}\nbackup: {} — {}\n"
+        "firmware: {} sha256 {} verdict {} release {}\nupload: {}\nverify: {}\nrecovery: {}\n",
+        flow.device_name, flow.device_id, flow.port, flow.port_badge, flow.link,
+        to_string(flow.backup), flow.backup_text, flow.firmware.path, flow.firmware.sha256,
+        flow.firmware.verdict, flow.firmware.release.empty() ? "unknown" : flow.firmware.release,
+        to_string(flow.upload), to_string(flow.verify), to_string(flow.recovery));
+    for (const auto* o : {&flow.update_outcome, &flow.recovery_outcome}) {
+        if (*o) {
+            report +=
+                fmt::format("outcome: {} — {}\n", session::to_string((*o)->kind), (*o)->message);
+        }
+    }
+    std::string trace;
+    for (const auto& l : lines) {
+        trace += l + "\n";
+    }
+    if (run && run->log) {
+        trace += "--- last session log ---\n";
+        for (const auto& l : *run->log) {
+            trace += fmt::format("{:10.3f} s  {}\n", std::chrono::duration<double>(l.at).count(),
+                                 l.text);
+        }
+    }
+    auto as_bytes = [](const std::string& s) {
+        return std::vector<std::uint8_t>(s.begin(), s.end());
+    };
+    (void)engine::write_file_atomically(dir / "report.txt", as_bytes(report));
+    (void)engine::write_file_atomically(dir / "trace.txt", as_bytes(trace));
+    if (const auto journals = engine::journal_dir()) {
+        for (const auto& e : fs::directory_iterator(*journals, ec)) {
+            fs::copy_file(e.path(), dir / e.path().filename(), fs::copy_options::overwrite_existing,
+                          ec);
+        }
+    }
+    std::lock_guard lock(m_mutex);
+    m_flow.bundle_path = dir.string();
+    m_log.push_back("Support bundle saved in " + dir.string());
+}
+
+void WizardEngine::browse(const fs::path& folder) {
+    FolderView view;
+    std::error_code ec;
+    const fs::path dir = fs::absolute(folder, ec).lexically_normal();
+    view.path = dir.string();
+    if (dir.has_parent_path() && dir.parent_path() != dir) {
+        view.parent = dir.parent_path().string();
+    }
+    std::vector<FolderEntry> folders;
+    std::vector<FolderEntry> files;
+    for (auto it = fs::directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const auto name = it->path().filename().string();
+        if (name.empty() || name.front() == '.') {
+            continue; // hidden
+        }
+        std::error_code type_ec;
+        if (it->is_directory(type_ec)) {
+            folders.push_back({name, it->path().string(), true});
+            continue;
+        }
+        std::string ext = it->path().extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        // What read_sysex_file understands: raw SysEx, MIDI files, hex text, and gzip of them.
+        if (ext == ".syx" || ext == ".mid" || ext == ".midi" || ext == ".smf" || ext == ".txt" ||
+            ext == ".hex" || ext == ".gz") {
+            files.push_back({name, it->path().string(), false});
+        }
+    }
+    if (ec) {
+        view.problem = fmt::format("Cannot read {}: {}", view.path, ec.message());
+    }
+    const auto by_name = [](const FolderEntry& a, const FolderEntry& b) { return a.name < b.name; };
+    std::sort(folders.begin(), folders.end(), by_name);
+    std::sort(files.begin(), files.end(), by_name);
+    view.entries = std::move(folders);
+    view.entries.insert(view.entries.end(), files.begin(), files.end());
+    std::lock_guard lock(m_mutex);
+    m_flow.browser = std::move(view);
+}
+
+void WizardEngine::refresh_library() {
+    std::vector<LibraryItem> items;
+    for (const auto& e : engine::list_library()) {
+        items.push_back({e.device_id, e.created, e.file.string(), e.completeness, e.intact});
+    }
+    std::lock_guard lock(m_mutex);
+    m_flow.library = std::move(items);
+}
+
+} // namespace syx::gui
