@@ -491,7 +491,7 @@ session::Outcome WizardEngine::run(session::Session& s, bool journal_it) {
             start.file = m_flow.firmware.path;
             start.file_sha256 = m_flow.firmware.sha256;
             start.message_count = m_firmware->messages.size();
-            start.total_bytes = m_firmware->storage.size();
+            start.total_bytes = m_firmware->total_message_bytes();
             if (auto started = engine::UpdateJournal::start(start, *dir)) {
                 journal = std::move(*started);
             }
@@ -616,7 +616,7 @@ void WizardEngine::load_firmware(const fs::path& path, bool generated) {
     view.verdict = check.verdict;
     view.sha256 = to_hex(file->sha256);
     view.messages = file->messages.size();
-    view.bytes = file->storage.size();
+    view.bytes = file->file_bytes;
     for (const auto& f : check.findings) {
         view.findings.push_back(finding_text(f));
         view.finding_levels.emplace_back(to_string(f.severity));
