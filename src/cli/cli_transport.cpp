@@ -11,7 +11,9 @@
 
 #include "cli/exit_codes.hpp"
 #include "core/port_classifier.hpp"
+#include "emulator/fault_spec.hpp"
 #include "engine/transfer_backends.hpp"
+#include "transport/emulated_transport.hpp"
 #include "transport/recording_transport.hpp"
 
 namespace syx::cli {
@@ -58,14 +60,42 @@ void add_transport_options(CLI::App& sub, TransportArgs& args, bool with_ports) 
                        "Input port, when it differs from --port's match");
         sub.add_option("--trace", args.trace,
                        "Write every message sent and received as JSON Lines to this file");
+        sub.add_option("--fault", args.faults,
+                       "With --api emulated: inject a fault into the emulated device, e.g. "
+                       "unplug-at=50%, power-loss-at=40%, drop-above-rate=1000, no-reply, "
+                       "slow-reply=800, nak-message=3, corrupt-message=5, wrong-device "
+                       "(repeatable; see 'syxflash-cli emulate --help')");
+        sub.add_option("--seed", args.seed,
+                       "With --fault: seed for the faults' randomness, so runs repeat exactly");
     }
     sub.add_flag("--json", args.json, "Machine-readable output (JSON Lines for transfers)");
 }
 
+namespace {
+
+// --fault configures the in-process emulator before the transport makes its devices.
+std::optional<CliError> configure_faults(const TransportArgs& args, transport::MidiApi api) {
+    if (args.faults.empty()) {
+        return std::nullopt;
+    }
+    if (api != transport::MidiApi::emulated) {
+        return CliError{kExitUsage, "--fault works only with --api emulated (a real device "
+                                    "cannot be told to fail; try it on the emulator first)"};
+    }
+    auto specs = emu::parse_fault_specs(args.faults);
+    if (!specs) {
+        return CliError{kExitUsage, fmt::format("--fault: {}", specs.error().message)};
+    }
+    transport::configure_emulated_devices(std::move(*specs), args.seed);
+    return std::nullopt;
+}
+
+} // namespace
+
 std::optional<CliError> parse_api_arg(const TransportArgs& args, transport::MidiApi& api) {
     if (args.api.empty()) {
         api = default_api();
-        return std::nullopt;
+        return configure_faults(args, api);
     }
     const auto parsed = transport::parse_api(args.api);
     if (!parsed) {
@@ -73,7 +103,7 @@ std::optional<CliError> parse_api_arg(const TransportArgs& args, transport::Midi
                         fmt::format("unknown --api '{}'; use one of: {}", args.api, api_names())};
     }
     api = *parsed;
-    return std::nullopt;
+    return configure_faults(args, api);
 }
 
 Result<std::unique_ptr<transport::MidiTransport>> open_backend(transport::MidiApi api,

@@ -28,9 +28,13 @@ struct TransportArgs {
     std::string in_port; // overrides the input side
     std::string trace;   // JSON Lines trace of everything sent and received
     bool json = false;
+    // --api emulated only: faults injected into the emulated device, and their random seed.
+    std::vector<std::string> faults;
+    std::uint64_t seed = 1;
 };
 
-// Adds --api, --port (required unless `port_optional`), --in-port, --trace, --json.
+// Adds --api, --port (required unless `port_optional`), --in-port, --trace, --fault, --seed,
+// --json.
 void add_transport_options(CLI::App& sub, TransportArgs& args, bool with_ports = true);
 
 // The platform's usual api: alsa on Linux, coremidi on macOS, winmm on Windows.

@@ -113,6 +113,30 @@ TEST(BackupCli, AnotherDeviceOnThePortGivesNoBackup) {
     EXPECT_FALSE(fs::exists(home.library() / "moog-little-phatty"));
 }
 
+TEST(BackupCli, FaultFlagInjectsIntoTheEmulatedDevice) {
+    // --fault on the command line does what SYXFLASH_EMULATED_FAULTS does.
+    FlowHome home;
+    auto args = lp_backup_args(home / "lp.syx");
+    args.insert(args.end(), {"--fault", "no-reply", "--seed", "7"});
+    const auto r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_FALSE(fs::exists(home / "lp.syx"));
+}
+
+TEST(BackupCli, FaultFlagIsAUsageErrorOffTheEmulatorOrWhenMalformed) {
+    FlowHome home;
+    const auto real =
+        run_cli({"backup", "--device", "moog-little-phatty", "--api", "jack", "--port", "phatty",
+                 "--fault", "no-reply", "-o", (home / "lp.syx").string()});
+    EXPECT_EQ(real.exit_code, 2);
+    EXPECT_NE(real.err.find("--api emulated"), std::string::npos) << real.err;
+    auto args = lp_backup_args(home / "lp.syx");
+    args.insert(args.end(), {"--fault", "unplug-at=banana"});
+    const auto bad = run_cli(args);
+    EXPECT_EQ(bad.exit_code, 2) << bad.err;
+    EXPECT_FALSE(fs::exists(home / "lp.syx"));
+}
+
 TEST(BackupCli, DeviceWithoutSysexBackupSaysWhatToDoInstead) {
     FlowHome home;
     const auto r = run_cli({"backup", "--device", "elektron-octatrack", "--api", "emulated",
