@@ -8,6 +8,7 @@
 #include "cli/cli_common.hpp"
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
+#include "core/hash.hpp"
 #include "core/sysex_file.hpp"
 #include "core/validation.hpp"
 
@@ -56,7 +57,7 @@ void print_report_text(const ValidationReport& report, const SysexFile& file,
                to_string(report.purpose), report.link == Link::usb ? "USB" : "DIN");
     fmt::print("  file:    {} bytes, {}{}, {} messages, SHA-256 {}\n", file.file_bytes,
                to_string(file.format), file.compressed ? " (gzip)" : "", file.messages.size(),
-               sha256_hex(report.sha256));
+               to_hex(report.sha256));
     if (report.purpose == ValidationPurpose::firmware && m.firmware.supported) {
         fmt::print("  release: {}\n", report.release
                                           ? report.release->version + " (known release)"
@@ -108,7 +109,7 @@ void print_report_json(const ValidationReport& report, const SysexFile& file,
         {"valid", !report.refused()},
         {"format", to_string(file.format)},
         {"file_bytes", file.file_bytes},
-        {"sha256", sha256_hex(report.sha256)},
+        {"sha256", to_hex(report.sha256)},
         {"known_release", report.release.has_value()},
         {"release", release},
         {"findings", to_json(report.findings)},

@@ -7,6 +7,7 @@
 
 #include "core/hash.hpp"
 #include "core/manufacturer_ids.hpp"
+#include "core/pacer.hpp"
 #include "core/sysex_analysis.hpp"
 
 namespace syx {
@@ -27,31 +28,17 @@ const char* to_string(ValidationPurpose purpose) {
     return purpose == ValidationPurpose::restore ? "restore" : "firmware";
 }
 
-std::string sha256_hex(const std::array<std::uint8_t, 32>& digest) {
-    std::string out;
-    out.reserve(64);
-    for (auto b : digest) {
-        out += fmt::format("{:02x}", b);
-    }
-    return out;
-}
-
 std::chrono::microseconds estimate_transfer_time(std::span<const std::uint64_t> message_lengths,
                                                  const PacingRules& rules, Link link) {
     using std::chrono::microseconds;
-    // Bytes per second the data actually moves at on this link.
-    std::optional<std::uint64_t> rate = rules.max_bytes_per_second;
-    if (link == Link::din && (!rate || *rate > kDinBytesPerSecond)) {
-        rate = kDinBytesPerSecond;
-    }
-    std::uint64_t wire_us = 0;
+    // Wire time at the rate the data actually moves on this link (the pacer's own arithmetic:
+    // DIN never faster than 3125 B/s; USB only limited where the manifest says so).
+    const auto rate = effective_bytes_per_second(link, rules);
+    PacerDuration wire{0};
     for (auto length : message_lengths) {
-        if (rate && *rate > 0) {
-            // Round up: a partial byte time is still spent.
-            wire_us += (length * 1'000'000 + *rate - 1) / *rate;
-        }
+        wire += wire_time(length, rate);
     }
-    auto total = microseconds(static_cast<microseconds::rep>(wire_us));
+    auto total = std::chrono::ceil<microseconds>(wire);
     if (message_lengths.size() > 1) {
         total += std::chrono::duration_cast<microseconds>(rules.gap_after_message) *
                  static_cast<microseconds::rep>(message_lengths.size() - 1);
@@ -429,8 +416,8 @@ ValidationReport validate(const SysexFile& file, const Manifest& manifest, Link 
                                 fmt::format("this file (SHA-256 {}) is not a release of the {} "
                                             "firmware that syxflash knows. It passed every check; "
                                             "make sure it comes from {} before sending it.",
-                                            sha256_hex(file.sha256).substr(0, 16) + "…",
-                                            manifest.name, manifest.maker)});
+                                            to_hex(file.sha256).substr(0, 16) + "…", manifest.name,
+                                            manifest.maker)});
             }
             if (fw.evidence.confidence == Confidence::modelled) {
                 out.add(

@@ -85,6 +85,5 @@ estimate_transfer_time(std::span<const std::uint64_t> message_lengths, const Pac
 [[nodiscard]] std::string format_duration(std::chrono::microseconds duration);
 
 // Lowercase hex of a SHA-256 digest.
-[[nodiscard]] std::string sha256_hex(const std::array<std::uint8_t, 32>& digest);
 
 } // namespace syx
