@@ -262,7 +262,8 @@ void read_hex_text(std::span<const std::uint8_t> text, SysexFile& file) {
     file.format = FileFormat::hex_text;
     file.built_storage = std::move(decoded.bytes);
     SysexFramer framer = SysexFramer::in_place(file.built_storage);
-    framer.feed(std::span<const std::uint8_t>(file.built_storage.data(), file.built_storage.size()));
+    framer.feed(
+        std::span<const std::uint8_t>(file.built_storage.data(), file.built_storage.size()));
     framer.finish();
     if (!framer.saw_f0() && !framer.saw_f7()) {
         auto& findings = framer.findings();

@@ -118,7 +118,8 @@ void read_raw(SharedBytes&& data, SysexFile& file) {
     file.built_storage.assign(data.bytes.begin(), data.bytes.end());
     data = SharedBytes{};
     SysexFramer framer = SysexFramer::in_place(file.built_storage);
-    framer.feed(std::span<const std::uint8_t>(file.built_storage.data(), file.built_storage.size()));
+    framer.feed(
+        std::span<const std::uint8_t>(file.built_storage.data(), file.built_storage.size()));
     framer.finish();
     file.built_storage.shrink_to_fit();
     take_framed(framer, file);

@@ -84,5 +84,4 @@ estimate_transfer_time(std::span<const std::uint64_t> message_lengths, const Pac
 // "1 min 06 s", "850 ms", "2 h 03 min" for people.
 [[nodiscard]] std::string format_duration(std::chrono::microseconds duration);
 
-
 } // namespace syx
