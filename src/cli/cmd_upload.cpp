@@ -96,14 +96,12 @@ int run_upload(const UploadArgs& args) {
         gate = {session::BackupGateKind::skipped, "--skip-backup on the command line"};
     }
 
-    auto mailbox = std::make_shared<engine::SessionMailbox>();
-    auto opened =
-        open_for_transfer(args.flow.transport, true, true,
-                          engine::SessionMailbox::callback(mailbox), max_input_bytes(manifest));
-    if (auto* err = std::get_if<CliError>(&opened)) {
+    auto session_ports = open_session_ports(args.flow.transport, manifest);
+    if (auto* err = std::get_if<CliError>(&session_ports)) {
         return fail(kName, json, err->exit_code, err->message);
     }
-    auto& t = std::get<OpenedTransport>(opened);
+    const auto mailbox = std::get<SessionPorts>(session_ports).mailbox;
+    auto& t = std::get<SessionPorts>(session_ports).transport;
     if (json) {
         emit_event({{"event", "start"},
                     {"command", kName},

@@ -65,6 +65,17 @@ std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
     return start;
 }
 
+std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& args,
+                                                        const Manifest& manifest) {
+    auto mailbox = std::make_shared<engine::SessionMailbox>();
+    auto opened = open_for_transfer(args, true, true, engine::SessionMailbox::callback(mailbox),
+                                    max_input_bytes(manifest));
+    if (auto* err = std::get_if<CliError>(&opened)) {
+        return *err;
+    }
+    return SessionPorts{std::move(mailbox), std::move(std::get<OpenedTransport>(opened))};
+}
+
 std::string indented_lines(const std::vector<std::string>& lines) {
     std::string text;
     for (const auto& line : lines) {

@@ -54,6 +54,15 @@ std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
                                              const std::string& link_text,
                                              const std::string& file_path);
 
+// The device's port opened for a session: both directions, input buffers sized for the largest
+// message the manifest expects, every received message going to `mailbox`.
+struct SessionPorts {
+    std::shared_ptr<engine::SessionMailbox> mailbox;
+    OpenedTransport transport;
+};
+std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& args,
+                                                        const Manifest& manifest);
+
 // "\n  first\n  second": problems listed under a sentence.
 std::string indented_lines(const std::vector<std::string>& lines);
 
