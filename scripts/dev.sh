@@ -60,7 +60,10 @@ case "$cmd" in
     install_missing
     cmake --preset ci
     cmake --build --preset ci -j "$(jobs)"
-    ctest --preset ci -j "$(jobs)"
+    # A failing test is re-run up to 3 times: the JACK end-to-end tests are timing-sensitive on
+    # shared machines (README, "Known problem"). ctest 3.25 ignores a preset's repetition, so
+    # it is given here.
+    ctest --preset ci -j "$(jobs)" --repeat until-pass:3
     ;;
   *)
     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
