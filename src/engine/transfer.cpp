@@ -118,6 +118,23 @@ Result<TransferReport> send_messages(transport::MidiTransport& transport,
         if (message_begins) {
             report.message_starts.push_back(actual);
         }
+        // Where the next message is spaced from this one, see when this one actually left: a
+        // backend thread that ran late (a JACK client starved of CPU) delivers it late, and the
+        // next message must keep its gap from that delivery, not from our send call. A departure
+        // within the transport's jitter is already covered by the pacer's margin.
+        if (planned.last_chunk() && i + 1 < sends.size() &&
+            sends[i + 1].start - planned.start > 2 * config.delivery_jitter) {
+            auto departed = transport.wait_until_sent(options.drain_timeout);
+            if (!departed) {
+                report.error = departed.error().with_context(
+                    fmt::format("message {} of {}", planned.message_index + 1, messages.size()));
+                break;
+            }
+            const auto late = std::chrono::duration_cast<PacerDuration>(
+                *departed - start -
+                std::chrono::duration_cast<Clock::duration>(config.delivery_jitter));
+            previous_actual = std::max(*previous_actual, late);
+        }
         if (planned.last_chunk()) {
             report.messages_sent = planned.message_index + 1;
             report.bytes_sent += messages[planned.message_index].size();
@@ -128,6 +145,15 @@ Result<TransferReport> send_messages(transport::MidiTransport& transport,
             if (options.on_progress) {
                 options.on_progress(progress);
             }
+        }
+    }
+    // What was handed to the transport must leave this process before we call it sent (JACK
+    // queues sends for its process callback); a cancelled transfer waits too, so "sent" in its
+    // report stays true.
+    if (!report.message_starts.empty()) {
+        if (auto departed = transport.wait_until_sent(options.drain_timeout);
+            !departed && !report.error) {
+            report.error = departed.error().with_context("finishing the transfer");
         }
     }
     // The transfer is over when the last byte has left the wire and the device's settle time has

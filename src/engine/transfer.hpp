@@ -35,6 +35,8 @@ struct TransferOptions {
     std::chrono::microseconds extra_margin{1000};
     // How often the port list is polled during a transfer.
     std::chrono::milliseconds port_poll_interval{500};
+    // How long the transport may take to hand its queued sends on after the last one.
+    std::chrono::milliseconds drain_timeout{2000};
     // Set from another thread or a signal handler to stop between messages.
     const std::atomic<bool>* cancel = nullptr;
     // Called on the worker thread after every complete message (and once at the start).

@@ -88,7 +88,8 @@ private:
 
     // Worker-only state.
     std::shared_ptr<SendTimes> m_times = std::make_shared<SendTimes>();
-    std::unique_ptr<PracticeTransport> m_transport;
+    // The instrument's transport: the practice (emulated) one in simulated mode.
+    std::unique_ptr<transport::MidiTransport> m_transport;
     std::shared_ptr<engine::SessionMailbox> m_mailbox = std::make_shared<engine::SessionMailbox>();
     std::shared_ptr<const SysexFile> m_firmware;
     std::optional<std::filesystem::path> m_backup_file;

@@ -104,7 +104,17 @@ public:
     // transfers so a vanished port is reported instead of waited on forever.
     [[nodiscard]] virtual Status ports_still_present() = 0;
 
-    // Closes both sides. Safe to call twice. After it returns the callback is not called again.
+    // Waits until every byte handed to send() has left this process and returns when it saw
+    // that. A backend that queues sends for another thread (JACK's process callback) still holds
+    // them after send() returns; a late departure tells the pacer to push the next message back,
+    // and exiting before it would lose them. Errors when they have not left within `timeout`.
+    // Backends that hand bytes over synchronously return at once.
+    [[nodiscard]] virtual Result<TimePoint> wait_until_sent(std::chrono::milliseconds /*timeout*/) {
+        return Clock::now();
+    }
+
+    // Closes both sides, after draining what was sent. Safe to call twice. After it returns the
+    // callback is not called again.
     virtual void close() = 0;
 };
 

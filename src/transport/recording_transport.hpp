@@ -35,6 +35,9 @@ public:
         return m_inner->delivery_jitter();
     }
     [[nodiscard]] Status ports_still_present() override;
+    [[nodiscard]] Result<TimePoint> wait_until_sent(std::chrono::milliseconds timeout) override {
+        return m_inner->wait_until_sent(timeout);
+    }
     void close() override;
 
     // Writes buffered received messages to the trace.

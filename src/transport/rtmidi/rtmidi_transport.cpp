@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <thread>
 
 #include <RtMidi.h>
 #include <fmt/core.h>
@@ -60,6 +61,14 @@ std::chrono::microseconds query_jack_period() {
 #endif
     return kDefaultJackPeriod;
 }
+
+// Realtime priority for our JACK process threads when the server runs without realtime (a
+// realtime server schedules its clients itself). The thread only wakes once per period for a
+// few microseconds, so it cannot starve anything; the test fixture puts jackd's threads at 40.
+constexpr int kJackClientPriority = 30;
+
+// The name of our output port inside our JACK/ALSA client.
+constexpr const char* kOutPortName = "out";
 
 class RtMidiTransport final : public MidiTransport {
 public:
@@ -121,7 +130,7 @@ public:
                 if (!index) {
                     return not_found("output", options.output_port);
                 }
-                out->openPort(*index, "out");
+                out->openPort(*index, kOutPortName);
                 if (auto err = take_error(); err || !out->isPortOpen()) {
                     return error_with_context(
                         fmt::format("opening output '{}'", options.output_port),
@@ -166,8 +175,50 @@ public:
         }
         if (m_api == MidiApi::jack) {
             m_jitter = query_jack_period();
+            for (RtMidi* midi :
+                 {static_cast<RtMidi*>(m_in.get()), static_cast<RtMidi*>(m_out.get())}) {
+                if (midi != nullptr) {
+                    (void)detail::raise_jack_client_priority(*midi, kJackClientPriority);
+                }
+            }
+            if (m_out) {
+                wait_until_jack_output_connected();
+            }
         }
         return Ok{};
+    }
+
+    Result<TimePoint> wait_until_sent(std::chrono::milliseconds timeout) override {
+        if (!m_out || m_api != MidiApi::jack) {
+            return Clock::now();
+        }
+        if (!m_unsent) {
+            return m_last_departure;
+        }
+        // RtMidi's JACK process callback takes queued messages once per period.
+        const auto deadline = Clock::now() + timeout;
+        auto pending = detail::jack_output_pending(*m_out);
+        if (!pending) {
+            // The ring buffer cannot be asked (another RtMidi layout): assume the latest
+            // departure a working server allows.
+            std::this_thread::sleep_until(m_last_send + 2 * m_jitter);
+            m_unsent = false;
+            m_last_departure = Clock::now();
+            return m_last_departure;
+        }
+        while (*pending > 0 && Clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::microseconds{500});
+            pending = detail::jack_output_pending(*m_out).value_or(0);
+        }
+        if (*pending > 0) {
+            return make_error(ErrorCode::transfer_failed,
+                              fmt::format("{} bytes sent to '{}' were still queued in our JACK "
+                                          "client after {} ms: is the JACK server still running?",
+                                          *pending, m_options.output_port, timeout.count()));
+        }
+        m_unsent = false;
+        m_last_departure = Clock::now();
+        return m_last_departure;
     }
 
     Status send(std::span<const std::uint8_t> bytes) override {
@@ -182,6 +233,8 @@ public:
         }
         try {
             m_out->sendMessage(bytes.data(), bytes.size());
+            m_last_send = Clock::now();
+            m_unsent = true;
         } catch (const RtMidiError& e) {
             return error_with_context("sending", e.getMessage());
         }
@@ -220,6 +273,14 @@ public:
     }
 
     void close() override {
+        // Deactivating the JACK client below stops its process callback: whatever it has not
+        // yet sent would be lost, so let it go out first, and give the cycle that took it time
+        // to reach the ports downstream of ours.
+        if (m_out && m_api == MidiApi::jack && m_last_send != TimePoint{}) {
+            if (auto departed = wait_until_sent(std::chrono::milliseconds{2000})) {
+                std::this_thread::sleep_until(*departed + 2 * m_jitter);
+            }
+        }
         try {
             if (m_in) {
                 detail::deactivate_jack_client(*m_in);
@@ -238,6 +299,20 @@ public:
     }
 
 private:
+    // RtMidi's openPort() asks the JACK server to connect, but the server runs the new graph
+    // only from a later cycle: a message sent before then leaves a port with no connection and
+    // is lost (the first message of a transfer, now and then). Wait until the connection is in
+    // the running graph, then one period more.
+    void wait_until_jack_output_connected() {
+        const auto deadline = Clock::now() + std::chrono::milliseconds{1000};
+        auto connected = detail::jack_output_connected(*m_out, kOutPortName);
+        while (connected && !*connected && Clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{1});
+            connected = detail::jack_output_connected(*m_out, kOutPortName);
+        }
+        std::this_thread::sleep_for(connected ? m_jitter : 2 * m_jitter);
+    }
+
     static void on_message(double /*delta*/, std::vector<unsigned char>* message, void* user) {
         const auto arrival = Clock::now();
         auto* self = static_cast<RtMidiTransport*>(user);
@@ -309,6 +384,9 @@ private:
     std::unique_ptr<RtMidiIn> m_in;
     std::unique_ptr<RtMidiOut> m_out;
     std::chrono::microseconds m_jitter{0};
+    TimePoint m_last_send{};
+    TimePoint m_last_departure{};
+    bool m_unsent = false; // sent since the last departure we saw
     std::mutex m_error_mutex;
     std::optional<std::string> m_error;
 };
