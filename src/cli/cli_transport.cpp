@@ -212,6 +212,7 @@ std::variant<OpenedTransport, CliError> open_for_transfer(const TransportArgs& a
         return *err;
     }
     opened.ports = std::get<ResolvedPorts>(resolved);
+    opened.listed = *ports;
     if (callback) {
         opened.transport->set_receive_callback(std::move(callback));
     }
@@ -225,6 +226,56 @@ std::variant<OpenedTransport, CliError> open_for_transfer(const TransportArgs& a
                         status.error().message};
     }
     return opened;
+}
+
+std::variant<LinkChoice, CliError> decide_link(const OpenedTransport& opened,
+                                               std::optional<Link> asked,
+                                               const Transports* transports,
+                                               std::string_view device_name, bool yes, bool json) {
+    std::vector<PortCandidate> outputs;
+    std::optional<bool> os_says_usb;
+    for (const auto& p : opened.listed) {
+        if (p.direction != transport::PortDirection::output) {
+            continue;
+        }
+        outputs.push_back(PortCandidate{p.name, p.os_says_usb});
+        if (p.name == opened.ports.output) {
+            os_says_usb = p.os_says_usb;
+        }
+    }
+    auto choice = choose_link(asked, PortCandidate{opened.ports.output, os_says_usb}, outputs,
+                              transports, device_name);
+    if (!choice) {
+        return CliError{kExitRefused, choice.error().message + "; nothing was sent"};
+    }
+    if (!choice->usb_port_available) {
+        return *choice;
+    }
+    const std::string why = fmt::format(
+        "{}'s own USB port '{}' is connected, but the bytes would go over DIN through '{}': "
+        "slower (each message also waits 320 µs per byte on the cable) and one more cable and "
+        "interface that can drop bytes",
+        device_name, *choice->usb_port_available, opened.ports.output);
+    if (yes) {
+        if (!json) {
+            fmt::print(stderr, "note: {}; going ahead over DIN (--yes).\n", why);
+        }
+        return *choice;
+    }
+    if (!json && ::isatty(STDIN_FILENO) == 1 && stderr_is_terminal()) {
+        fmt::print(stderr, "{}.\nSend over DIN anyway? [y/N] ", why);
+        std::fflush(stderr);
+        char line[16] = {};
+        if (std::fgets(line, sizeof line, stdin) != nullptr && (line[0] == 'y' || line[0] == 'Y')) {
+            return *choice;
+        }
+        return CliError{kExitRefused, fmt::format("not sent; use --port '{}' for the USB port",
+                                                  *choice->usb_port_available)};
+    }
+    return CliError{kExitRefused,
+                    fmt::format("{}. Nothing was sent: use --port '{}', or add --yes to send over "
+                                "DIN anyway",
+                                why, *choice->usb_port_available)};
 }
 
 const std::atomic<bool>& install_interrupt_flag() {

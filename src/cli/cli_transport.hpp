@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/link_choice.hpp"
 #include "core/result.hpp"
 #include "transport/midi_transport.hpp"
 
@@ -69,6 +70,9 @@ struct OpenedTransport {
     transport::MidiApi api{};
     std::unique_ptr<transport::MidiTransport> transport;
     ResolvedPorts ports;
+    // Every port listed when the ports were opened (to see whether the device's own USB port is
+    // there when the user picked another).
+    std::vector<transport::PortInfo> listed;
 };
 
 // --api → backend → list → match → open. `callback` (may be empty) is installed before opening.
@@ -76,6 +80,16 @@ std::variant<OpenedTransport, CliError>
 open_for_transfer(const TransportArgs& args, bool need_output, bool need_input,
                   transport::ReceiveCallback callback = {},
                   std::size_t max_input_message_bytes = 1024 * 1024);
+
+// The link for the opened output port (core/link_choice.hpp): --link when given, else what the
+// port is (an interface means DIN wire time), else the device's preference. DIN while the
+// device's own USB port is listed is the user's call: with --yes it goes ahead with a note; on a
+// terminal it asks; otherwise it is refused (exit 3, nothing sent) saying which port to use.
+// `transports` is the chosen device's, or nullptr when no device is known.
+std::variant<LinkChoice, CliError> decide_link(const OpenedTransport& opened,
+                                               std::optional<Link> asked,
+                                               const Transports* transports,
+                                               std::string_view device_name, bool yes, bool json);
 
 // SIGINT sets this flag (first Ctrl-C); a second Ctrl-C gets the default action.
 const std::atomic<bool>& install_interrupt_flag();

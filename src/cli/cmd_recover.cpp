@@ -124,11 +124,11 @@ int run_recover(const RecoverArgs& args) {
         return fail(kName, json, err->exit_code, err->message);
     }
     const Manifest& manifest = std::get<FlowStart>(flow).manifest;
-    const Link link = std::get<FlowStart>(flow).link;
+    const Link planned_link = std::get<FlowStart>(flow).link;
     const std::shared_ptr<const SysexFile> firmware = std::get<FlowStart>(flow).file;
     // The same validation as upload: recovery never sends a file that would be refused. An
     // unknown release was already allowed by whoever started the update with it.
-    const auto check = session::check_file(*firmware, manifest, link, false);
+    const auto check = session::check_file(*firmware, manifest, planned_link, false);
     if (check.refused) {
         std::string text;
         for (const auto& f : check.findings) {
@@ -162,6 +162,11 @@ int run_recover(const RecoverArgs& args) {
     }
     const auto mailbox = std::get<SessionPorts>(session_ports).mailbox;
     auto& t = std::get<SessionPorts>(session_ports).transport;
+    auto link_or = link_for_ports(std::get<FlowStart>(flow), t, args.flow.yes, json);
+    if (auto* err = std::get_if<CliError>(&link_or)) {
+        return fail(kName, json, err->exit_code, err->message);
+    }
+    const Link link = std::get<Link>(link_or);
     if (json) {
         emit_event({{"event", "start"},
                     {"command", kName},

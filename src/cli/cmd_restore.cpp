@@ -30,7 +30,6 @@ int run_restore(const RestoreArgs& args) {
         return fail(kName, json, err->exit_code, err->message);
     }
     const Manifest& manifest = std::get<FlowStart>(flow).manifest;
-    const Link link = std::get<FlowStart>(flow).link;
     const std::shared_ptr<const SysexFile> backup = std::get<FlowStart>(flow).file;
     // A syxflash backup is checked against its sidecar (hash, device, completeness); a .syx from
     // another tool has none, and the session's restore validation is then the only check.
@@ -53,6 +52,11 @@ int run_restore(const RestoreArgs& args) {
     }
     const auto mailbox = std::get<SessionPorts>(session_ports).mailbox;
     auto& t = std::get<SessionPorts>(session_ports).transport;
+    auto link_or = link_for_ports(std::get<FlowStart>(flow), t, args.flow.yes, json);
+    if (auto* err = std::get_if<CliError>(&link_or)) {
+        return fail(kName, json, err->exit_code, err->message);
+    }
+    const Link link = std::get<Link>(link_or);
     if (json) {
         emit_event({{"event", "start"},
                     {"command", kName},

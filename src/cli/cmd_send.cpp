@@ -8,7 +8,6 @@
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/link.hpp"
-#include "core/port_classifier.hpp"
 #include "core/sysex_file.hpp"
 #include "engine/data_paths.hpp"
 #include "engine/transfer.hpp"
@@ -26,6 +25,7 @@ struct SendArgs {
     bool gap_given = false;
     std::uint32_t chunk_bytes = 0;
     bool smf_timing = false;
+    bool yes = false;
 };
 
 // Any format the readers understand (raw .syx, SMF, hex text, gzip of these). A file with an
@@ -92,34 +92,17 @@ int run_send(const SendArgs& args) {
     auto& t = std::get<OpenedTransport>(opened);
     const bool json = args.transport.json;
 
-    // Which link carries the bytes: as given, else what the port looks like (an interface means
-    // a DIN cable, so DIN wire time applies), else the device's preferred link.
-    const auto port_class = classify_port(t.ports.output, std::nullopt,
-                                          device ? device->manifest.transports.usb_port_patterns
-                                                 : std::vector<std::string>{});
-    if (!link) {
-        if (port_class.kind == PortKind::interface) {
-            link = Link::din;
-        } else if (device && !port_class.matches_device &&
-                   device->manifest.transports.use_of(Link::usb) == LinkUse::unsupported) {
-            link = Link::din;
-        } else {
-            link = Link::usb;
-        }
+    // Which link carries the bytes: as given, else what the port is (an interface means a DIN
+    // cable, so DIN wire time applies), else the device's preference; DIN while the device's own
+    // USB port is connected needs a yes.
+    auto decided =
+        decide_link(t, link, device ? &device->manifest.transports : nullptr,
+                    device ? device->manifest.name : std::string("the device"), args.yes, json);
+    if (auto* err = std::get_if<CliError>(&decided)) {
+        fmt::print(stderr, "syxflash-cli send: {}\n", err->message);
+        return err->exit_code;
     }
-    if (device && !device->manifest.transports.allows(*link)) {
-        fmt::print(stderr,
-                   "syxflash-cli send: {} cannot be reached over {} ({}); nothing was sent\n",
-                   device->manifest.name, to_string(*link), device->manifest.transports.note);
-        return kExitRefused;
-    }
-    if (device && *link == Link::din &&
-        device->manifest.transports.use_of(Link::usb) == LinkUse::preferred && !json) {
-        fmt::print(stderr,
-                   "note: {} prefers its own USB port; over DIN each message also waits for its "
-                   "wire time (320 µs per byte).\n",
-                   device->manifest.name);
-    }
+    link = std::get<LinkChoice>(decided).link;
 
     engine::TransferOptions options;
     options.pacer.link = *link;
@@ -215,6 +198,7 @@ int run_send(const SendArgs& args) {
              {"exit_code", exit_code},
              {"messages_sent", report.messages_sent},
              {"message_count", views.size()},
+             {"link", to_string(*link)},
              {"bytes_sent", report.bytes_sent},
              {"elapsed_ms", std::chrono::duration<double, std::milli>(report.elapsed).count()},
              {"plan_ms", std::chrono::duration<double, std::milli>(report.plan.duration).count()},
@@ -248,6 +232,9 @@ const CommandRegistrar kRegistrar{Command{
                        "port is a MIDI interface, else usb)");
         sub.add_option("--chunk-bytes", args->chunk_bytes,
                        "Split long messages into pieces of this size (rounded to a multiple of 3)");
+        sub.add_flag("--yes,-y", args->yes,
+                     "Go ahead over DIN even though the device's own USB port is connected "
+                     "(without it: asked on a terminal, refused otherwise)");
         sub.add_flag("--smf-timing", args->smf_timing,
                      "Use the file's own message times when it carries them (never faster than "
                      "the gap)");

@@ -37,11 +37,11 @@ int run_upload(const UploadArgs& args) {
         return fail(kName, json, err->exit_code, err->message);
     }
     const Manifest& manifest = std::get<FlowStart>(flow).manifest;
-    const Link link = std::get<FlowStart>(flow).link;
+    const Link planned_link = std::get<FlowStart>(flow).link;
     const std::shared_ptr<const SysexFile> firmware = std::get<FlowStart>(flow).file;
 
     // 1. Validation, before any port is opened: a file that fails sends nothing at all.
-    const auto check = session::check_file(*firmware, manifest, link, false);
+    const auto check = session::check_file(*firmware, manifest, planned_link, false);
     if (check.refused || (check.unknown_release && !args.allow_unknown_release)) {
         std::string text;
         nlohmann::json findings = nlohmann::json::array();
@@ -102,6 +102,11 @@ int run_upload(const UploadArgs& args) {
     }
     const auto mailbox = std::get<SessionPorts>(session_ports).mailbox;
     auto& t = std::get<SessionPorts>(session_ports).transport;
+    auto link_or = link_for_ports(std::get<FlowStart>(flow), t, args.flow.yes, json);
+    if (auto* err = std::get_if<CliError>(&link_or)) {
+        return fail(kName, json, err->exit_code, err->message);
+    }
+    const Link link = std::get<Link>(link_or);
     if (json) {
         emit_event({{"event", "start"},
                     {"command", kName},

@@ -45,7 +45,7 @@ std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
     if (auto* err = std::get_if<CliError>(&manifest)) {
         return *err;
     }
-    FlowStart start{std::move(std::get<Manifest>(manifest)), Link::usb, nullptr};
+    FlowStart start{std::move(std::get<Manifest>(manifest)), Link::usb, std::nullopt, nullptr};
     start.link = start.manifest.transports.preferred_link();
     if (!link_text.empty()) {
         const auto parsed = parse_link(link_text);
@@ -54,6 +54,7 @@ std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
                             fmt::format("--link must be usb or din, not '{}'", link_text)};
         }
         start.link = *parsed;
+        start.asked_link = *parsed;
     }
     if (!file_path.empty()) {
         auto read = read_sysex_file(file_path);
@@ -74,6 +75,16 @@ std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& arg
         return *err;
     }
     return SessionPorts{std::move(mailbox), std::move(std::get<OpenedTransport>(opened))};
+}
+
+std::variant<Link, CliError> link_for_ports(const FlowStart& start, const OpenedTransport& opened,
+                                            bool yes, bool json) {
+    auto decided = decide_link(opened, start.asked_link, &start.manifest.transports,
+                               start.manifest.name, yes, json);
+    if (auto* err = std::get_if<CliError>(&decided)) {
+        return *err;
+    }
+    return std::get<LinkChoice>(decided).link;
 }
 
 std::string indented_lines(const std::vector<std::string>& lines) {

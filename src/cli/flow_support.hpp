@@ -47,7 +47,10 @@ std::variant<Manifest, CliError> load_manifest(const std::string& device_id);
 // file read. Problems are usage errors with the reason.
 struct FlowStart {
     Manifest manifest;
+    // --link, else the manifest's preference: what validation assumes before a port is open.
+    // Sessions use link_for_ports() instead, which also looks at the port.
     Link link = Link::usb;
+    std::optional<Link> asked_link;        // --link as given
     std::shared_ptr<const SysexFile> file; // null when no file was asked for
 };
 std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
@@ -62,6 +65,11 @@ struct SessionPorts {
 };
 std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& args,
                                                         const Manifest& manifest);
+
+// The link a session sends over, once its ports are open: decide_link() for the device, with
+// --yes answering its DIN question.
+std::variant<Link, CliError> link_for_ports(const FlowStart& start, const OpenedTransport& opened,
+                                            bool yes, bool json);
 
 // "\n  first\n  second": problems listed under a sentence.
 std::string indented_lines(const std::vector<std::string>& lines);

@@ -344,6 +344,49 @@ TEST_F(JackEndToEnd, CliSendUnknownOrAmbiguousPortIsAUsageErrorListingCandidates
     EXPECT_NE(r.err.find("e2e-amb-a-rx:in"), std::string::npos);
 }
 
+// Issue 4: "Choosing DIN where USB is available asks for confirmation and switches pacing to
+// DIN wire time." Two JACK clients named like the real ports: the synth's own USB port and a
+// UM-ONE interface. Sending through the UM-ONE needs a yes (no terminal here: refused, exit 3,
+// naming the USB port); with --yes it goes over DIN with DIN wire time.
+TEST_F(JackEndToEnd, CliSendOverAnInterfaceWhileTheSynthsUsbPortIsThereNeedsAYes) {
+    syx::test::JackPeer synth("Little Phatty SE");
+    syx::test::JackPeer interface("UM-ONE");
+    syx::test::TempDir dir;
+    const auto messages = make_messages(3, 100); // 32 ms on the DIN wire each
+    Bytes file;
+    for (const auto& m : messages) {
+        file.insert(file.end(), m.begin(), m.end());
+    }
+    syx::test::write_file_bytes(dir / "three.syx", file);
+    const std::vector<std::string> base{
+        "send",     (dir / "three.syx").string(), "--api", "jack", "--port", "UM-ONE-rx",
+        "--device", "moog-little-phatty"};
+    auto r = run_cli_rt(base);
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("Little Phatty SE-rx:in"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--yes"), std::string::npos) << r.err;
+    std::this_thread::sleep_for(200ms);
+    EXPECT_TRUE(interface.arrivals().empty()) << "refused, yet something was sent";
+
+    auto with_yes = base;
+    with_yes.insert(with_yes.end(), {"--yes", "--json"});
+    r = run_cli_rt(with_yes);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_TRUE(interface.wait_for(messages.size(), 5s))
+        << missing_report(interface.arrivals(), messages);
+    expect_identical(interface.arrivals(), messages);
+    EXPECT_TRUE(synth.arrivals().empty());
+    // DIN wire time applies: each gap at the receiver is at least the previous message's wire
+    // time plus the manifest's gap.
+    const auto arrivals = interface.arrivals();
+    for (std::size_t i = 1; i < arrivals.size(); ++i) {
+        EXPECT_GE(arrivals[i].time - arrivals[i - 1].time,
+                  syx::wire_time(messages[i - 1].size(), syx::Link::din, syx::PacingRules{}))
+            << "message " << i + 1;
+    }
+    EXPECT_NE(r.out.find("\"link\":\"din\""), std::string::npos) << r.out;
+}
+
 TEST_F(JackEndToEnd, CliIdentifyParsesTheReply) {
     syx::test::JackPeer device("e2e-ident");
     // A Little Phatty-style reply (DEVICES.md).
