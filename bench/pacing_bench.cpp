@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -129,6 +130,20 @@ void report(const char* label, const std::vector<Clock::time_point>& arrivals,
 } // namespace
 
 int main(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        const bool number =
+            !arg.empty() && arg.find_first_not_of("0123456789") == std::string_view::npos;
+        if (!number || std::strtoul(argv[i], nullptr, 10) == 0) {
+            std::fprintf(stderr,
+                         "usage: pacing_bench [COUNT [GAP_MS [BYTES]]]  (default 40 150 64)\n"
+                         "Starts a private jackd, sends COUNT messages of BYTES bytes with a "
+                         "minimum gap of GAP_MS at a separate receiving client, first with a "
+                         "plain send-then-sleep loop, then with syxflash's pacer, and prints the "
+                         "gap errors and total-vs-floor ratio of both.\n");
+            return arg == "--help" || arg == "-h" ? 0 : 2;
+        }
+    }
     const std::size_t count = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 40;
     const auto gap = std::chrono::milliseconds(argc > 2 ? std::atoi(argv[2]) : 150);
     const std::size_t bytes = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 64;
