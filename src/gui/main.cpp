@@ -120,18 +120,19 @@ public:
         m_channel.set_waker([] { glfwPostEmptyEvent(); });
         EngineConfig config;
         config.faults = options.faults;
-        for (const auto& name : hardware_apis(options)) {
-            if (const auto api = syx::transport::parse_api(name)) {
-                config.apis.push_back(*api);
-            }
-        }
         std::error_code ec;
         config.work_dir = std::filesystem::temp_directory_path(ec) /
                           fmt::format("syxflash-{}", static_cast<long>(getpid()));
         std::filesystem::create_directories(config.work_dir, ec);
-        m_engine =
-            std::make_unique<WizardEngine>(catalogue, *m_channel.latest(), config,
-                                           [this](Snapshot s) { m_channel.publish(std::move(s)); });
+        HardwareConfig hardware;
+        for (const auto& name : hardware_apis(options)) {
+            if (const auto api = syx::transport::parse_api(name)) {
+                hardware.apis.push_back(*api);
+            }
+        }
+        m_engine = std::make_unique<WizardEngine>(
+            catalogue, *m_channel.latest(), config,
+            [this](Snapshot s) { m_channel.publish(std::move(s)); }, std::move(hardware));
         m_controller.set_engine([this](const Intent& value) { m_engine->post(value); });
         glfwSetWindowUserPointer(window, this);
         glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {

@@ -97,15 +97,15 @@ std::string confidence_tag(syx::Confidence c) {
 } // namespace
 
 WizardEngine::WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig config,
-                           Publisher publish)
+                           Publisher publish, HardwareConfig hardware)
     : m_catalogue(std::move(catalogue)), m_base(std::move(base)), m_config(std::move(config)),
-      m_publish(std::move(publish)) {
+      m_hardware(std::move(hardware)), m_publish(std::move(publish)) {
     m_faults = m_config.faults;
     m_log = m_base.log;
     m_mode = m_base.mode;
     m_mode_reason = m_base.mode_reason;
     m_worker = std::thread([this] { worker_loop(); });
-    if (!m_config.apis.empty()) {
+    if (!m_hardware.apis.empty()) {
         enqueue([this] { discover(); }); // port listing is I/O: on the worker, first
     }
     enqueue([this] { refresh_library(); });

@@ -21,7 +21,7 @@
 #include "core/sysex_file.hpp"
 #include "core/update_session.hpp"
 #include "engine/identity_probe.hpp"
-#include "engine/loopback_test.hpp"
+#include "engine/loopback.hpp"
 #include "engine/session_runner.hpp"
 #include "gui/intent.hpp"
 #include "gui/practice_transport.hpp"
@@ -34,6 +34,11 @@ struct EngineConfig {
     std::vector<std::string> faults;
     // Where practice firmware and support bundles go.
     std::filesystem::path work_dir;
+};
+
+// Hardware mode (real MIDI ports). A separate struct so EngineConfig's aggregate users stay as
+// they are.
+struct HardwareConfig {
     // Hardware discovery: the MIDI apis to try, in order, when the engine starts and on Rescan.
     // Empty: no discovery (simulated mode, as with --simulate).
     std::vector<transport::MidiApi> apis;
@@ -47,7 +52,8 @@ struct EngineConfig {
 class WizardEngine final : public engine::UserPrompt {
 public:
     using Publisher = std::function<void(Snapshot)>;
-    WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig config, Publisher publish);
+    WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig config, Publisher publish,
+                 HardwareConfig hardware = {});
     ~WizardEngine() override;
     WizardEngine(const WizardEngine&) = delete;
     WizardEngine& operator=(const WizardEngine&) = delete;
@@ -97,6 +103,7 @@ private:
     CatalogueLoad m_catalogue;
     Snapshot m_base;
     EngineConfig m_config;
+    HardwareConfig m_hardware;
     Publisher m_publish;
 
     mutable std::mutex m_mutex; // guards everything below that the UI thread also reads

@@ -61,8 +61,8 @@ std::string pacing_text(const Manifest& m, Link link) {
 
 Result<std::unique_ptr<transport::MidiTransport>>
 WizardEngine::new_transport(transport::MidiApi api) const {
-    if (m_config.make_transport) {
-        return m_config.make_transport(api);
+    if (m_hardware.make_transport) {
+        return m_hardware.make_transport(api);
     }
     engine::register_transport_backends();
     return transport::make_transport(api);
@@ -80,7 +80,7 @@ void WizardEngine::discover() {
     std::vector<std::string> reasons;
     std::optional<transport::MidiApi> found;
     std::vector<transport::PortInfo> ports;
-    for (const auto api : m_config.apis) {
+    for (const auto api : m_hardware.apis) {
         const char* name = transport::to_string(api);
         auto made = new_transport(api);
         if (!made) {
@@ -325,7 +325,7 @@ void WizardEngine::detect_devices() {
     const auto api = *m_api;
     const auto results =
         engine::detect_identities([this, api] { return new_transport(api); }, m_ports, outputs,
-                                  m_catalogue.catalogue, m_config.detect);
+                                  m_catalogue.catalogue, m_hardware.detect);
     std::vector<DetectRow> rows;
     std::vector<std::string> lines;
     for (const auto& d : results) {
@@ -402,7 +402,7 @@ void WizardEngine::self_test(const std::string& output) {
         finish(std::move(view));
         return;
     }
-    auto report = engine::run_loopback_test(t, queue, m_config.loopback);
+    auto report = engine::run_loopback_test(t, queue, m_hardware.loopback);
     t.close();
     if (!report) {
         view.summary = "Sending failed: " + report.error().message;

@@ -1,4 +1,4 @@
-#include "engine/loopback_test.hpp"
+#include "engine/loopback.hpp"
 
 #include <algorithm>
 #include <random>
