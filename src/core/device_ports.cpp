@@ -27,25 +27,24 @@ bool is_word_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0;
 }
 
-// Lower-case, with the direction words removed (everything else, punctuation included, kept).
+// The name's words, lower-case, without the direction words and without punctuation: JACK
+// clients name the two directions differently ("synth:in" / "synth-out:out").
 std::string without_direction_words(std::string_view name) {
     std::string out;
     std::size_t i = 0;
     while (i < name.size()) {
         if (!is_word_char(name[i])) {
-            out += name[i++];
+            ++i;
             continue;
         }
-        std::size_t end = i;
         std::string word;
-        while (end < name.size() && is_word_char(name[end])) {
-            word += static_cast<char>(std::tolower(static_cast<unsigned char>(name[end])));
-            ++end;
+        while (i < name.size() && is_word_char(name[i])) {
+            word += static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+            ++i;
         }
         if (word != "in" && word != "out" && word != "input" && word != "output") {
-            out += word;
+            out += (out.empty() ? "" : " ") + word;
         }
-        i = end;
     }
     return out;
 }

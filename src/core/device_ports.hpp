@@ -22,7 +22,8 @@ namespace syx {
 
 // The input port that belongs to an output port: the same name (ALSA shows one name for both
 // directions of a port), or the same name once the words "in"/"out"/"input"/"output" are taken
-// out (JACK clients such as "synth-in:in" / "synth-out:out"). nullopt when none or several match.
+// out and punctuation ignored (JACK: `syxflash-cli emulate --name lp` shows "lp:in" and
+// "lp-out:out"). nullopt when none or several match.
 [[nodiscard]] std::optional<std::string> paired_input_port(std::string_view output,
                                                            const std::vector<std::string>& inputs);
 

@@ -12,15 +12,16 @@ TEST(DevicePorts, AlsaShowsOneNameForBothDirections) {
 }
 
 TEST(DevicePorts, JackClientsPairByNameWithoutTheDirectionWords) {
-    // `syxflash-cli emulate --api jack --name lp` makes clients lp-in (port in) and lp-out.
+    // `syxflash-cli emulate --api jack --name lp` shows the ports lp:in and lp-out:out.
     const std::vector<std::string> inputs{"system:capture_1", "lp-out:out", "other-out:out"};
+    EXPECT_EQ(paired_input_port("lp:in", inputs), "lp-out:out");
     EXPECT_EQ(paired_input_port("lp-in:in", inputs), "lp-out:out");
     EXPECT_EQ(paired_input_port("Synth MIDI Output", {"Synth MIDI Input"}), "Synth MIDI Input");
 }
 
 TEST(DevicePorts, NoPairWhenNothingOrSeveralMatch) {
     EXPECT_FALSE(paired_input_port("UM-ONE:UM-ONE MIDI 1 20:0", {"Other:Other 1 24:0"}));
-    EXPECT_FALSE(paired_input_port("x-in:in", {"x-out:out", "x:out"})) << "ambiguous";
+    EXPECT_FALSE(paired_input_port("x-in:in", {"x-out:out", "x:input"})) << "ambiguous";
 }
 
 TEST(DevicePorts, LinkPreferenceFollowsTheManifest) {
