@@ -9,6 +9,7 @@
 #include "core/hash.hpp"
 #include "core/identity_reply.hpp"
 #include "engine/data_paths.hpp"
+#include "engine/identity_probe.hpp"
 #include "transport/receive_queue.hpp"
 
 namespace syx::cli {
@@ -42,26 +43,16 @@ int run_identify(const IdentifyArgs& args) {
         return err->exit_code;
     }
     auto& t = std::get<OpenedTransport>(opened);
-    const auto request = identity_request(static_cast<std::uint8_t>(args.device_id));
-    if (auto sent = t.transport->send(request); !sent) {
-        fmt::print(stderr, "syxflash-cli identify: {}\n", sent.error().message);
+    auto answer = engine::ask_identity(*t.transport, queue,
+                                       std::chrono::milliseconds(std::max(args.timeout_ms, 1)),
+                                       static_cast<std::uint8_t>(args.device_id));
+    if (!answer) {
+        fmt::print(stderr, "syxflash-cli identify: {}\n", answer.error().message);
         return kExitTransferFailed;
     }
-    const auto deadline =
-        transport::Clock::now() + std::chrono::milliseconds(std::max(args.timeout_ms, 1));
-    std::vector<std::string> ignored;
-    while (auto message = queue.pop_until(deadline)) {
-        if (!is_identity_reply(message->bytes)) {
-            ignored.push_back(
-                to_spaced_hex(std::span<const std::uint8_t>(message->bytes)
-                                  .first(std::min<std::size_t>(message->bytes.size(), 8))));
-            continue;
-        }
-        auto reply = parse_identity_reply(message->bytes);
-        if (!reply) {
-            ignored.push_back(reply.error().message);
-            continue;
-        }
+    const std::vector<std::string>& ignored = answer->ignored;
+    if (answer->reply) {
+        const auto& reply = answer->reply;
         t.transport->close();
         // Which known device answered: the manifest whose identity pattern matches exactly.
         const auto load = engine::load_device_catalogue();

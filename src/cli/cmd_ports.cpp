@@ -7,6 +7,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/catalogue.hpp"
+#include "core/device_ports.hpp"
 #include "core/port_classifier.hpp"
 #include "engine/data_paths.hpp"
 
@@ -18,17 +19,6 @@ struct PortsArgs {
     std::string device;
 };
 
-LinkPreference preference_of(const Transports& t) {
-    if (t.din == LinkUse::required || t.usb == LinkUse::unsupported) {
-        return LinkPreference::din_only;
-    }
-    if (t.usb == LinkUse::required || t.din == LinkUse::unsupported) {
-        return LinkPreference::usb_only;
-    }
-    return t.preferred_link() == Link::din ? LinkPreference::prefer_din
-                                           : LinkPreference::prefer_usb;
-}
-
 // `ports --device ID`: the outputs ranked for that device, recommended first, with reasons.
 int print_ranking(const std::vector<transport::PortInfo>& ports, const CatalogueEntry& device,
                   bool json) {
@@ -39,8 +29,7 @@ int print_ranking(const std::vector<transport::PortInfo>& ports, const Catalogue
         }
     }
     const auto& m = device.manifest;
-    const auto ranked =
-        rank_ports(candidates, m.transports.usb_port_patterns, preference_of(m.transports), m.name);
+    const auto ranked = rank_ports_for(candidates, m);
     if (json) {
         auto list = nlohmann::json::array();
         for (const auto& r : ranked) {

@@ -40,10 +40,15 @@ ParsedOptions parse_app_options(const std::vector<std::string>& args) {
                    "again while snapshots arrive at 60 Hz; print the figures and exit")
         ->check(CLI::Range(0.1, 600.0))
         ->type_name("SECONDS");
+    app.add_option("--api", o.api,
+                   "MIDI system for real ports: alsa or jack (default: alsa, then jack). With "
+                   "no ports found the wizard practises on the built-in emulator")
+        ->check(CLI::IsMember({"alsa", "jack"}));
     app.set_version_flag("--version", version_text());
     app.footer("Examples:\n"
                "  syxflash                                  open the wizard\n"
                "  syxflash --simulate moog-little-phatty    practise without an instrument\n"
+               "  syxflash --api jack                       use JACK's MIDI ports\n"
                "  syxflash --autopilot --screenshot-dir shots\n"
                "Settings are kept in $XDG_CONFIG_HOME/syxflash (default ~/.config/syxflash).\n"
                "The same engine is available as 'syxflash-cli' for scripting.");
@@ -60,6 +65,16 @@ ParsedOptions parse_app_options(const std::vector<std::string>& args) {
         parsed.output = code == 0 ? out.str() : err.str();
     }
     return parsed;
+}
+
+std::vector<std::string> hardware_apis(const AppOptions& options) {
+    if (!options.simulate_id.empty() || options.autopilot) {
+        return {};
+    }
+    if (!options.api.empty()) {
+        return {options.api};
+    }
+    return {"alsa", "jack"};
 }
 
 } // namespace syx::gui

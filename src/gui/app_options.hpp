@@ -14,7 +14,13 @@ struct AppOptions {
     std::vector<std::string> faults;
     // > 0: run the idle/busy benchmark for this many seconds per phase, print figures, exit.
     double bench_idle_seconds = 0.0;
+    // --api alsa|jack: the MIDI system to list ports from; empty = try alsa, then jack.
+    std::string api;
 };
+
+// The MIDI apis to try for hardware mode, in order: none with --simulate or --autopilot (both
+// practise on the emulator), the one asked for with --api, else alsa then jack.
+std::vector<std::string> hardware_apis(const AppOptions& options);
 
 struct ParsedOptions {
     AppOptions options;

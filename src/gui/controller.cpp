@@ -75,8 +75,17 @@ std::string describe(const Intent& value) {
                 return "save support bundle";
             } else if constexpr (std::is_same_v<T, intent::RefreshLibrary>) {
                 return "refresh library";
-            } else {
+            } else if constexpr (std::is_same_v<T, intent::BrowseFolder>) {
                 return fmt::format("browse {}", v.path);
+            } else if constexpr (std::is_same_v<T, intent::Rescan>) {
+                return "rescan ports";
+            } else if constexpr (std::is_same_v<T, intent::DetectDevices>) {
+                return "detect devices";
+            } else if constexpr (std::is_same_v<T, intent::ChoosePort>) {
+                return fmt::format("choose port {}{}", v.output,
+                                   v.confirm_din ? " (DIN confirmed)" : "");
+            } else {
+                return fmt::format("self-test {}", v.output);
             }
         },
         value);

@@ -70,6 +70,21 @@ struct RefreshLibrary {};
 struct BrowseFolder {
     std::string path;
 };
+// ---- Hardware mode (appended; engine intents).
+// List the MIDI ports again (after plugging something in).
+struct Rescan {};
+// Send the Identity Request on every candidate output and show who answered.
+struct DetectDevices {};
+// Use this output port (with its paired input). A DIN interface while the device's own USB port
+// is connected needs confirm_din (the second click, after the warning).
+struct ChoosePort {
+    std::string output;
+    bool confirm_din = false;
+};
+// Loopback self-test on an interface whose MIDI OUT is cabled to its MIDI IN.
+struct RunSelfTest {
+    std::string output;
+};
 } // namespace intent
 
 using Intent =
@@ -79,7 +94,8 @@ using Intent =
                  intent::UsePracticeFirmware, intent::ConfirmUnknownRelease, intent::StartUpload,
                  intent::StartRecovery, intent::Answer, intent::Cancel, intent::PressButton,
                  intent::PowerCycle, intent::ArmFault, intent::ClearFaults, intent::RestoreBackup,
-                 intent::SaveSupportBundle, intent::RefreshLibrary, intent::BrowseFolder>;
+                 intent::SaveSupportBundle, intent::RefreshLibrary, intent::BrowseFolder,
+                 intent::Rescan, intent::DetectDevices, intent::ChoosePort, intent::RunSelfTest>;
 
 // True for intents the engine carries out (the Controller forwards them).
 bool is_engine_intent(const Intent& value);

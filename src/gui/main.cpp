@@ -62,8 +62,7 @@ double to_ms(std::chrono::nanoseconds d) {
 Snapshot initial_snapshot(const AppOptions& options, float scale,
                           const syx::CatalogueLoad& catalogue) {
     Snapshot snapshot;
-    // Hardware port discovery is not wired into the wizard yet: simulated mode, said plainly on
-    // every page.
+    // Simulated until the engine has found real ports (it switches to hardware mode itself).
     snapshot.mode = RunMode::simulated;
     snapshot.simulate_id = options.simulate_id;
     snapshot.log.push_back(version_text());
@@ -75,7 +74,12 @@ Snapshot initial_snapshot(const AppOptions& options, float scale,
     for (const auto& problem : catalogue.problems) {
         snapshot.log.push_back("Manifest left out: " + problem.to_string());
     }
-    snapshot.log.emplace_back("Running in simulated mode against the built-in emulator.");
+    if (hardware_apis(options).empty()) {
+        snapshot.log.emplace_back("Running in simulated mode against the built-in emulator.");
+    } else {
+        // The engine's worker lists the ports (I/O never runs on the UI thread).
+        snapshot.mode_reason = "Looking for MIDI ports…";
+    }
     snapshot.features.sessions = true;
     snapshot.features.emulator = true;
     snapshot.features.ports = true;
@@ -120,9 +124,15 @@ public:
         config.work_dir = std::filesystem::temp_directory_path(ec) /
                           fmt::format("syxflash-{}", static_cast<long>(getpid()));
         std::filesystem::create_directories(config.work_dir, ec);
-        m_engine =
-            std::make_unique<WizardEngine>(catalogue, *m_channel.latest(), config,
-                                           [this](Snapshot s) { m_channel.publish(std::move(s)); });
+        HardwareConfig hardware;
+        for (const auto& name : hardware_apis(options)) {
+            if (const auto api = syx::transport::parse_api(name)) {
+                hardware.apis.push_back(*api);
+            }
+        }
+        m_engine = std::make_unique<WizardEngine>(
+            catalogue, *m_channel.latest(), config,
+            [this](Snapshot s) { m_channel.publish(std::move(s)); }, std::move(hardware));
         m_controller.set_engine([this](const Intent& value) { m_engine->post(value); });
         glfwSetWindowUserPointer(window, this);
         glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/session.hpp"
+#include "gui/hardware_view.hpp"
 
 namespace syx::gui {
 
@@ -155,6 +156,8 @@ struct FlowView {
     std::vector<LibraryItem> library;
     std::string bundle_path;
     std::string tools_text; // result of the last Tools action
+    // Hardware mode: real ports ranked, detect results, self-test (gui/hardware_view.hpp).
+    HardwareView hardware;
 };
 
 struct Snapshot {
@@ -174,6 +177,8 @@ struct Snapshot {
 
     FlowView flow;
     std::optional<EmulatedPanel> panel;
+    // Why the wizard runs in simulated mode without --simulate ("No MIDI ports found (…)").
+    std::string mode_reason;
 
     // Without sessions, the wizard can only show what each step will do ("preview").
     [[nodiscard]] bool preview() const { return !features.sessions; }

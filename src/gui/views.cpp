@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include "gui/controller.hpp"
+#include "gui/hardware_views.hpp"
 #include "gui/style.hpp"
 
 namespace syx::gui {
@@ -60,12 +61,14 @@ std::string selected_device_name(const UiModel& model, const Snapshot& snapshot)
     return *model.selected_device;
 }
 
-void draw_banners(const Snapshot& snapshot) {
+void draw_banners(const Snapshot& snapshot, std::vector<Intent>& out) {
     if (snapshot.mode == RunMode::simulated) {
         std::string text;
         if (!snapshot.simulate_id.empty()) {
             text = fmt::format("Simulated mode: you asked to practise with '{}'.",
                                snapshot.simulate_id);
+        } else if (!snapshot.mode_reason.empty()) {
+            text = "Simulated mode.";
         } else {
             text = "Simulated mode: no instrument is connected, so nothing real will be touched.";
         }
@@ -75,6 +78,7 @@ void draw_banners(const Snapshot& snapshot) {
         }
         coloured(kWarningColour, text);
     }
+    draw_ports_banner(snapshot, out);
     if (snapshot.preview()) {
         coloured(kNoticeColour,
                  "Preview: this version cannot talk to instruments yet. Each page shows what the "
@@ -91,6 +95,7 @@ void draw_device_content(const UiModel& model, const Snapshot& snapshot, std::ve
                       "listed yet.");
         return;
     }
+    draw_detect(snapshot, out);
     ImGui::TextUnformatted("Which instrument do you want to update?");
     ImGui::Spacing();
     for (const auto& card : snapshot.devices) {
@@ -252,8 +257,13 @@ void draw_run(const RunView& run, bool with_plot, std::vector<Intent>& out) {
 
 void draw_connection(const Snapshot& snapshot, std::vector<Intent>& out) {
     const FlowView& f = snapshot.flow;
+    if (snapshot.mode == RunMode::hardware) {
+        draw_port_choice(snapshot, out);
+    }
     if (f.port.empty()) {
-        not_yet("Choose a device first.");
+        not_yet(snapshot.mode == RunMode::hardware && !f.device_id.empty()
+                    ? "Choose the port the instrument is connected to."
+                    : "Choose a device first.");
         return;
     }
     ImGui::Text("Port: %s", f.port.c_str());
@@ -752,7 +762,7 @@ std::vector<Intent> draw_page(const UiModel& model, const Snapshot& snapshot) {
     ImGui::Spacing();
     wrapped(info.explanation);
     ImGui::Spacing();
-    draw_banners(snapshot);
+    draw_banners(snapshot, out);
     ImGui::Separator();
     ImGui::Spacing();
     // The page's own content scrolls; Back/Next stay in view below it.

@@ -83,14 +83,6 @@ std::string eta_text(const SysexFile& file, const Manifest& manifest, Link link)
             : std::string());
 }
 
-// The worker is the only writer of FlowView::port, so it may read it without the lock.
-transport::OpenOptions port_options(const std::string& port) {
-    transport::OpenOptions o;
-    o.output_port = port;
-    o.input_port = port;
-    return o;
-}
-
 std::string confidence_tag(syx::Confidence c) {
     switch (c) {
     case syx::Confidence::confirmed:
@@ -105,12 +97,17 @@ std::string confidence_tag(syx::Confidence c) {
 } // namespace
 
 WizardEngine::WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig config,
-                           Publisher publish)
+                           Publisher publish, HardwareConfig hardware)
     : m_catalogue(std::move(catalogue)), m_base(std::move(base)), m_config(std::move(config)),
-      m_publish(std::move(publish)) {
+      m_hardware(std::move(hardware)), m_publish(std::move(publish)) {
     m_faults = m_config.faults;
     m_log = m_base.log;
+    m_mode = m_base.mode;
+    m_mode_reason = m_base.mode_reason;
     m_worker = std::thread([this] { worker_loop(); });
+    if (!m_hardware.apis.empty()) {
+        enqueue([this] { discover(); }); // port listing is I/O: on the worker, first
+    }
     enqueue([this] { refresh_library(); });
     const char* home = std::getenv("HOME"); // NOLINT(concurrency-mt-unsafe)
     enqueue([this, start = fs::path(home != nullptr ? home : "/")] { browse(start); });
@@ -284,6 +281,16 @@ void WizardEngine::post(const Intent& value) {
                 });
             } else if constexpr (std::is_same_v<T, intent::ClearFaults>) {
                 enqueue([this] { make_device({}); });
+            } else if constexpr (std::is_same_v<T, intent::Rescan>) {
+                enqueue([this] { discover(); });
+            } else if constexpr (std::is_same_v<T, intent::DetectDevices>) {
+                enqueue([this] { detect_devices(); });
+            } else if constexpr (std::is_same_v<T, intent::ChoosePort>) {
+                enqueue([this, output = v.output, confirm = v.confirm_din] {
+                    choose_port(output, confirm);
+                });
+            } else if constexpr (std::is_same_v<T, intent::RunSelfTest>) {
+                enqueue([this, output = v.output] { self_test(output); });
             }
         },
         value);
@@ -315,6 +322,9 @@ void WizardEngine::publish() {
     {
         std::lock_guard lock(m_mutex);
         next.flow = m_flow;
+        next.flow.hardware = m_hw;
+        next.mode = m_mode;
+        next.mode_reason = m_mode_reason;
         next.log = m_log;
         runner = m_runner;
         device = m_device;
@@ -379,7 +389,10 @@ void WizardEngine::publish() {
     next.features.ports = true;
     next.status = next.transfer_running   ? "Sending firmware: do not power off or unplug"
                   : next.flow.engine_busy ? "Working…"
-                                          : "Simulated mode: practising on an emulated device";
+                  : next.mode == RunMode::hardware
+                      ? fmt::format("Hardware mode: {} MIDI ports ({})",
+                                    next.flow.hardware.ports.size(), next.flow.hardware.api)
+                      : "Simulated mode: practising on an emulated device";
     m_publish(std::move(next));
 }
 
@@ -406,6 +419,7 @@ void WizardEngine::make_device(const std::vector<std::string>& faults) {
         m_transport->close();
     }
     m_transport = std::make_unique<PracticeTransport>(*device, m_times);
+    m_input_port.clear();
     m_transport->set_receive_callback(engine::SessionMailbox::callback(m_mailbox));
     std::string spec_list;
     for (const auto& f : faults) {
@@ -458,7 +472,11 @@ void WizardEngine::select_device(const std::string& id) {
     if (m.backup.kind == BackupKind::none) {
         m_gate = {session::BackupGateKind::not_needed, "the device has no SysEx backup"};
     }
-    make_device(m_faults);
+    if (m_mode == RunMode::hardware) {
+        hardware_select(m);
+    } else {
+        make_device(m_faults);
+    }
     refresh_library();
 }
 
@@ -486,7 +504,7 @@ session::Outcome WizardEngine::run(session::Session& s, bool journal_it) {
             start.device_id = m_flow.device_id;
             start.device_name = m_flow.device_name;
             start.port = m_flow.port;
-            start.api = "emulated";
+            start.api = transport::to_string(m_transport->api());
             start.link = m_flow.link;
             start.file = m_flow.firmware.path;
             start.file_sha256 = m_flow.firmware.sha256;
@@ -530,7 +548,7 @@ void WizardEngine::backup() {
     if (m == nullptr || !m_transport) {
         return;
     }
-    if (auto status = m_transport->open(port_options(m_flow.port)); !status) {
+    if (auto status = m_transport->open(open_options()); !status) {
         log("Port did not open: " + status.error().message);
         return;
     }
@@ -686,7 +704,7 @@ void WizardEngine::upload() {
         log("Nothing to upload: choose a valid firmware file first.");
         return;
     }
-    if (auto status = m_transport->open(port_options(m_flow.port)); !status) {
+    if (auto status = m_transport->open(open_options()); !status) {
         log("Port did not open: " + status.error().message);
         std::lock_guard lock(m_mutex);
         m_flow.upload = StepState::failed;
@@ -724,7 +742,7 @@ void WizardEngine::recover() {
         log("Recovery needs the firmware file chosen on the Firmware page.");
         return;
     }
-    (void)m_transport->open(port_options(m_flow.port));
+    (void)m_transport->open(open_options());
     session::RecoveryOptions options;
     {
         std::lock_guard lock(m_mutex);
@@ -758,7 +776,7 @@ void WizardEngine::restore(const fs::path& file) {
         log("Restore: " + read.error().message);
         return;
     }
-    (void)m_transport->open(port_options(m_flow.port));
+    (void)m_transport->open(open_options());
     session::RestoreOptions options;
     options.link = m_link;
     const auto limits = engine::transport_limits(*m_transport);

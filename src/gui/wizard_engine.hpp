@@ -20,6 +20,8 @@
 #include "core/session.hpp"
 #include "core/sysex_file.hpp"
 #include "core/update_session.hpp"
+#include "engine/identity_probe.hpp"
+#include "engine/loopback.hpp"
 #include "engine/session_runner.hpp"
 #include "gui/intent.hpp"
 #include "gui/practice_transport.hpp"
@@ -34,10 +36,24 @@ struct EngineConfig {
     std::filesystem::path work_dir;
 };
 
+// Hardware mode (real MIDI ports). A separate struct so EngineConfig's aggregate users stay as
+// they are.
+struct HardwareConfig {
+    // Hardware discovery: the MIDI apis to try, in order, when the engine starts and on Rescan.
+    // Empty: no discovery (simulated mode, as with --simulate).
+    std::vector<transport::MidiApi> apis;
+    // Makes a transport for an api; empty = the registered backends (transport::make_transport).
+    std::function<Result<std::unique_ptr<transport::MidiTransport>>(transport::MidiApi)>
+        make_transport;
+    engine::DetectOptions detect;
+    engine::LoopbackOptions loopback;
+};
+
 class WizardEngine final : public engine::UserPrompt {
 public:
     using Publisher = std::function<void(Snapshot)>;
-    WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig config, Publisher publish);
+    WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig config, Publisher publish,
+                 HardwareConfig hardware = {});
     ~WizardEngine() override;
     WizardEngine(const WizardEngine&) = delete;
     WizardEngine& operator=(const WizardEngine&) = delete;
@@ -73,9 +89,21 @@ private:
     session::UpdateOptions update_options() const;
     [[nodiscard]] const Manifest* manifest() const;
 
+    // Hardware mode (wizard_engine_hardware.cpp).
+    void discover();
+    void hardware_select(const Manifest& m);
+    void rank_hardware_ports();
+    void choose_port(const std::string& output, bool confirm_din);
+    void detect_devices();
+    void self_test(const std::string& output);
+    [[nodiscard]] transport::OpenOptions open_options() const;
+    [[nodiscard]] Result<std::unique_ptr<transport::MidiTransport>>
+    new_transport(transport::MidiApi api) const;
+
     CatalogueLoad m_catalogue;
     Snapshot m_base;
     EngineConfig m_config;
+    HardwareConfig m_hardware;
     Publisher m_publish;
 
     mutable std::mutex m_mutex; // guards everything below that the UI thread also reads
@@ -95,6 +123,14 @@ private:
     std::optional<std::filesystem::path> m_backup_file;
     session::BackupGate m_gate;
     Link m_link = Link::usb;
+
+    // Hardware mode. The worker writes these; the UI-facing copies are read under m_mutex.
+    RunMode m_mode = RunMode::simulated;
+    std::string m_mode_reason;
+    HardwareView m_hw;
+    std::optional<transport::MidiApi> m_api;  // worker-only
+    std::vector<transport::PortInfo> m_ports; // worker-only: the last listing
+    std::string m_input_port;                 // worker-only: paired with m_flow.port
 
     std::mutex m_jobs_mutex;
     std::condition_variable m_jobs_ready;

@@ -31,6 +31,11 @@ target_link_libraries(syxflash_jack_tests PRIVATE syxflash_test_support syxflash
                       PkgConfig::RTMIDI GTest::gtest_main nlohmann_json::nlohmann_json)
 syxflash_warnings(syxflash_jack_tests)
 add_dependencies(syxflash_jack_tests syxflash-cli)
+if(TARGET syxflash_gui)
+  # The wizard's engine in hardware mode over JACK (flows_jack_test.cpp).
+  target_link_libraries(syxflash_jack_tests PRIVATE syxflash_gui)
+  target_compile_definitions(syxflash_jack_tests PRIVATE SYXFLASH_JACK_WITH_GUI=1)
+endif()
 # Timing is measured at the receiver: run these alone so other tests do not steal the CPU.
 gtest_discover_tests(syxflash_jack_tests DISCOVERY_TIMEOUT 60
                      PROPERTIES LABELS jack FIXTURES_REQUIRED syxflash_jack RUN_SERIAL TRUE

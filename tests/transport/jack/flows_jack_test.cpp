@@ -15,6 +15,12 @@
 #include "emulator/moog_little_phatty_model.hpp"
 #include "engine/transfer_backends.hpp"
 #include "transport/midi_transport.hpp"
+#ifdef SYXFLASH_JACK_WITH_GUI
+#include "engine/data_paths.hpp"
+#include "gui/device_cards.hpp"
+#include "gui/snapshot_channel.hpp"
+#include "gui/wizard_engine.hpp"
+#endif
 
 namespace {
 
@@ -160,5 +166,73 @@ TEST(FlowsOverJack, Prophet600UploadToTheEmulateProcessEndsWithS) {
     const std::string printed = emulate.stop();
     EXPECT_NE(printed.find("display: S"), std::string::npos) << printed;
 }
+
+#ifdef SYXFLASH_JACK_WITH_GUI
+// The wizard's engine in hardware mode with --api jack: it lists the JACK ports on its worker,
+// Detect finds the emulated Little Phatty by its identity reply on the emulate process's ports,
+// and the backup runs through the port chosen for it.
+TEST(FlowsOverJack, WizardEngineInHardwareModeDetectsAndBacksUpTheEmulatedDevice) {
+    using namespace syx::gui;
+    auto jack = jack_or_skip();
+    if (!jack) {
+        GTEST_SKIP() << "no JACK server running";
+    }
+    FlowHome home;
+    const std::string name = "syx-wizard-lp-" + std::to_string(::getpid());
+    Emulate emulate({"moog-little-phatty", "--api", "jack", "--name", name});
+    ASSERT_TRUE(wait_for_port(*jack, name));
+    fs::create_directories(home / "tmp");
+
+    const auto catalogue = syx::engine::load_device_catalogue();
+    Snapshot base;
+    base.devices = device_cards(catalogue.catalogue);
+    SnapshotChannel channel(base);
+    HardwareConfig hardware;
+    hardware.apis = {syx::transport::MidiApi::jack}; // --api jack
+    WizardEngine engine(
+        catalogue, base, EngineConfig{{}, home / "tmp"},
+        [&channel](Snapshot s) { channel.publish(std::move(s)); }, hardware);
+    const auto settle = [&channel] {
+        const auto deadline = std::chrono::steady_clock::now() + 60s;
+        std::this_thread::sleep_for(50ms);
+        while (channel.latest()->flow.engine_busy && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(10ms);
+        }
+        return *channel.latest();
+    };
+    auto s = settle();
+    ASSERT_EQ(s.mode, RunMode::hardware) << s.mode_reason;
+    EXPECT_EQ(s.flow.hardware.api, "jack");
+
+    engine.post(intent::DetectDevices{});
+    s = settle();
+    const DetectRow* found = nullptr;
+    for (const auto& d : s.flow.hardware.detected) {
+        if (d.output.rfind(name, 0) == 0) {
+            found = &d;
+        }
+    }
+    std::string asked;
+    for (const auto& d : s.flow.hardware.detected) {
+        asked += " '" + d.output + "' (" + d.problem + ")";
+    }
+    for (const auto& r : s.flow.hardware.ports) {
+        asked += " port '" + r.output + "' " + r.kind;
+    }
+    ASSERT_NE(found, nullptr) << "the emulate process's port was asked; asked:" << asked;
+    EXPECT_EQ(found->input, name + "-out:out") << "paired by name";
+    EXPECT_EQ(found->device_id, "moog-little-phatty") << found->problem;
+    const std::string output = found->output;
+
+    engine.post(intent::SelectDevice{found->device_id});
+    engine.post(intent::ChoosePort{output, false});
+    s = settle();
+    ASSERT_EQ(s.flow.port, output);
+    engine.post(intent::StartBackup{});
+    s = settle();
+    EXPECT_EQ(s.flow.backup, StepState::done) << s.flow.backup_text;
+    EXPECT_FALSE(s.flow.backup_file.empty());
+}
+#endif
 
 } // namespace
