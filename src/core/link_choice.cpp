@@ -49,7 +49,9 @@ Result<LinkChoice> choose_link(std::optional<Link> asked, const PortCandidate& p
                                       to_string(choice.link), transports->note.empty() ? "" : ": ",
                                       transports->note));
     }
-    if (choice.link == Link::din && transports->allows(Link::usb)) {
+    // Only where the device prefers USB: for a DIN-first device the interface is the right way.
+    if (choice.link == Link::din && transports->allows(Link::usb) &&
+        transports->preferred_link() == Link::usb) {
         for (const auto& other : listed) {
             if (classify_port(other.name, other.os_says_usb, patterns).matches_device) {
                 choice.usb_port_available = other.name;

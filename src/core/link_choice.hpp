@@ -20,8 +20,9 @@ struct LinkChoice {
     Link link = Link::usb;
     // One line for the user: why this link.
     std::string reason;
-    // Set when the link is DIN although the device's own USB port is listed now: the name of that
-    // port. Callers ask for confirmation before sending (slower, and a cable more to go wrong).
+    // Set when the link is DIN although the device prefers USB and its own USB port is listed
+    // now: the name of that port. Callers ask for confirmation before sending (slower, and one
+    // more cable and interface to go wrong).
     std::optional<std::string> usb_port_available;
 };
 

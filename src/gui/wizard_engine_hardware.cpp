@@ -7,6 +7,7 @@
 
 #include "core/device_ports.hpp"
 #include "core/hash.hpp"
+#include "core/link_choice.hpp"
 #include "engine/transfer_backends.hpp"
 #include "gui/timed_transport.hpp"
 #include "gui/wizard_engine.hpp"
@@ -219,11 +220,25 @@ void WizardEngine::choose_port(const std::string& output, bool confirm_din) {
         log(fmt::format("Not using '{}': {}.", output, row.reason));
         return;
     }
-    const auto own_usb = std::find_if(m_hw.ports.begin(), m_hw.ports.end(),
-                                      [](const PortRow& r) { return r.matches_device; });
-    if (row.kind == "interface" && !confirm_din && output != m_flow.port &&
-        own_usb != m_hw.ports.end() &&
-        link_preference(m->transports) == LinkPreference::prefer_usb) {
+    // One rule for the CLI and the wizard (core/link_choice): what the port is decides the link,
+    // a DIN-only device gets DIN, and DIN while the device's own USB port is connected is asked.
+    std::vector<PortCandidate> outputs;
+    std::optional<bool> os_says_usb;
+    for (const auto& p : m_ports) {
+        if (p.direction == transport::PortDirection::output) {
+            outputs.push_back({p.name, p.os_says_usb});
+            if (p.name == output) {
+                os_says_usb = p.os_says_usb;
+            }
+        }
+    }
+    const auto choice = syx::choose_link(std::nullopt, PortCandidate{output, os_says_usb}, outputs,
+                                         &m->transports, m->name);
+    if (!choice) {
+        log(fmt::format("Not using '{}': {}.", output, choice.error().message));
+        return;
+    }
+    if (choice->usb_port_available && !confirm_din && output != m_flow.port) {
         std::string eta;
         {
             std::lock_guard lock(m_mutex);
@@ -239,7 +254,8 @@ void WizardEngine::choose_port(const std::string& output, bool confirm_din) {
             "DIN cable carries the bytes instead: at most 3125 bytes/s and the DIN pacing ({}) "
             "instead of USB's ({}), so every transfer is slower.{} Cheap interfaces may also "
             "drop bytes. Use the USB port unless it does not work.",
-            m->name, own_usb->output, pacing_text(*m, Link::din), pacing_text(*m, Link::usb), eta);
+            m->name, *choice->usb_port_available, pacing_text(*m, Link::din),
+            pacing_text(*m, Link::usb), eta);
         std::lock_guard lock(m_mutex);
         m_hw.din_warning = std::move(warning);
         m_log.push_back(fmt::format("DIN port '{}' chosen while the USB port is connected: "
@@ -247,16 +263,7 @@ void WizardEngine::choose_port(const std::string& output, bool confirm_din) {
                                     output));
         return;
     }
-    Link link = m->transports.preferred_link();
-    if (!m->transports.allows(Link::usb) || m->transports.din == LinkUse::required) {
-        link = Link::din; // a device that requires DIN gets DIN whatever the port looks like
-    } else if (!m->transports.allows(Link::din) || m->transports.usb == LinkUse::required) {
-        link = Link::usb;
-    } else if (row.kind == "interface") {
-        link = Link::din;
-    } else if (row.kind == "usb-device") {
-        link = Link::usb;
-    }
+    const Link link = choice->link;
     auto made = new_transport(*m_api);
     if (!made) {
         log("Port not opened: " + made.error().message);

@@ -78,6 +78,16 @@ TEST(LinkChoice, ADinOnlyDeviceGetsDinAndRefusesUsb) {
     EXPECT_NE(usb.error().message.find("MIDI IN jack"), std::string::npos);
 }
 
+TEST(LinkChoice, ADinFirstDeviceThroughAnInterfaceIsNotQuestioned) {
+    auto t = phatty();
+    t.usb = syx::LinkUse::allowed;
+    t.din = syx::LinkUse::preferred;
+    auto c = syx::choose_link(std::nullopt, kUmOne, {kUmOne, kPhattyUsb}, &t, "K-Station");
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->link, syx::Link::din);
+    EXPECT_FALSE(c->usb_port_available);
+}
+
 TEST(LinkChoice, WithoutADeviceAVirtualPortAddsNoWireTime) {
     auto c = syx::choose_link(std::nullopt, kThrough, {kThrough}, nullptr);
     ASSERT_TRUE(c.ok());
