@@ -37,7 +37,8 @@ struct ToolsScratch {
     int gap_ms = 150;
     int gap_default_seen = -1;
     bool gap_edited = false;
-    int link = -1; // 0 usb, 1 din; -1 = follow the wizard's link
+    int link = 0;             // 0 usb, 1 din
+    bool link_edited = false; // until the user picks one, the wizard's link is used
     int idle_ms = 2000;
     std::array<int, 8> channel{};
     std::array<bool, 8> show_bytes{};
@@ -179,17 +180,18 @@ void draw_send(const Snapshot& snapshot, bool can_start, std::vector<Intent>& ou
                              "that needs the longer gap may lose messages or corrupt its memory.",
                              s.gap_ms, t.default_gap_ms));
     }
-    if (s.link < 0) {
+    if (!s.link_edited) {
         s.link = f.link == "din" ? 1 : 0;
     }
     ImGui::TextUnformatted("Link:");
     ImGui::SameLine();
     ImGui::BeginDisabled(!f.usb_allowed);
-    ImGui::RadioButton("USB (the device's own port)##tools", &s.link, 0);
+    s.link_edited |= ImGui::RadioButton("USB (the device's own port)##tools", &s.link, 0);
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(!f.din_allowed);
-    ImGui::RadioButton("DIN (MIDI interface: 320 µs per byte on the cable)##tools", &s.link, 1);
+    s.link_edited |=
+        ImGui::RadioButton("DIN (MIDI interface: 320 µs per byte on the cable)##tools", &s.link, 1);
     ImGui::EndDisabled();
     if (button("Send##tools", can_start && file_ok)) {
         out.emplace_back(intent::ToolsSend{t.file, s.gap_ms, s.link == 1 ? "din" : "usb"});
