@@ -147,8 +147,7 @@ void draw_send(const Snapshot& snapshot, bool can_start, std::vector<Intent>& ou
             out.emplace_back(intent::ToolsChooseFile{recent});
         }
     }
-    if (ImGui::TreeNodeEx("Browse for the file##tools",
-                          t.file.empty() ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
+    if (ImGui::TreeNode("Browse for the file##tools")) {
         draw_browser(f.browser, false, out, "tools-browser");
         ImGui::TreePop();
     }
@@ -172,8 +171,8 @@ void draw_send(const Snapshot& snapshot, bool can_start, std::vector<Intent>& ou
         s.gap_ms = std::clamp(s.gap_ms, 0, 60000);
         s.gap_edited = true;
     }
-    ImGui::SameLine();
-    ImGui::TextDisabled("default %d ms: %s", t.default_gap_ms, t.default_gap_reason.c_str());
+    ImGui::TextDisabled("Offered first: %d ms, %s.", t.default_gap_ms,
+                        t.default_gap_reason.c_str());
     if (s.gap_ms < t.default_gap_ms) {
         coloured(kWarningColour,
                  fmt::format("{} ms is less than the {} ms offered for this device: a device "
@@ -190,9 +189,14 @@ void draw_send(const Snapshot& snapshot, bool can_start, std::vector<Intent>& ou
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(!f.din_allowed);
-    s.link_edited |=
-        ImGui::RadioButton("DIN (MIDI interface: 320 µs per byte on the cable)##tools", &s.link, 1);
+    s.link_edited |= ImGui::RadioButton("DIN (through a MIDI interface)##tools", &s.link, 1);
     ImGui::EndDisabled();
+    if (s.link == 1) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+        wrapped("Over DIN each message also takes 320 µs per byte on the cable; the gap is "
+                "counted from its end.");
+        ImGui::PopStyleColor();
+    }
     if (button("Send##tools", can_start && file_ok)) {
         out.emplace_back(intent::ToolsSend{t.file, s.gap_ms, s.link == 1 ? "din" : "usb"});
     }
