@@ -7,6 +7,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
 #include "engine/atomic_file.hpp"
+#include "engine/recorded_dump.hpp"
 #include "engine/transfer_receive.hpp"
 
 namespace syx::cli {
@@ -59,37 +60,31 @@ int run_receive(const ReceiveArgs& args) {
     bar.finish();
     t.transport->close();
 
+    // The verdict is shared with the wizard's Tools page (engine/recorded_dump.hpp).
+    const auto judged = engine::judge_recording(report);
+    const std::vector<std::uint8_t>& out = judged.bytes;
     int exit_code = kExitSuccess;
-    std::string summary;
-    std::vector<std::uint8_t> out;
-    for (const auto& m : report.messages) {
-        out.insert(out.end(), m.bytes.begin(), m.bytes.end());
-    }
-    if (report.cancelled) {
+    std::string summary = judged.problem;
+    switch (judged.verdict) {
+    case engine::RecordingVerdict::cancelled:
         exit_code = kExitCancelled;
-        summary = fmt::format("cancelled after {} complete message(s); nothing was written",
-                              report.messages.size());
-    } else if (report.error) {
+        break;
+    case engine::RecordingVerdict::port_failed:
         exit_code = kExitTransferFailed;
-        summary = fmt::format("{} after {} complete message(s); nothing was written",
-                              report.error->message, report.messages.size());
-    } else if (!report.truncated.empty()) {
+        break;
+    case engine::RecordingVerdict::truncated:
         exit_code = kExitNoAnswer;
-        const auto& first = report.truncated.front();
-        summary = fmt::format(
-            "incomplete: {} message(s) were cut short (first after {} bytes: {}); {} complete "
-            "message(s) arrived. Nothing was written, so no partial dump passes for a complete "
-            "one. Try again with the device's USB port, fewer other MIDI devices, or a longer "
-            "--idle-ms.",
-            report.truncated.size(), first.bytes_received, first.reason, report.messages.size());
-    } else if (report.messages.empty()) {
+        summary += " Try again with the device's USB port, fewer other MIDI devices, or a longer "
+                   "--idle-ms.";
+        break;
+    case engine::RecordingVerdict::nothing:
         exit_code = kExitNoAnswer;
-        summary =
-            report.nothing_received
-                ? fmt::format("nothing arrived within {} s on '{}'", args.timeout_s, t.ports.input)
-                : fmt::format("no SysEx arrived ({} other message(s) ignored)",
-                              report.other_messages);
-    } else {
+        if (report.nothing_received) {
+            summary =
+                fmt::format("nothing arrived within {} s on '{}'", args.timeout_s, t.ports.input);
+        }
+        break;
+    case engine::RecordingVerdict::complete: {
         auto written = engine::write_file_atomically(args.output, out,
                                                      args.overwrite ? engine::Overwrite::allowed
                                                                     : engine::Overwrite::never);
@@ -102,6 +97,8 @@ int run_receive(const ReceiveArgs& args) {
             summary = fmt::format("saved {} message(s), {} to '{}'", report.messages.size(),
                                   format_bytes(out.size()), args.output);
         }
+        break;
+    }
     }
     if (json) {
         auto truncated = nlohmann::json::array();

@@ -84,8 +84,19 @@ std::string describe(const Intent& value) {
             } else if constexpr (std::is_same_v<T, intent::ChoosePort>) {
                 return fmt::format("choose port {}{}", v.output,
                                    v.confirm_din ? " (DIN confirmed)" : "");
-            } else {
+            } else if constexpr (std::is_same_v<T, intent::RunSelfTest>) {
                 return fmt::format("self-test {}", v.output);
+            } else if constexpr (std::is_same_v<T, intent::ToolsChooseFile>) {
+                return fmt::format("tools: choose {}", v.path);
+            } else if constexpr (std::is_same_v<T, intent::ToolsSend>) {
+                return fmt::format("tools: send {} with {} ms gap over {}", v.path, v.gap_ms,
+                                   v.link);
+            } else if constexpr (std::is_same_v<T, intent::ToolsReceive>) {
+                return fmt::format("tools: receive until {} ms idle", v.idle_ms);
+            } else if constexpr (std::is_same_v<T, intent::SendMidiflySetting>) {
+                return fmt::format("midifly: set {} to channel {}", v.setting, v.channel + 1);
+            } else {
+                return fmt::format("export {} to {}", v.file, v.folder);
             }
         },
         value);

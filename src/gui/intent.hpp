@@ -85,6 +85,31 @@ struct ChoosePort {
 struct RunSelfTest {
     std::string output;
 };
+// ---- Tools page and Library export (appended: keep the variant order stable).
+// Choose the file the Tools page sends (the engine reads and checks it).
+struct ToolsChooseFile {
+    std::string path;
+};
+// Send a .syx file to the chosen port with this gap after every message, over this link.
+struct ToolsSend {
+    std::string path;
+    int gap_ms = 150;
+    std::string link; // "usb" | "din"
+};
+// Record dumps until the line is idle this long, then save them as a new file.
+struct ToolsReceive {
+    int idle_ms = 2000;
+};
+// One documented MIDIFly setting (core/midifly_settings.hpp id) with its channel byte 0–15.
+struct SendMidiflySetting {
+    std::string setting;
+    int channel = 0;
+};
+// Copy a library backup (.syx + sidecar) into a folder, never overwriting.
+struct ExportBackup {
+    std::string file;
+    std::string folder;
+};
 } // namespace intent
 
 using Intent =
@@ -95,7 +120,10 @@ using Intent =
                  intent::StartRecovery, intent::Answer, intent::Cancel, intent::PressButton,
                  intent::PowerCycle, intent::ArmFault, intent::ClearFaults, intent::RestoreBackup,
                  intent::SaveSupportBundle, intent::RefreshLibrary, intent::BrowseFolder,
-                 intent::Rescan, intent::DetectDevices, intent::ChoosePort, intent::RunSelfTest>;
+                 intent::Rescan, intent::DetectDevices, intent::ChoosePort, intent::RunSelfTest,
+
+                 intent::ToolsChooseFile, intent::ToolsSend, intent::ToolsReceive,
+                 intent::SendMidiflySetting, intent::ExportBackup>;
 
 // True for intents the engine carries out (the Controller forwards them).
 bool is_engine_intent(const Intent& value);

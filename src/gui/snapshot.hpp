@@ -118,6 +118,33 @@ struct LibraryItem {
     bool intact = false;
 };
 
+// The Tools page: generic send/receive of .syx files and the MIDIFly settings editor.
+struct ToolsView {
+    // The file chosen for Send, as checked by the engine.
+    std::string file;
+    std::size_t file_messages = 0;
+    std::uint64_t file_bytes = 0;
+    std::string file_problem; // why it cannot be sent (empty when it can)
+    std::vector<std::string> recent;
+    // The gap offered first: the device manifest's for the link, else a safe 150 ms.
+    int default_gap_ms = 150;
+    std::string default_gap_reason;
+    std::string job;      // "send" | "receive" | "setting" while or after one ran; "" = none
+    bool running = false; // the job above is running now
+    std::size_t messages_done = 0;
+    std::size_t message_count = 0; // 0 while receiving (unknown)
+    std::uint64_t bytes_done = 0;
+    std::uint64_t total_bytes = 0;
+    double elapsed_s = 0.0;
+    double eta_s = 0.0;
+    int gap_ms = 0; // the gap the send used
+    // Measured silence between messages at our send() (minus DIN wire time), ms.
+    std::vector<float> gaps_ms;
+    std::string result; // the last job's result line
+    bool result_ok = false;
+    std::string received_file; // where the last recording was saved
+};
+
 // Everything the update flow knows; published by the WizardEngine.
 struct FlowView {
     bool engine_busy = false; // a job is running on the engine's worker
@@ -158,6 +185,12 @@ struct FlowView {
     std::string tools_text; // result of the last Tools action
     // Hardware mode: real ports ranked, detect results, self-test (gui/hardware_view.hpp).
     HardwareView hardware;
+    ToolsView tools;
+    // Library export: the folder offered first (XDG documents dir, else home) and the result
+    // line of the last export.
+    std::string export_folder;
+    std::string export_result;
+    bool export_ok = false;
 };
 
 struct Snapshot {

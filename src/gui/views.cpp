@@ -12,6 +12,7 @@
 #include "gui/controller.hpp"
 #include "gui/hardware_views.hpp"
 #include "gui/style.hpp"
+#include "gui/tools_view.hpp"
 
 namespace syx::gui {
 
@@ -533,6 +534,7 @@ void draw_library(const Snapshot& snapshot, std::vector<Intent>& out) {
     if (ImGui::Button("Refresh")) {
         out.emplace_back(intent::RefreshLibrary{});
     }
+    draw_library_export_controls(snapshot, out);
     if (f.library.empty()) {
         ImGui::TextDisabled("No backups in the library yet.");
     }
@@ -552,9 +554,10 @@ void draw_library(const Snapshot& snapshot, std::vector<Intent>& out) {
             out.emplace_back(intent::RestoreBackup{item.file});
         }
         ImGui::EndDisabled();
+        ImGui::SameLine();
+        draw_library_export_button(snapshot, item, out);
         ImGui::TextDisabled("    %s", item.file.c_str());
     }
-    not_yet("Export: copy the file shown; an export button is not built yet.");
 }
 
 void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vector<Intent>& out) {
@@ -607,9 +610,7 @@ void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vect
         draw_library(snapshot, out);
         break;
     case WizardStep::tools:
-        not_yet("Generic send/receive of .syx files and the MIDIFly settings editor are not "
-                "built into the wizard yet. Use 'syxflash-cli send --gap-ms N FILE' and "
-                "'syxflash-cli receive'.");
+        draw_tools_page(snapshot, out);
         break;
     }
 }

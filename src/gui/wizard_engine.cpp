@@ -114,6 +114,7 @@ WizardEngine::WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig 
 }
 
 WizardEngine::~WizardEngine() {
+    m_tool_cancel.store(true); // a Tools send/receive stops between messages
     {
         std::lock_guard lock(m_jobs_mutex);
         m_stop = true;
@@ -236,8 +237,21 @@ void WizardEngine::post(const Intent& value) {
                 enqueue([this] { refresh_library(); });
             } else if constexpr (std::is_same_v<T, intent::BrowseFolder>) {
                 enqueue([this, path = v.path] { browse(path); });
+            } else if constexpr (std::is_same_v<T, intent::ToolsChooseFile>) {
+                enqueue([this, path = v.path] { tools_choose_file(path); });
+            } else if constexpr (std::is_same_v<T, intent::ToolsSend>) {
+                enqueue([this, v] { tools_send(v); });
+            } else if constexpr (std::is_same_v<T, intent::ToolsReceive>) {
+                enqueue([this, v] { tools_receive(v); });
+            } else if constexpr (std::is_same_v<T, intent::SendMidiflySetting>) {
+                enqueue([this, v] { send_midifly_setting(v); });
+            } else if constexpr (std::is_same_v<T, intent::ExportBackup>) {
+                enqueue([this, v] { export_backup(v.file, v.folder); });
             } else if constexpr (std::is_same_v<T, intent::Answer> ||
                                  std::is_same_v<T, intent::Cancel>) {
+                if constexpr (std::is_same_v<T, intent::Cancel>) {
+                    m_tool_cancel.store(true); // a Tools send/receive stops between messages
+                }
                 std::shared_ptr<engine::SessionRunner> runner;
                 {
                     std::lock_guard lock(m_mutex);
@@ -384,6 +398,7 @@ void WizardEngine::publish() {
         panel.fault_events = device->fault_events();
         next.panel = std::move(panel);
     }
+    fill_tools_defaults(next);
     next.features.sessions = true;
     next.features.emulator = true;
     next.features.ports = true;
@@ -578,6 +593,10 @@ void WizardEngine::backup() {
     content.backup_kind = to_string(m->backup.kind);
     content.label = "before-update";
     auto saved = engine::save_backup(content, engine::SaveBackupOptions{});
+    if (saved) {
+        // The Library page lists it at once (its copy went into the library folder).
+        refresh_library();
+    }
     std::lock_guard lock(m_mutex);
     if (!saved) {
         m_flow.backup = StepState::failed;

@@ -4,6 +4,7 @@
 // transport (simulated mode: the emulated device), runs the core sessions with
 // engine::SessionRunner, and publishes a new Snapshot (through the given callback) after every
 // change, so the UI only ever reads immutable snapshots.
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -86,6 +87,16 @@ private:
     void refresh_library();
     void browse(const std::filesystem::path& folder);
     session::Outcome run(session::Session& session, bool journal);
+    // Tools page and Library export (wizard_engine_tools.cpp).
+    void tools_choose_file(const std::filesystem::path& path);
+    void tools_send(const intent::ToolsSend& request);
+    void tools_receive(const intent::ToolsReceive& request);
+    void send_midifly_setting(const intent::SendMidiflySetting& request);
+    void export_backup(const std::filesystem::path& file, const std::filesystem::path& folder);
+    // Fills the Tools page's defaults (gap from the manifest, export folder) into a snapshot.
+    void fill_tools_defaults(Snapshot& next) const;
+    // Opens m_transport on the chosen port with a fresh receive callback target.
+    Status open_tools_port();
     session::UpdateOptions update_options() const;
     [[nodiscard]] const Manifest* manifest() const;
 
@@ -131,6 +142,11 @@ private:
     std::optional<transport::MidiApi> m_api;  // worker-only
     std::vector<transport::PortInfo> m_ports; // worker-only: the last listing
     std::string m_input_port;                 // worker-only: paired with m_flow.port
+    // The folder the Library page offers for exports (documents dir, else home).
+    static std::string default_export_folder();
+    const std::string m_export_folder = default_export_folder();
+    // Set by Cancel (any thread); the Tools jobs clear it when they start and poll it.
+    std::atomic<bool> m_tool_cancel{false};
 
     std::mutex m_jobs_mutex;
     std::condition_variable m_jobs_ready;
