@@ -196,6 +196,7 @@ TEST_P(ManifestSimulation, BackupCompletesByTheManifestsOwnRule) {
         EXPECT_TRUE(s.result().backup_not_available);
         EXPECT_TRUE(h.messages_in.empty()) << "a device with no backup procedure got messages";
         EXPECT_TRUE(s.result().messages.empty());
+        EXPECT_NE(outcome.message.find(m.backup.reason), std::string::npos) << outcome.message;
         return;
     }
     ASSERT_EQ(outcome.kind, OutcomeKind::success) << m.id << ": " << outcome.message;
