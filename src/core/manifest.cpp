@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <map>
-#include <set>
 
 #include <fmt/core.h>
 
@@ -297,74 +295,6 @@ std::optional<std::size_t> BackupProcedure::classify(std::span<const std::uint8_
         }
     }
     return std::nullopt;
-}
-
-CompletenessStatus
-BackupProcedure::completeness_of(std::span<const std::span<const std::uint8_t>> messages) const {
-    CompletenessStatus status;
-    const auto& rule = completeness;
-    for (const auto& m : messages) {
-        if (classify(m)) {
-            ++status.matching;
-        }
-    }
-    switch (rule.kind) {
-    case CompletenessKind::single_message:
-        status.expected = 1;
-        status.complete = status.matching >= 1;
-        break;
-    case CompletenessKind::count:
-        status.expected = static_cast<std::size_t>(rule.count);
-        status.complete = status.matching >= rule.count;
-        break;
-    case CompletenessKind::user_says_done:
-        status.complete = status.matching >= 1;
-        break;
-    case CompletenessKind::indexed: {
-        // Index values seen per group (the byte at group_offset, or one group).
-        std::map<int, std::set<std::uint8_t>> seen;
-        const ExpectedMessage* counted = expect.empty() ? nullptr : &expect.front();
-        for (const auto& m : messages) {
-            if (counted == nullptr || !counted->matches(m) || rule.index_offset >= m.size()) {
-                continue;
-            }
-            const int group = rule.group_offset && *rule.group_offset < m.size()
-                                  ? m[static_cast<std::size_t>(*rule.group_offset)]
-                                  : -1;
-            seen[group].insert(m[static_cast<std::size_t>(rule.index_offset)]);
-        }
-        std::vector<std::uint8_t> wanted;
-        for (unsigned v = rule.index_first; v <= rule.index_last;
-             v += std::max<unsigned>(rule.index_step, 1)) {
-            wanted.push_back(static_cast<std::uint8_t>(v));
-        }
-        status.expected = wanted.size() * std::max<std::size_t>(seen.size(), 1);
-        status.complete = !seen.empty();
-        for (const auto& [group, values] : seen) {
-            std::string missing;
-            for (auto v : wanted) {
-                if (values.count(v) == 0) {
-                    missing += fmt::format("{}{}", missing.empty() ? "" : ", ", v);
-                }
-            }
-            if (!missing.empty()) {
-                status.complete = false;
-                status.missing +=
-                    fmt::format("{}{}index {}", status.missing.empty() ? "" : "; ",
-                                group >= 0 ? fmt::format("group {}: ", group) : "", missing);
-            }
-        }
-        if (seen.empty()) {
-            status.missing = "nothing received yet";
-        }
-        break;
-    }
-    }
-    if (!status.complete && status.missing.empty()) {
-        status.missing = fmt::format("{} of {} messages received", status.matching,
-                                     std::max<std::size_t>(status.expected, 1));
-    }
-    return status;
 }
 
 const char* to_string(RestoreKind kind) {

@@ -281,14 +281,6 @@ struct CompletenessRule {
     Evidence evidence;
 };
 
-// How far a backup has got, by the manifest's completeness rule.
-struct CompletenessStatus {
-    bool complete = false;
-    std::size_t matching = 0; // messages that belong to the backup
-    std::size_t expected = 0; // messages needed (0 = open-ended: record-many)
-    std::string missing;      // "bank 2: P = 4, 6" — empty when complete
-};
-
 struct BackupProcedure {
     BackupKind kind = BackupKind::none;
     std::string reason;                  // kind none: why, and what to do instead
@@ -300,10 +292,9 @@ struct BackupProcedure {
 
     // Index into `expect` of the first entry matching the message, if any.
     [[nodiscard]] std::optional<std::size_t> classify(std::span<const std::uint8_t> message) const;
-    // Applies `completeness` to the messages received so far. For user-says-done, `complete`
-    // means at least one dump was recorded (the user decides when to stop).
-    [[nodiscard]] CompletenessStatus
-    completeness_of(std::span<const std::span<const std::uint8_t>> messages) const;
+    // Whether a set of messages is a complete backup is CompletenessTracker's job
+    // (core/backup_completeness.hpp): one implementation of `completeness` for live sessions and
+    // for files given with --backup.
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include "support/test_support.hpp"
 #include <gtest/gtest.h>
 
+#include "core/backup_completeness.hpp"
 #include "core/catalogue.hpp"
 #include "core/manifest.hpp"
 
@@ -20,16 +21,17 @@ const Manifest& device(const std::string& id) {
 
 // K-Station program pair dump (manual): F0 00 20 29 01 41 <SyCh> 02 <C> <Vv> <Vi> <B> <P>
 // + 2 × 128-byte program blocks + F7 = 270 bytes.
-Bytes pair_dump(std::uint8_t bank, std::uint8_t program) {
-    Bytes m{0xF0, 0x00, 0x20, 0x29, 0x01, 0x41, 0x7F, 0x02, 0x00, 0x01, 0x00, bank, program};
+Bytes pair_dump(std::uint8_t bank, std::uint8_t program, std::uint8_t control = 0) {
+    Bytes m{0xF0, 0x00, 0x20, 0x29, 0x01, 0x41, 0x7F, 0x02, control, 0x01, 0x00, bank, program};
     m.resize(269, 0x40);
     m.push_back(0xF7);
     return m;
 }
 
-CompletenessStatus status_of(const BackupProcedure& b, const std::vector<Bytes>& messages) {
+// A whole dump set judged by the manifest's rule, the way a file given with --backup is.
+CompletenessVerdict status_of(const BackupProcedure& b, const std::vector<Bytes>& messages) {
     std::vector<std::span<const std::uint8_t>> views(messages.begin(), messages.end());
-    return b.completeness_of(views);
+    return check_completeness(b, views);
 }
 
 TEST(BackupCompleteness, KStationBankNeedsFiftyPairDumpsPerBank) {
@@ -48,16 +50,51 @@ TEST(BackupCompleteness, KStationBankNeedsFiftyPairDumpsPerBank) {
     missing.erase(missing.begin() + 2); // P = 4
     status = status_of(backup, missing);
     EXPECT_FALSE(status.complete);
-    EXPECT_EQ(status.missing, "group 1: index 4");
+    EXPECT_EQ(status.missing, "group 1: missing 4");
 
     auto two_banks = bank;
     two_banks.push_back(pair_dump(2, 0));
     status = status_of(backup, two_banks);
     EXPECT_FALSE(status.complete);
     EXPECT_EQ(status.expected, 100U);
-    EXPECT_NE(status.missing.find("group 2: index 2, 4"), std::string::npos) << status.missing;
+    EXPECT_NE(status.missing.find("group 2: missing 2, 4"), std::string::npos) << status.missing;
 
     EXPECT_FALSE(status_of(backup, {}).complete);
+}
+
+// An all-banks dump (C=1, offset 8) must hold banks 1-4 [C: K-Station manual]. Three complete banks
+// look like three finished single-bank dumps; only the required-groups rule notices bank 4 is
+// absent.
+TEST(BackupCompleteness, KStationAllBanksDumpMissingARequiredBankIsIncomplete) {
+    const auto& backup = device("novation-k-station").backup;
+    std::vector<Bytes> three_banks;
+    for (std::uint8_t bank = 1; bank <= 3; ++bank) {
+        for (std::uint8_t p = 0; p <= 98; p += 2) {
+            three_banks.push_back(pair_dump(bank, p, 1));
+        }
+    }
+    auto status = status_of(backup, three_banks);
+    EXPECT_FALSE(status.complete);
+    EXPECT_EQ(status.matching, 150U);
+    EXPECT_EQ(status.expected, 200U);
+    EXPECT_NE(status.missing.find("group 4: missing 0, 2, 4"), std::string::npos) << status.missing;
+
+    // The same three banks sent as single-bank dumps (C=0) require nothing more.
+    std::vector<Bytes> singles;
+    for (std::uint8_t bank = 1; bank <= 3; ++bank) {
+        for (std::uint8_t p = 0; p <= 98; p += 2) {
+            singles.push_back(pair_dump(bank, p, 0));
+        }
+    }
+    EXPECT_TRUE(status_of(backup, singles).complete);
+
+    auto four_banks = three_banks;
+    for (std::uint8_t p = 0; p <= 98; p += 2) {
+        four_banks.push_back(pair_dump(4, p, 1));
+    }
+    status = status_of(backup, four_banks);
+    EXPECT_TRUE(status.complete) << status.missing;
+    EXPECT_EQ(status.expected, 200U);
 }
 
 TEST(BackupCompleteness, LittlePhattyBankIsOneMessageOfTheDocumentedSize) {
