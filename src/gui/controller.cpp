@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include "gui/question_page.hpp"
+
 namespace syx::gui {
 
 namespace {
@@ -75,6 +77,10 @@ std::string describe(const Intent& value) {
                 return "save support bundle";
             } else if constexpr (std::is_same_v<T, intent::RefreshLibrary>) {
                 return "refresh library";
+            } else if constexpr (std::is_same_v<T, intent::RecoverInterrupted>) {
+                return fmt::format("recover interrupted {}", v.session);
+            } else if constexpr (std::is_same_v<T, intent::DismissInterrupted>) {
+                return fmt::format("later for interrupted {}", v.session);
             } else {
                 return fmt::format("browse {}", v.path);
             }
@@ -134,6 +140,10 @@ PageGate page_gate(const UiModel& model, const Snapshot& snapshot, WizardStep st
         return {true, ""};
     }
     const FlowView& flow = snapshot.flow;
+    if (step == WizardStep::upload && update_verifying(snapshot)) {
+        // Every message is out; the check of the device (and its question) is Verify's.
+        return {true, ""};
+    }
     if (flow.engine_busy) {
         return {false, "Wait until this step has finished."};
     }
@@ -218,6 +228,16 @@ bool Controller::forward(const Intent& value, const Snapshot& snapshot) {
 }
 
 bool Controller::apply(const Intent& value, const Snapshot& snapshot) {
+    if (const auto* resume = std::get_if<intent::RecoverInterrupted>(&value)) {
+        // The engine picks the device and the journal's file; the user lands on Recovery.
+        if (snapshot.transfer_running || !forward(value, snapshot)) {
+            return false;
+        }
+        m_model.selected_device = resume->device_id;
+        m_model.recovery_open = true;
+        show(WizardStep::recovery);
+        return true;
+    }
     if (is_engine_intent(value)) {
         return forward(value, snapshot);
     }

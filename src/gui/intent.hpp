@@ -70,6 +70,15 @@ struct RefreshLibrary {};
 struct BrowseFolder {
     std::string path;
 };
+// The start-up offer for an interrupted update: recover it now (the Recovery page for that
+// device, with the journal's firmware file) or later (asked again at the next start).
+struct RecoverInterrupted {
+    std::string session;
+    std::string device_id;
+};
+struct DismissInterrupted {
+    std::string session;
+};
 } // namespace intent
 
 using Intent =
@@ -79,7 +88,8 @@ using Intent =
                  intent::UsePracticeFirmware, intent::ConfirmUnknownRelease, intent::StartUpload,
                  intent::StartRecovery, intent::Answer, intent::Cancel, intent::PressButton,
                  intent::PowerCycle, intent::ArmFault, intent::ClearFaults, intent::RestoreBackup,
-                 intent::SaveSupportBundle, intent::RefreshLibrary, intent::BrowseFolder>;
+                 intent::SaveSupportBundle, intent::RefreshLibrary, intent::BrowseFolder,
+                 intent::RecoverInterrupted, intent::DismissInterrupted>;
 
 // True for intents the engine carries out (the Controller forwards them).
 bool is_engine_intent(const Intent& value);

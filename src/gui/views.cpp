@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include "gui/controller.hpp"
+#include "gui/question_page.hpp"
 #include "gui/style.hpp"
 
 namespace syx::gui {
@@ -441,6 +442,10 @@ void draw_firmware(const Snapshot& snapshot, std::vector<Intent>& out) {
 void draw_verify(const Snapshot& snapshot, std::vector<Intent>& out) {
     const FlowView& f = snapshot.flow;
     ImGui::Text("Verification: %s", to_string(f.verify));
+    if (update_verifying(snapshot) && !f.run->question) {
+        ImGui::TextDisabled("Waiting for the instrument to restart and answer (%s)…",
+                            f.run->progress.phase.c_str());
+    }
     if (f.update_outcome) {
         wrapped(f.update_outcome->message);
     }
@@ -547,10 +552,79 @@ void draw_library(const Snapshot& snapshot, std::vector<Intent>& out) {
     not_yet("Export: copy the file shown; an export button is not built yet.");
 }
 
-void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vector<Intent>& out) {
-    if (snapshot.flow.run && snapshot.flow.run->question) {
-        draw_question(*snapshot.flow.run->question, out);
+// The start-up offer for updates the journal says were interrupted: first thing on every page
+// until the user answers it, because a half-flashed instrument matters more than anything else
+// the wizard could show.
+void draw_interrupted(const Snapshot& snapshot, std::vector<Intent>& out) {
+    if (snapshot.transfer_running) {
+        return;
     }
+    for (const auto& u : snapshot.flow.interrupted) {
+        if (u.session == snapshot.flow.resuming_session) {
+            continue; // the Recovery page is dealing with it
+        }
+        const std::string id = "interrupted-" + u.session;
+        ImGui::PushID(id.c_str());
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.22F, 0.08F, 0.07F, 1.0F));
+        ImGui::BeginChild("offer", ImVec2(0.0F, ImGui::GetFontSize() * 8.5F), true);
+        const std::string name = u.device_name.empty() ? u.device_id : u.device_name;
+        coloured(kDangerColour,
+                 fmt::format("An update of the {} was interrupted on {} at message {} of {}.", name,
+                             u.when, u.messages_sent, u.message_count));
+        wrapped(fmt::format("The instrument may not start normally. Recover it now?  ({})", u.how));
+        if (!u.device_known) {
+            coloured(kWarningColour, "This version of syxflash does not know the device '" +
+                                         u.device_id +
+                                         "', so it cannot walk you through its recovery.");
+        } else if (!u.file_present) {
+            coloured(kWarningColour, "The firmware file is no longer at " + u.file +
+                                         ": you will choose it again on the Firmware page.");
+        }
+        ImGui::BeginDisabled(!u.device_known || snapshot.flow.engine_busy);
+        if (ImGui::Button("Recover")) {
+            out.emplace_back(intent::RecoverInterrupted{u.session, u.device_id});
+        }
+        ImGui::EndDisabled();
+        ImGui::SameLine();
+        if (ImGui::Button("Later")) {
+            out.emplace_back(intent::DismissInterrupted{u.session});
+        }
+        ImGui::SameLine();
+        ImGui::TextDisabled("Later: asked again the next time syxflash starts.");
+        ImGui::EndChild();
+        ImGui::PopStyleColor();
+        ImGui::PopID();
+    }
+}
+
+// The running session's question, on the page it belongs to (question_page.hpp); other pages
+// point there, so nobody misses that the instrument is waiting for an answer.
+void draw_open_question(const UiModel& model, const Snapshot& snapshot, std::vector<Intent>& out) {
+    if (!snapshot.flow.run || !snapshot.flow.run->question) {
+        return;
+    }
+    const auto owner = question_page(snapshot);
+    if (!owner || *owner == model.current) {
+        draw_question(*snapshot.flow.run->question, out);
+        return;
+    }
+    const std::string_view page = step_info(*owner).title;
+    coloured(kWarningColour, fmt::format("The instrument is waiting for your answer on the {} "
+                                         "page.",
+                                         page));
+    const std::string label = fmt::format("Go to {}", page);
+    if (ImGui::Button(label.c_str())) {
+        if (next_step(model.current) == owner) {
+            out.emplace_back(intent::Next{});
+        } else {
+            out.emplace_back(intent::GoTo{*owner});
+        }
+    }
+}
+
+void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vector<Intent>& out) {
+    draw_interrupted(snapshot, out);
+    draw_open_question(model, snapshot, out);
     switch (model.current) {
     case WizardStep::device:
         draw_device_content(model, snapshot, out);
@@ -574,6 +648,10 @@ void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vect
                                 "unplug any cable. Next starts the upload.");
         break;
     case WizardStep::upload:
+        if (update_verifying(snapshot)) {
+            coloured(kNoticeColour, "Every firmware message has been sent. The instrument is "
+                                    "restarting: go on to Verify to check it.");
+        }
         if (snapshot.flow.run && snapshot.flow.run->session == "update") {
             draw_run(*snapshot.flow.run, true, out);
         }
