@@ -35,9 +35,12 @@ set(_upload_pages 01-device 02-connection 03-backup 04-firmware 05-confirm
                   06-upload-in-progress 07-upload 08-verify 09-done 10-library 11-tools)
 # K-Station: syxflash cannot send its firmware (no layout known); backup, restore, done.
 set(_backup_only_pages 01-device 02-connection 03-backup 04-firmware 05-done 06-library 07-tools)
-# Power lost mid-upload, then the guided recovery (press Recovery, send again slower).
+# Power lost mid-upload, then the guided recovery (press Recovery, send again slower). The
+# MIDIFly cannot report its state over MIDI, so the loss shows on Verify: the display check is
+# answered there ("something is wrong"), which opens Recovery.
 set(_recovery_pages 01-device 02-connection 03-backup 04-firmware 05-confirm
-                    06-upload-in-progress 07-upload 08-recovery 09-done 10-library 11-tools)
+                    06-upload-in-progress 07-upload 08-verify 09-recovery 10-done 11-library
+                    12-tools)
 set(_runs moog-little-phatty parker-midifly novation-k-station recovery-power-loss)
 set(_device_moog-little-phatty moog-little-phatty)
 set(_pages_moog-little-phatty ${_upload_pages})
