@@ -571,7 +571,10 @@ void draw_interrupted(const Snapshot& snapshot, std::vector<Intent>& out) {
         coloured(kDangerColour,
                  fmt::format("An update of the {} was interrupted on {} at message {} of {}.", name,
                              u.when, u.messages_sent, u.message_count));
-        wrapped(fmt::format("The instrument may not start normally. Recover it now?  ({})", u.how));
+        wrapped("The instrument may not start normally. Recover it now?");
+        ImGui::PushTextWrapPos(0.0F);
+        ImGui::TextDisabled("What the journal says: %s.", u.how.c_str());
+        ImGui::PopTextWrapPos();
         if (!u.device_known) {
             coloured(kWarningColour, "This version of syxflash does not know the device '" +
                                          u.device_id +

@@ -63,6 +63,14 @@ foreach(_run IN LISTS _runs)
 endforeach()
 set(_pages ${_upload_pages})
 
+# Killed mid-upload, started again: the interrupted update is offered and recovered.
+add_test(NAME gui.autopilot.interrupted-restart
+         COMMAND ${CMAKE_COMMAND} -DSYXFLASH=$<TARGET_FILE:syxflash>
+                 -DCHECK=$<TARGET_FILE:syxflash_screenshot_check>
+                 -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/interrupted-restart
+                 -P "${CMAKE_CURRENT_LIST_DIR}/run_interrupted.cmake")
+set_tests_properties(gui.autopilot.interrupted-restart PROPERTIES LABELS gui TIMEOUT 400)
+
 # Default size at 96 DPI; twice the size (and twice the text) at 192 DPI; a saved size restored.
 set(_common -DSYXFLASH=$<TARGET_FILE:syxflash> -DCHECK=$<TARGET_FILE:syxflash_screenshot_check>
             "-DPAGES=${_pages}" -DSIMULATE=parker-midifly)
