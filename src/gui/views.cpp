@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include "gui/controller.hpp"
+#include "gui/flat_fill.hpp"
 #include "gui/question_page.hpp"
 #include "gui/style.hpp"
 
@@ -919,17 +920,22 @@ std::vector<Intent> draw_wizard(const UiModel& model, const Snapshot& snapshot) 
     const float body_height = ImGui::GetContentRegionAvail().y - status_height;
     const float sidebar_width = ImGui::GetFontSize() * 13.0F;
 
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.08F, 0.08F, 0.10F, 1.0F));
+    // The areas' backgrounds go into the frame's own draw list (flat_fill.hpp: a clear, not a
+    // blended rectangle, when the renderer allows), drawn before any child window's content.
+    ImDrawList& frame = *ImGui::GetWindowDrawList();
+    const auto fill_last_child = [&frame](const ImVec4& colour) {
+        fill_flat(frame, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), colour);
+    };
     // NavFlattened: arrow keys move between the sidebar, the page and the status bar as if they
     // were one window (otherwise keyboard users must first "enter" each child).
     constexpr ImGuiWindowFlags kChildFlags =
         ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NavFlattened;
     ImGui::BeginChild("steps", ImVec2(sidebar_width, body_height), false, kChildFlags);
-    ImGui::PopStyleColor();
     ImGui::TextDisabled("syxflash");
     ImGui::Spacing();
     append(out, draw_sidebar(model, snapshot));
     ImGui::EndChild();
+    fill_last_child(ImVec4(0.08F, 0.08F, 0.10F, 1.0F));
 
     ImGui::SameLine(0.0F, 0.0F);
     const float panel_width = snapshot.panel ? ImGui::GetFontSize() * 15.0F : 0.0F;
@@ -939,19 +945,17 @@ std::vector<Intent> draw_wizard(const UiModel& model, const Snapshot& snapshot) 
     ImGui::EndChild();
     if (snapshot.panel) {
         ImGui::SameLine(0.0F, 0.0F);
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.10F, 0.09F, 0.12F, 1.0F));
         ImGui::BeginChild("panel", ImVec2(0.0F, body_height), false, kChildFlags);
-        ImGui::PopStyleColor();
         append(out, draw_panel(*snapshot.panel));
         ImGui::EndChild();
+        fill_last_child(ImVec4(0.10F, 0.09F, 0.12F, 1.0F));
     }
 
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.12F, 0.12F, 0.15F, 1.0F));
     ImGui::BeginChild("status", ImVec2(0.0F, 0.0F), false,
                       kChildFlags | ImGuiWindowFlags_NoScrollbar);
-    ImGui::PopStyleColor();
     append(out, draw_status_bar(model, snapshot));
     ImGui::EndChild();
+    fill_last_child(ImVec4(0.12F, 0.12F, 0.15F, 1.0F));
     ImGui::End();
 
     append(out, draw_log_window(model, snapshot));
