@@ -315,6 +315,13 @@ private:
         if (!next) {
             return;
         }
+        // One picture of "what does the display show?" on Verify, before it is answered.
+        if (!m_verify_question_photographed && std::holds_alternative<intent::Answer>(*next) &&
+            shown == WizardStep::verify && snapshot.flow.run && snapshot.flow.run->question &&
+            snapshot.flow.run->question->purpose == syx::session::QuestionPurpose::display_check) {
+            m_verify_question_photographed = true;
+            photograph("verify-question", width, height);
+        }
         if (Autopilot::leaves_page(*next)) {
             photograph(std::string(step_slug(shown)), width, height);
             fmt::print("autopilot: {} page shown\n", step_slug(shown));
@@ -430,6 +437,7 @@ private:
     std::vector<std::string> m_dropped;
     Clock::time_point m_autopilot_start = Clock::now();
     bool m_upload_photographed = false;
+    bool m_verify_question_photographed = false;
     FrameStats m_upload_frames;
     std::array<FrameStats, 3> m_upload_parts; // views + layout, OpenGL draw, swap
     std::vector<double> m_upload_covered;     // covered_pixels() / window pixels

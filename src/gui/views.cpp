@@ -151,7 +151,7 @@ void draw_question(const session::Question& q, std::vector<Intent>& out) {
     if (q.typed_confirmation) {
         ImGui::Text("Type \"%s\" to go on:", q.typed_confirmation->c_str());
         ImGui::InputText("##answer", scratch().answer_text.data(), scratch().answer_text.size());
-    } else if (q.purpose == session::QuestionPurpose::display_check) {
+    } else if (q.purpose == session::QuestionPurpose::display_check && q.accepts_text) {
         ImGui::TextUnformatted("What does the display show? (other:)");
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12.0F);
@@ -453,6 +453,9 @@ void draw_verify(const Snapshot& snapshot, std::vector<Intent>& out) {
     if (snapshot.panel) {
         ImGui::Text("The simulated device reports firmware %s (mode %s).",
                     snapshot.panel->firmware_version.c_str(), snapshot.panel->mode.c_str());
+    }
+    if (update_verifying(snapshot)) {
+        return; // the update is still checking: its question above is where to say what is wrong
     }
     ImGui::Spacing();
     ImGui::TextUnformatted("Does the instrument show an error, or did something go wrong?");

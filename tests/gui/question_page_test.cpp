@@ -112,6 +112,14 @@ TEST(QuestionPage, VerifyShowsTheDisplayQuestionAndUploadPointsToIt) {
         }
     }
     EXPECT_EQ(answers, (std::set<std::string>{"display:0", "normal"}));
+
+    // While the update waits for that answer, "something went wrong" is one of its choices,
+    // not a jump to Recovery that would leave the session asking.
+    const ImGuiWindow* verify_content = test::drawn_child("content");
+    ASSERT_NE(verify_content, nullptr);
+    for (const auto& value : test::click_everything_in(imgui, verify, s, verify_content->Rect())) {
+        EXPECT_FALSE(std::holds_alternative<intent::ReportProblem>(value));
+    }
 }
 
 } // namespace
