@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libimgui-dev libglfw3-dev libgl1-mesa-dri librtmidi-dev zlib1g-dev libdeflate-dev libssl-dev
-  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   jackd2 xvfb xauth x11-apps x11-utils imagemagick openssl
   clang libclang-rt-14-dev

@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "gui/controller.hpp"
+#include "gui/question_page.hpp"
 
 namespace syx::gui {
 
@@ -34,7 +35,8 @@ bool Autopilot::leaves_page(const Intent& value) {
            std::holds_alternative<intent::GoTo>(value) ||
            std::holds_alternative<intent::ReportProblem>(value) ||
            std::holds_alternative<intent::Quit>(value) ||
-           std::holds_alternative<intent::Back>(value);
+           std::holds_alternative<intent::Back>(value) ||
+           std::holds_alternative<intent::RecoverInterrupted>(value);
 }
 
 std::optional<Intent> Autopilot::fail(std::string why) {
@@ -163,6 +165,15 @@ std::optional<Intent> Autopilot::flow(const UiModel& model, const Snapshot& snap
     };
     switch (model.current) {
     case WizardStep::device:
+        // A half-flashed instrument comes first: take the start-up offer, as the page asks.
+        if (!f.interrupted.empty() && !m_resume_asked) {
+            m_resume_asked = true;
+            const auto& u = f.interrupted.front();
+            if (!u.device_known) {
+                return fail("the journal offers an interrupted update of an unknown device");
+            }
+            return intent::RecoverInterrupted{u.session, u.device_id};
+        }
         if (!model.selected_device) {
             if (snapshot.devices.empty()) {
                 return fail("no devices in the catalogue");
@@ -271,6 +282,20 @@ std::optional<Intent> Autopilot::next(const UiModel& model, const Snapshot& snap
         return value;
     }
     if (snapshot.flow.run && snapshot.flow.run->question) {
+        if (const auto owner = question_page(snapshot); owner && *owner != model.current) {
+            // Go to the page that asks (the display check is Verify's), as a person would.
+            std::optional<Intent> go;
+            if (next_step(model.current) == owner &&
+                page_gate(model, snapshot, model.current).can_continue) {
+                go = intent::Next{};
+            } else if (is_reachable(model, snapshot, *owner)) {
+                go = intent::GoTo{*owner};
+            }
+            if (go) {
+                m_not_before = now + std::chrono::milliseconds{150};
+            }
+            return go;
+        }
         auto value = hands(*snapshot.flow.run->question, snapshot);
         if (value) {
             if (const auto* press = std::get_if<intent::PressButton>(&*value)) {

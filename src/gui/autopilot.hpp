@@ -48,6 +48,7 @@ private:
     bool m_firmware_asked = false;
     bool m_recovery_started = false;
     bool m_bundle_asked = false;
+    bool m_resume_asked = false; // the start-up offer of an interrupted update was answered
     bool m_finished = false;
     std::string m_failure;
     std::vector<std::string> m_actions;

@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include "gui/question_page.hpp"
+
 namespace syx::gui {
 
 namespace {
@@ -95,8 +97,13 @@ std::string describe(const Intent& value) {
                 return fmt::format("tools: receive until {} ms idle", v.idle_ms);
             } else if constexpr (std::is_same_v<T, intent::SendMidiflySetting>) {
                 return fmt::format("midifly: set {} to channel {}", v.setting, v.channel + 1);
-            } else {
+            } else if constexpr (std::is_same_v<T, intent::ExportBackup>) {
                 return fmt::format("export {} to {}", v.file, v.folder);
+            } else if constexpr (std::is_same_v<T, intent::RecoverInterrupted>) {
+                return fmt::format("recover interrupted {}", v.session);
+            } else {
+                static_assert(std::is_same_v<T, intent::DismissInterrupted>, "describe() it");
+                return fmt::format("later for interrupted {}", v.session);
             }
         },
         value);
@@ -154,6 +161,10 @@ PageGate page_gate(const UiModel& model, const Snapshot& snapshot, WizardStep st
         return {true, ""};
     }
     const FlowView& flow = snapshot.flow;
+    if (step == WizardStep::upload && update_verifying(snapshot)) {
+        // Every message is out; the check of the device (and its question) is Verify's.
+        return {true, ""};
+    }
     if (flow.engine_busy) {
         return {false, "Wait until this step has finished."};
     }
@@ -238,6 +249,16 @@ bool Controller::forward(const Intent& value, const Snapshot& snapshot) {
 }
 
 bool Controller::apply(const Intent& value, const Snapshot& snapshot) {
+    if (const auto* resume = std::get_if<intent::RecoverInterrupted>(&value)) {
+        // The engine picks the device and the journal's file; the user lands on Recovery.
+        if (snapshot.transfer_running || !forward(value, snapshot)) {
+            return false;
+        }
+        m_model.selected_device = resume->device_id;
+        m_model.recovery_open = true;
+        show(WizardStep::recovery);
+        return true;
+    }
     if (is_engine_intent(value)) {
         return forward(value, snapshot);
     }

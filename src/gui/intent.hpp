@@ -110,6 +110,15 @@ struct ExportBackup {
     std::string file;
     std::string folder;
 };
+// The start-up offer for an interrupted update: recover it now (the Recovery page for that
+// device, with the journal's firmware file) or later (asked again at the next start).
+struct RecoverInterrupted {
+    std::string session;
+    std::string device_id;
+};
+struct DismissInterrupted {
+    std::string session;
+};
 } // namespace intent
 
 using Intent =
@@ -123,7 +132,9 @@ using Intent =
                  intent::Rescan, intent::DetectDevices, intent::ChoosePort, intent::RunSelfTest,
 
                  intent::ToolsChooseFile, intent::ToolsSend, intent::ToolsReceive,
-                 intent::SendMidiflySetting, intent::ExportBackup>;
+                 intent::SendMidiflySetting, intent::ExportBackup,
+
+                 intent::RecoverInterrupted, intent::DismissInterrupted>;
 
 // True for intents the engine carries out (the Controller forwards them).
 bool is_engine_intent(const Intent& value);

@@ -2,9 +2,11 @@
 // it owns the window and the frame loop, feeds view intents (and the autopilot's) to the
 // Controller, and sleeps in glfwWaitEvents until input or a new snapshot arrives.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -26,6 +28,8 @@
 #include "gui/config_paths.hpp"
 #include "gui/controller.hpp"
 #include "gui/device_cards.hpp"
+#include "gui/draw_cost.hpp"
+#include "gui/flat_fill.hpp"
 #include "gui/frame_stats.hpp"
 #include "gui/screenshot.hpp"
 #include "gui/snapshot_channel.hpp"
@@ -53,6 +57,13 @@ double process_cpu_seconds() {
         return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
     };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// CPU time of every thread of the process (Mesa's rasteriser threads included).
+std::chrono::nanoseconds process_cpu_time() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return std::chrono::seconds{t.tv_sec} + std::chrono::nanoseconds{t.tv_nsec};
 }
 
 double to_ms(std::chrono::nanoseconds d) {
@@ -85,6 +96,29 @@ Snapshot initial_snapshot(const AppOptions& options, float scale,
     snapshot.features.ports = true;
     snapshot.status = "Simulated mode";
     return snapshot;
+}
+
+// flat_fill.hpp: an opaque background rectangle as a scissored clear. The OpenGL3 backend calls
+// this with its scissor test on; the next draw command sets its own scissor again.
+void clear_flat_rectangle(const ImDrawList* /*list*/, const ImDrawCmd* cmd) {
+    const ImDrawData* data = ImGui::GetDrawData();
+    if (data == nullptr) {
+        return;
+    }
+    const ImVec2 scale = data->FramebufferScale;
+    const float fb_height = data->DisplaySize.y * scale.y;
+    const float x0 = (cmd->ClipRect.x - data->DisplayPos.x) * scale.x;
+    const float y0 = (cmd->ClipRect.y - data->DisplayPos.y) * scale.y;
+    const float x1 = (cmd->ClipRect.z - data->DisplayPos.x) * scale.x;
+    const float y1 = (cmd->ClipRect.w - data->DisplayPos.y) * scale.y;
+    if (x1 <= x0 || y1 <= y0) {
+        return;
+    }
+    const ImVec4 colour = ImGui::ColorConvertU32ToFloat4(flat_fill_colour(*cmd));
+    glScissor(static_cast<GLint>(x0), static_cast<GLint>(fb_height - y1),
+              static_cast<GLsizei>(x1 - x0), static_cast<GLsizei>(y1 - y0));
+    glClearColor(colour.x, colour.y, colour.z, 1.0F);
+    glClear(GL_COLOR_BUFFER_BIT);
 }
 
 void glfw_error(int code, const char* description) {
@@ -191,6 +225,7 @@ private:
 
     void draw_frame(FrameStats* stats, FrameStats* ui_stats = nullptr) {
         const auto started = Clock::now();
+        const auto cpu_started = process_cpu_time();
         const std::shared_ptr<const Snapshot> snapshot = m_channel.latest();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
@@ -202,16 +237,23 @@ private:
         }
         m_dropped.clear();
         ImGui::Render();
+        const auto built = Clock::now();
         if (ui_stats != nullptr) {
-            ui_stats->add(Clock::now() - started);
+            ui_stats->add(built - started);
         }
         int width = 0;
         int height = 0;
         glfwGetFramebufferSize(m_window, &width, &height);
         glViewport(0, 0, width, height);
-        glClearColor(0.1F, 0.1F, 0.12F, 1.0F);
+        // The wizard's frame window draws no background of its own (views.cpp): the clear
+        // colour is the style's window background.
+        const ImVec4 background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+        glClearColor(background.x, background.y, background.z, 1.0F);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        const auto rendered = Clock::now();
+        const double covered =
+            snapshot->transfer_running ? covered_pixels(*ImGui::GetDrawData()) : 0.0;
 
         Clock::duration autopilot_time{0};
         if (m_autopilot) {
@@ -223,13 +265,21 @@ private:
         for (const auto& value : intents) {
             m_controller.apply(value, *snapshot);
         }
+        const auto swap_start = Clock::now();
         glfwSwapBuffers(m_window);
+        const auto finished = Clock::now();
         if (stats != nullptr) {
-            stats->add(Clock::now() - started);
+            stats->add(finished - started);
         }
         if (snapshot->transfer_running) {
-            // Frames drawn while firmware is going out (target p99 ≤ 16 ms), printed at exit.
-            m_upload_frames.add(Clock::now() - started - autopilot_time);
+            // Frames drawn while firmware is going out (target p99 ≤ 16 ms), printed at exit,
+            // with where the time went: views + ImGui layout, OpenGL draw calls, buffer swap.
+            m_upload_frames.add(finished - started - autopilot_time);
+            m_upload_parts[0].add(built - started);
+            m_upload_parts[1].add(rendered - built);
+            m_upload_parts[2].add(finished - swap_start);
+            m_upload_covered.push_back(covered / (static_cast<double>(width) * height));
+            m_upload_cpu.add(process_cpu_time() - cpu_started - autopilot_time);
         }
     }
 
@@ -275,6 +325,13 @@ private:
         if (!next) {
             return;
         }
+        // One picture of "what does the display show?" on Verify, before it is answered.
+        if (!m_verify_question_photographed && std::holds_alternative<intent::Answer>(*next) &&
+            shown == WizardStep::verify && snapshot.flow.run && snapshot.flow.run->question &&
+            snapshot.flow.run->question->purpose == syx::session::QuestionPurpose::display_check) {
+            m_verify_question_photographed = true;
+            photograph("verify-question", width, height);
+        }
         if (Autopilot::leaves_page(*next)) {
             photograph(std::string(step_slug(shown)), width, height);
             fmt::print("autopilot: {} page shown\n", step_slug(shown));
@@ -309,6 +366,21 @@ private:
                        "ms, p99 {:.2f} ms\n",
                        m_upload_frames.count(), to_ms(m_upload_frames.percentile(50)),
                        to_ms(m_upload_frames.percentile(99)));
+            fmt::print(
+                "bench upload: of which views + ImGui layout p50 {:.2f} / p99 {:.2f} ms, "
+                "OpenGL draw p50 {:.2f} / p99 {:.2f} ms, buffer swap p50 {:.2f} / p99 "
+                "{:.2f} ms\n",
+                to_ms(m_upload_parts[0].percentile(50)), to_ms(m_upload_parts[0].percentile(99)),
+                to_ms(m_upload_parts[1].percentile(50)), to_ms(m_upload_parts[1].percentile(99)),
+                to_ms(m_upload_parts[2].percentile(50)), to_ms(m_upload_parts[2].percentile(99)));
+            fmt::print("bench upload: CPU time per frame, all of syxflash's threads (the "
+                       "rasteriser's included; other programs' load does not count) p50 {:.2f} "
+                       "ms, p99 {:.2f} ms\n",
+                       to_ms(m_upload_cpu.percentile(50)), to_ms(m_upload_cpu.percentile(99)));
+            std::sort(m_upload_covered.begin(), m_upload_covered.end());
+            fmt::print("bench upload: pixels shaded per frame (overdraw included) p50 {:.2f} × "
+                       "the window\n",
+                       m_upload_covered[m_upload_covered.size() / 2]);
         }
         fmt::print("autopilot: reached the end after {} pages",
                    m_controller.model().visited.size());
@@ -375,7 +447,11 @@ private:
     std::vector<std::string> m_dropped;
     Clock::time_point m_autopilot_start = Clock::now();
     bool m_upload_photographed = false;
+    bool m_verify_question_photographed = false;
     FrameStats m_upload_frames;
+    std::array<FrameStats, 3> m_upload_parts; // views + layout, OpenGL draw, swap
+    std::vector<double> m_upload_covered;     // covered_pixels() / window pixels
+    FrameStats m_upload_cpu;                  // process CPU time per frame
     std::optional<Autopilot> m_autopilot;
     std::vector<std::string> m_screenshots;
     int m_frames_on_page = 0;
@@ -472,6 +548,7 @@ int main(int argc, char** argv) {
 
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
+    set_flat_fill_callback(clear_flat_rectangle);
 
     int code = 0;
     {

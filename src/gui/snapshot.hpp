@@ -145,6 +145,21 @@ struct ToolsView {
     std::string received_file; // where the last recording was saved
 };
 
+// An update (or recovery) the journal says was interrupted — killed mid-transfer, or ended with
+// the device in an unknown state — and nobody marked resolved. Offered at start-up.
+struct InterruptedUpdate {
+    std::string session; // journal session id
+    std::string device_id;
+    std::string device_name;
+    std::string when; // "2026-11-20 at 22:33 UTC"
+    std::uint64_t messages_sent = 0;
+    std::uint64_t message_count = 0;
+    std::string file;          // the firmware that was being sent
+    bool file_present = false; // still where it was
+    bool device_known = false; // in this build's catalogue: recovery can run
+    std::string how;           // "the program stopped during the transfer" / the failure
+};
+
 // Everything the update flow knows; published by the WizardEngine.
 struct FlowView {
     bool engine_busy = false; // a job is running on the engine's worker
@@ -191,6 +206,10 @@ struct FlowView {
     std::string export_folder;
     std::string export_result;
     bool export_ok = false;
+    // Interrupted updates found in the journal at start-up, still to be dealt with.
+    std::vector<InterruptedUpdate> interrupted;
+    // The journal session the Recovery page is settling (Recover pressed on the offer).
+    std::string resuming_session;
 };
 
 struct Snapshot {

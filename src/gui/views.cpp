@@ -10,7 +10,9 @@
 #include <imgui.h>
 
 #include "gui/controller.hpp"
+#include "gui/flat_fill.hpp"
 #include "gui/hardware_views.hpp"
+#include "gui/question_page.hpp"
 #include "gui/style.hpp"
 #include "gui/tools_view.hpp"
 
@@ -155,7 +157,7 @@ void draw_question(const session::Question& q, std::vector<Intent>& out) {
     if (q.typed_confirmation) {
         ImGui::Text("Type \"%s\" to go on:", q.typed_confirmation->c_str());
         ImGui::InputText("##answer", scratch().answer_text.data(), scratch().answer_text.size());
-    } else if (q.purpose == session::QuestionPurpose::display_check) {
+    } else if (q.purpose == session::QuestionPurpose::display_check && q.accepts_text) {
         ImGui::TextUnformatted("What does the display show? (other:)");
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12.0F);
@@ -452,12 +454,19 @@ void draw_firmware(const Snapshot& snapshot, std::vector<Intent>& out) {
 void draw_verify(const Snapshot& snapshot, std::vector<Intent>& out) {
     const FlowView& f = snapshot.flow;
     ImGui::Text("Verification: %s", to_string(f.verify));
+    if (update_verifying(snapshot) && !f.run->question) {
+        ImGui::TextDisabled("Waiting for the instrument to restart and answer (%s)…",
+                            f.run->progress.phase.c_str());
+    }
     if (f.update_outcome) {
         wrapped(f.update_outcome->message);
     }
     if (snapshot.panel) {
         ImGui::Text("The simulated device reports firmware %s (mode %s).",
                     snapshot.panel->firmware_version.c_str(), snapshot.panel->mode.c_str());
+    }
+    if (update_verifying(snapshot)) {
+        return; // the update is still checking: its question above is where to say what is wrong
     }
     ImGui::Spacing();
     ImGui::TextUnformatted("Does the instrument show an error, or did something go wrong?");
@@ -560,10 +569,82 @@ void draw_library(const Snapshot& snapshot, std::vector<Intent>& out) {
     }
 }
 
-void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vector<Intent>& out) {
-    if (snapshot.flow.run && snapshot.flow.run->question) {
-        draw_question(*snapshot.flow.run->question, out);
+// The start-up offer for updates the journal says were interrupted: first thing on every page
+// until the user answers it, because a half-flashed instrument matters more than anything else
+// the wizard could show.
+void draw_interrupted(const Snapshot& snapshot, std::vector<Intent>& out) {
+    if (snapshot.transfer_running) {
+        return;
     }
+    for (const auto& u : snapshot.flow.interrupted) {
+        if (u.session == snapshot.flow.resuming_session) {
+            continue; // the Recovery page is dealing with it
+        }
+        const std::string id = "interrupted-" + u.session;
+        ImGui::PushID(id.c_str());
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.22F, 0.08F, 0.07F, 1.0F));
+        ImGui::BeginChild("offer", ImVec2(0.0F, ImGui::GetFontSize() * 8.5F), true);
+        const std::string name = u.device_name.empty() ? u.device_id : u.device_name;
+        coloured(kDangerColour,
+                 fmt::format("An update of the {} was interrupted on {} at message {} of {}.", name,
+                             u.when, u.messages_sent, u.message_count));
+        wrapped("The instrument may not start normally. Recover it now?");
+        ImGui::PushTextWrapPos(0.0F);
+        ImGui::TextDisabled("What the journal says: %s.", u.how.c_str());
+        ImGui::PopTextWrapPos();
+        if (!u.device_known) {
+            coloured(kWarningColour, "This version of syxflash does not know the device '" +
+                                         u.device_id +
+                                         "', so it cannot walk you through its recovery.");
+        } else if (!u.file_present) {
+            coloured(kWarningColour, "The firmware file is no longer at " + u.file +
+                                         ": you will choose it again on the Firmware page.");
+        }
+        ImGui::BeginDisabled(!u.device_known || snapshot.flow.engine_busy);
+        if (ImGui::Button("Recover")) {
+            out.emplace_back(intent::RecoverInterrupted{u.session, u.device_id});
+        }
+        ImGui::EndDisabled();
+        ImGui::SameLine();
+        if (ImGui::Button("Later")) {
+            out.emplace_back(intent::DismissInterrupted{u.session});
+        }
+        ImGui::SameLine();
+        ImGui::TextDisabled("Later: asked again the next time syxflash starts.");
+        ImGui::EndChild();
+        ImGui::PopStyleColor();
+        ImGui::PopID();
+    }
+}
+
+// The running session's question, on the page it belongs to (question_page.hpp); other pages
+// point there, so nobody misses that the instrument is waiting for an answer.
+void draw_open_question(const UiModel& model, const Snapshot& snapshot, std::vector<Intent>& out) {
+    if (!snapshot.flow.run || !snapshot.flow.run->question) {
+        return;
+    }
+    const auto owner = question_page(snapshot);
+    if (!owner || *owner == model.current) {
+        draw_question(*snapshot.flow.run->question, out);
+        return;
+    }
+    const std::string_view page = step_info(*owner).title;
+    coloured(kWarningColour, fmt::format("The instrument is waiting for your answer on the {} "
+                                         "page.",
+                                         page));
+    const std::string label = fmt::format("Go to {}", page);
+    if (ImGui::Button(label.c_str())) {
+        if (next_step(model.current) == owner) {
+            out.emplace_back(intent::Next{});
+        } else {
+            out.emplace_back(intent::GoTo{*owner});
+        }
+    }
+}
+
+void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vector<Intent>& out) {
+    draw_interrupted(snapshot, out);
+    draw_open_question(model, snapshot, out);
     switch (model.current) {
     case WizardStep::device:
         draw_device_content(model, snapshot, out);
@@ -587,6 +668,10 @@ void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vect
                                 "unplug any cable. Next starts the upload.");
         break;
     case WizardStep::upload:
+        if (update_verifying(snapshot)) {
+            coloured(kNoticeColour, "Every firmware message has been sent. The instrument is "
+                                    "restarting: go on to Verify to check it.");
+        }
         if (snapshot.flow.run && snapshot.flow.run->session == "update") {
             draw_run(*snapshot.flow.run, true, out);
         }
@@ -833,9 +918,13 @@ std::vector<Intent> draw_wizard(const UiModel& model, const Snapshot& snapshot) 
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->Pos);
     ImGui::SetNextWindowSize(viewport->Size);
+    // NoBackground: the frame covers the whole window, whose clear colour already is the
+    // background (main.cpp). A software rasteriser (Mesa llvmpipe, no GPU driver) pays for every
+    // pixel of every layer, and this one was a full-window blend each frame: 1.75 → 0.75 window
+    // areas shaded per frame during an upload (bench upload).
     constexpr ImGuiWindowFlags kFrameFlags =
         ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-        ImGuiWindowFlags_NoBringToFrontOnFocus;
+        ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0.0F, 0.0F));
     ImGui::Begin("syxflash", nullptr, kFrameFlags);
     ImGui::PopStyleVar();
@@ -845,17 +934,22 @@ std::vector<Intent> draw_wizard(const UiModel& model, const Snapshot& snapshot) 
     const float body_height = ImGui::GetContentRegionAvail().y - status_height;
     const float sidebar_width = ImGui::GetFontSize() * 13.0F;
 
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.08F, 0.08F, 0.10F, 1.0F));
+    // The areas' backgrounds go into the frame's own draw list (flat_fill.hpp: a clear, not a
+    // blended rectangle, when the renderer allows), drawn before any child window's content.
+    ImDrawList& frame = *ImGui::GetWindowDrawList();
+    const auto fill_last_child = [&frame](const ImVec4& colour) {
+        fill_flat(frame, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), colour);
+    };
     // NavFlattened: arrow keys move between the sidebar, the page and the status bar as if they
     // were one window (otherwise keyboard users must first "enter" each child).
     constexpr ImGuiWindowFlags kChildFlags =
         ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NavFlattened;
     ImGui::BeginChild("steps", ImVec2(sidebar_width, body_height), false, kChildFlags);
-    ImGui::PopStyleColor();
     ImGui::TextDisabled("syxflash");
     ImGui::Spacing();
     append(out, draw_sidebar(model, snapshot));
     ImGui::EndChild();
+    fill_last_child(ImVec4(0.08F, 0.08F, 0.10F, 1.0F));
 
     ImGui::SameLine(0.0F, 0.0F);
     const float panel_width = snapshot.panel ? ImGui::GetFontSize() * 15.0F : 0.0F;
@@ -865,19 +959,17 @@ std::vector<Intent> draw_wizard(const UiModel& model, const Snapshot& snapshot) 
     ImGui::EndChild();
     if (snapshot.panel) {
         ImGui::SameLine(0.0F, 0.0F);
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.10F, 0.09F, 0.12F, 1.0F));
         ImGui::BeginChild("panel", ImVec2(0.0F, body_height), false, kChildFlags);
-        ImGui::PopStyleColor();
         append(out, draw_panel(*snapshot.panel));
         ImGui::EndChild();
+        fill_last_child(ImVec4(0.10F, 0.09F, 0.12F, 1.0F));
     }
 
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.12F, 0.12F, 0.15F, 1.0F));
     ImGui::BeginChild("status", ImVec2(0.0F, 0.0F), false,
                       kChildFlags | ImGuiWindowFlags_NoScrollbar);
-    ImGui::PopStyleColor();
     append(out, draw_status_bar(model, snapshot));
     ImGui::EndChild();
+    fill_last_child(ImVec4(0.12F, 0.12F, 0.15F, 1.0F));
     ImGui::End();
 
     append(out, draw_log_window(model, snapshot));

@@ -20,6 +20,8 @@
 #include "engine/atomic_file.hpp"
 #include "engine/backup_store.hpp"
 #include "engine/journal.hpp"
+#include "gui/app_options.hpp"
+#include "gui/support_bundle.hpp"
 
 namespace syx::gui {
 
@@ -108,6 +110,8 @@ WizardEngine::WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig 
     if (!m_hardware.apis.empty()) {
         enqueue([this] { discover(); }); // port listing is I/O: on the worker, first
     }
+    // Then the journal: an interrupted update is offered before anything else is done.
+    enqueue([this] { check_journal(); });
     enqueue([this] { refresh_library(); });
     const char* home = std::getenv("HOME"); // NOLINT(concurrency-mt-unsafe)
     enqueue([this, start = fs::path(home != nullptr ? home : "/")] { browse(start); });
@@ -247,6 +251,10 @@ void WizardEngine::post(const Intent& value) {
                 enqueue([this, v] { send_midifly_setting(v); });
             } else if constexpr (std::is_same_v<T, intent::ExportBackup>) {
                 enqueue([this, v] { export_backup(v.file, v.folder); });
+            } else if constexpr (std::is_same_v<T, intent::RecoverInterrupted>) {
+                enqueue([this, session = v.session] { resume_interrupted(session); });
+            } else if constexpr (std::is_same_v<T, intent::DismissInterrupted>) {
+                enqueue([this, session = v.session] { dismiss_interrupted(session); });
             } else if constexpr (std::is_same_v<T, intent::Answer> ||
                                  std::is_same_v<T, intent::Cancel>) {
                 if constexpr (std::is_same_v<T, intent::Cancel>) {
@@ -376,6 +384,10 @@ void WizardEngine::publish() {
                 view.required_gap_ms = static_cast<float>(p->rules.gap_after_message.count());
             }
         }
+        if (run->session == "update" && !run->finished &&
+            (run->progress.phase == "verify" || run->progress.phase == "restore")) {
+            next.flow.verify = StepState::running;
+        }
         next.flow.run = std::move(view);
         next.transfer_running = run->critical();
     } else {
@@ -462,7 +474,9 @@ void WizardEngine::select_device(const std::string& id) {
     m_link = m.transports.preferred_link();
     {
         std::lock_guard lock(m_mutex);
+        auto interrupted = std::move(m_flow.interrupted); // outlives the choice of device
         m_flow = FlowView{};
+        m_flow.interrupted = std::move(interrupted);
         m_flow.device_id = id;
         m_flow.device_name = m.name;
         m_flow.link = to_string(m_link);
@@ -484,6 +498,9 @@ void WizardEngine::select_device(const std::string& id) {
     m_firmware.reset();
     m_backup_file.reset();
     m_gate = {};
+    m_failed_update_session.clear();
+    m_resume_session.clear();
+    m_resume_plan.clear();
     if (m.backup.kind == BackupKind::none) {
         m_gate = {session::BackupGateKind::not_needed, "the device has no SysEx backup"};
     }
@@ -527,6 +544,7 @@ session::Outcome WizardEngine::run(session::Session& s, bool journal_it) {
             start.total_bytes = m_firmware->total_message_bytes();
             if (auto started = engine::UpdateJournal::start(start, *dir)) {
                 journal = std::move(*started);
+                m_last_journal_session = journal->session_id();
             }
         }
     }
@@ -735,13 +753,20 @@ void WizardEngine::upload() {
         m_flow.verify = StepState::idle;
     }
     session::UpdateSession s(*m, m_firmware, update_options());
+    m_last_journal_session.clear();
     const auto outcome = run(s, true);
     {
         std::lock_guard lock(m_mutex);
         m_flow.update_outcome = outcome;
         const bool ok = outcome.kind == session::OutcomeKind::success;
-        m_flow.upload = ok ? StepState::done : StepState::failed;
+        // Failing while checking the device: the firmware went out, the verification failed.
+        const bool sent = m_last_run && (m_last_run->progress.phase == "verify" ||
+                                         m_last_run->progress.phase == "restore");
+        m_flow.upload = ok || sent ? StepState::done : StepState::failed;
         m_flow.verify = ok ? StepState::done : StepState::failed;
+        if (!ok) {
+            m_failed_update_session = m_last_journal_session;
+        }
         m_flow.recovery_title = outcome.recovery_title;
         m_flow.recovery_steps = outcome.recovery_steps;
         m_flow.recovery_terminal = outcome.kind == session::OutcomeKind::service_centre;
@@ -768,12 +793,19 @@ void WizardEngine::recover() {
         m_flow.recovery = StepState::running;
         if (m_flow.update_outcome) {
             options.plan = m_flow.update_outcome->recovery_plan;
+        } else {
+            options.plan = m_resume_plan; // the interrupted update's, from its journal
         }
     }
     options.update = update_options();
     options.update.backup = {session::BackupGateKind::not_needed, "recovery"};
     session::RecoverySession s(*m, m_firmware, options);
     const auto outcome = run(s, true);
+    if (outcome.kind == session::OutcomeKind::success) {
+        resolve_journal_entries(
+            fmt::format("recovered in the wizard by {}",
+                        m_last_journal_session.empty() ? "a recovery" : m_last_journal_session));
+    }
     std::lock_guard lock(m_mutex);
     m_flow.recovery_outcome = outcome;
     const bool ok = outcome.kind == session::OutcomeKind::success;
@@ -813,16 +845,11 @@ void WizardEngine::restore(const fs::path& file) {
 }
 
 void WizardEngine::save_bundle() {
-    const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-    const fs::path dir = m_config.work_dir / fmt::format("support-bundle-{}", stamp);
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) {
-        log("Support bundle not saved: " + ec.message());
-        return;
-    }
+    const auto now = std::chrono::system_clock::now();
+    std::string stamp = engine::format_utc(now); // "2026-11-20T22:33:44Z"
+    stamp.erase(
+        std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }),
+        stamp.end());
     FlowView flow;
     std::vector<std::string> lines;
     std::shared_ptr<const engine::RunSnapshot> run;
@@ -832,10 +859,12 @@ void WizardEngine::save_bundle() {
         lines = m_log;
         run = m_last_run;
     }
+    const std::string top = fmt::format("syxflash-support-{}-{}",
+                                        flow.device_id.empty() ? "wizard" : flow.device_id, stamp);
     std::string report = fmt::format(
-        "syxflash support report\ndevice: {} ({})\nport: {} [{}]\nlink: {}\nbackup: {} — {}\n"
+        "syxflash support report\n{}\ndevice: {} ({})\nport: {} [{}]\nlink: {}\nbackup: {} — {}\n"
         "firmware: {} sha256 {} verdict {} release {}\nupload: {}\nverify: {}\nrecovery: {}\n",
-        flow.device_name, flow.device_id, flow.port, flow.port_badge, flow.link,
+        version_text(), flow.device_name, flow.device_id, flow.port, flow.port_badge, flow.link,
         to_string(flow.backup), flow.backup_text, flow.firmware.path, flow.firmware.sha256,
         flow.firmware.verdict, flow.firmware.release.empty() ? "unknown" : flow.firmware.release,
         to_string(flow.upload), to_string(flow.verify), to_string(flow.recovery));
@@ -844,6 +873,18 @@ void WizardEngine::save_bundle() {
             report +=
                 fmt::format("outcome: {} — {}\n", session::to_string((*o)->kind), (*o)->message);
         }
+    }
+    // The presets themselves stay out: they are the owner's work, nobody needs them to tell why
+    // a transfer failed, and the bundle is meant to be posted on forums. What support needs (was
+    // there a verified backup, is it intact) is its name, size and SHA-256. Someone whose backup
+    // will not restore can attach the .syx named here on purpose.
+    if (!flow.backup_file.empty()) {
+        std::error_code ec;
+        const auto size = fs::file_size(flow.backup_file, ec);
+        report += fmt::format("backup file (contents not included): {} ({} bytes) — {}\n",
+                              flow.backup_file, ec ? 0 : size, m_gate.description);
+    } else {
+        report += "backup file: none made in this run\n";
     }
     std::string trace;
     for (const auto& l : lines) {
@@ -856,20 +897,172 @@ void WizardEngine::save_bundle() {
                                  l.text);
         }
     }
-    auto as_bytes = [](const std::string& s) {
-        return std::vector<std::uint8_t>(s.begin(), s.end());
-    };
-    (void)engine::write_file_atomically(dir / "report.txt", as_bytes(report));
-    (void)engine::write_file_atomically(dir / "trace.txt", as_bytes(trace));
-    if (const auto journals = engine::journal_dir()) {
-        for (const auto& e : fs::directory_iterator(*journals, ec)) {
-            fs::copy_file(e.path(), dir / e.path().filename(), fs::copy_options::overwrite_existing,
-                          ec);
+    std::vector<BundleEntry> entries{{"report.txt", report}, {"trace.txt", trace}};
+    // The journal: every session of this device (updates, recoveries, interrupted ones).
+    std::size_t journals = 0;
+    if (const auto dir = engine::journal_dir()) {
+        for (const auto& s : engine::list_sessions(*dir)) {
+            if (!flow.device_id.empty() && s.device_id != flow.device_id) {
+                continue;
+            }
+            std::ifstream in(s.path, std::ios::binary);
+            std::string text((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+            if (in.bad()) {
+                continue;
+            }
+            entries.push_back({"journal/" + s.path.filename().string(), std::move(text)});
+            ++journals;
         }
     }
+    const fs::path path = m_config.work_dir / (top + ".tar.gz");
+    if (auto written = write_support_bundle(path, top, entries, now); !written) {
+        log("Support bundle not saved: " + written.error().message);
+        return;
+    }
     std::lock_guard lock(m_mutex);
-    m_flow.bundle_path = dir.string();
-    m_log.push_back("Support bundle saved in " + dir.string());
+    m_flow.bundle_path = path.string();
+    m_log.push_back(fmt::format("Support bundle saved: {} (report, trace, {} journal file(s); "
+                                "presets not included)",
+                                path.string(), journals));
+}
+
+namespace {
+
+// "2026-11-20T22:33:44Z" -> "2026-11-20 at 22:33 UTC"; anything else as it is.
+std::string readable_time(const std::string& iso) {
+    if (iso.size() >= 16 && iso[10] == 'T') {
+        return fmt::format("{} at {} UTC", iso.substr(0, 10), iso.substr(11, 5));
+    }
+    return iso.empty() ? std::string("an unknown date") : iso;
+}
+
+} // namespace
+
+void WizardEngine::check_journal() {
+    const auto dir = engine::journal_dir();
+    if (!dir) {
+        return;
+    }
+    std::vector<InterruptedUpdate> found;
+    for (const auto& s : engine::find_interrupted(*dir)) {
+        InterruptedUpdate u;
+        u.session = s.session;
+        u.device_id = s.device_id;
+        u.device_name = s.device_name;
+        u.when = readable_time(s.started);
+        u.messages_sent = s.messages_sent;
+        u.message_count = s.message_count;
+        u.file = s.file;
+        std::error_code ec;
+        u.file_present = !s.file.empty() && fs::is_regular_file(s.file, ec);
+        u.device_known = m_catalogue.catalogue.find(s.device_id) != nullptr;
+        u.how = s.finished ? fmt::format("it ended: {}", s.detail.empty() ? s.outcome : s.detail)
+                           : fmt::format("syxflash stopped during '{}' (closed, killed or a "
+                                         "power cut)",
+                                         s.last_phase.empty() ? "start" : s.last_phase);
+        found.push_back(std::move(u));
+    }
+    std::lock_guard lock(m_mutex);
+    for (const auto& u : found) {
+        m_log.push_back(fmt::format("Journal: the update {} of {} was interrupted at message {} "
+                                    "of {}; offered for recovery.",
+                                    u.session, u.device_id, u.messages_sent, u.message_count));
+    }
+    m_flow.interrupted = std::move(found);
+}
+
+void WizardEngine::resume_interrupted(const std::string& session) {
+    const auto dir = engine::journal_dir();
+    std::optional<engine::JournalSession> entry;
+    if (dir) {
+        for (auto& s : engine::find_interrupted(*dir)) {
+            if (s.session == session) {
+                entry = std::move(s);
+            }
+        }
+    }
+    if (!entry) {
+        log("That interrupted update is no longer in the journal (resolved elsewhere?).");
+        dismiss_interrupted(session);
+        return;
+    }
+    const auto* known = m_catalogue.catalogue.find(entry->device_id);
+    if (known == nullptr) {
+        log(fmt::format("Cannot recover '{}': this build does not know that device.",
+                        entry->device_id));
+        return;
+    }
+    select_device(entry->device_id);
+    if (!entry->link.empty()) {
+        choose_link(entry->link);
+    }
+    const Manifest& m = known->manifest;
+    m_resume_session = entry->session;
+    m_resume_plan = entry->recovery_plan;
+    const RecoveryPlan* plan =
+        m_resume_plan.empty() ? m.plan_for_phase(Phase::transfer) : m.find_plan(m_resume_plan);
+    std::error_code ec;
+    if (!entry->file.empty() && fs::is_regular_file(entry->file, ec)) {
+        load_firmware(entry->file, false);
+    } else {
+        log(fmt::format("The firmware of the interrupted update ({}) is gone: choose it on the "
+                        "Firmware page.",
+                        entry->file));
+    }
+    std::lock_guard lock(m_mutex);
+    m_flow.resuming_session = entry->session;
+    if (plan != nullptr) {
+        m_flow.recovery_title = plan->title;
+        m_flow.recovery_steps = plan->steps;
+        m_flow.recovery_terminal = plan->terminal;
+    }
+    // The very file that was being sent (same SHA-256) was accepted by whoever started that
+    // update, as `syxflash-cli recover` does; any other file needs the confirmation again.
+    if (m_flow.firmware.loaded && !m_flow.firmware.refused &&
+        m_flow.firmware.sha256 == entry->file_sha256) {
+        m_flow.firmware_confirmed = true;
+    }
+    m_log.push_back(fmt::format("Recovering the interrupted update {} of the {} ({} of {} "
+                                "messages had been sent).",
+                                entry->session, m.name, entry->messages_sent,
+                                entry->message_count));
+}
+
+void WizardEngine::dismiss_interrupted(const std::string& session) {
+    std::lock_guard lock(m_mutex);
+    auto& list = m_flow.interrupted;
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const InterruptedUpdate& u) { return u.session == session; }),
+               list.end());
+    m_log.push_back(fmt::format("Interrupted update {} left for later (offered again at the next "
+                                "start).",
+                                session));
+}
+
+// A verified recovery settles the journal entries it dealt with: the interrupted update offered
+// at start-up and this run's failed update.
+void WizardEngine::resolve_journal_entries(const std::string& how) {
+    const auto dir = engine::journal_dir();
+    if (!dir) {
+        return;
+    }
+    std::vector<std::string> resolved;
+    for (const auto* session : {&m_resume_session, &m_failed_update_session}) {
+        if (!session->empty() && engine::mark_resolved(*dir, *session, how)) {
+            resolved.push_back(*session);
+        }
+    }
+    m_failed_update_session.clear();
+    m_resume_session.clear();
+    std::lock_guard lock(m_mutex);
+    for (const auto& id : resolved) {
+        m_log.push_back(fmt::format("Journal: {} marked resolved ({}).", id, how));
+        auto& list = m_flow.interrupted;
+        list.erase(std::remove_if(list.begin(), list.end(),
+                                  [&](const InterruptedUpdate& u) { return u.session == id; }),
+                   list.end());
+    }
 }
 
 void WizardEngine::browse(const fs::path& folder) {

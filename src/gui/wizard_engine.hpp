@@ -86,6 +86,11 @@ private:
     void save_bundle();
     void refresh_library();
     void browse(const std::filesystem::path& folder);
+    // The start-up offer (issue 7): interrupted updates from the journal.
+    void check_journal();
+    void resume_interrupted(const std::string& session);
+    void dismiss_interrupted(const std::string& session);
+    void resolve_journal_entries(const std::string& how);
     session::Outcome run(session::Session& session, bool journal);
     // Tools page and Library export (wizard_engine_tools.cpp).
     void tools_choose_file(const std::filesystem::path& path);
@@ -134,6 +139,12 @@ private:
     std::optional<std::filesystem::path> m_backup_file;
     session::BackupGate m_gate;
     Link m_link = Link::usb;
+    // Journal bookkeeping: the last session journalled, the failed update of this run, the
+    // interrupted one being recovered (from the start-up offer) and its recovery plan.
+    std::string m_last_journal_session;
+    std::string m_failed_update_session;
+    std::string m_resume_session;
+    std::string m_resume_plan;
 
     // Hardware mode. The worker writes these; the UI-facing copies are read under m_mutex.
     RunMode m_mode = RunMode::simulated;

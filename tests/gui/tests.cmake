@@ -33,16 +33,24 @@ syxflash_warnings(syxflash_screenshot_check)
 # autopilot photographs a page just before leaving it, plus one picture mid-upload).
 set(_upload_pages 01-device 02-connection 03-backup 04-firmware 05-confirm
                   06-upload-in-progress 07-upload 08-verify 09-done 10-library 11-tools)
+# The MIDIFly cannot report its version over MIDI: Verify asks what its display shows (one
+# picture of the question before the answer).
+set(_display_check_pages 01-device 02-connection 03-backup 04-firmware 05-confirm
+                         06-upload-in-progress 07-upload 08-verify-question 09-verify 10-done
+                         11-library 12-tools)
 # K-Station: syxflash cannot send its firmware (no layout known); backup, restore, done.
 set(_backup_only_pages 01-device 02-connection 03-backup 04-firmware 05-done 06-library 07-tools)
-# Power lost mid-upload, then the guided recovery (press Recovery, send again slower).
+# Power lost mid-upload, then the guided recovery (press Recovery, send again slower). The
+# MIDIFly cannot report its state over MIDI, so the loss shows on Verify: the display check is
+# answered there ("something is wrong"), which opens Recovery.
 set(_recovery_pages 01-device 02-connection 03-backup 04-firmware 05-confirm
-                    06-upload-in-progress 07-upload 08-recovery 09-done 10-library 11-tools)
+                    06-upload-in-progress 07-upload 08-verify-question 09-verify 10-recovery
+                    11-done 12-library 13-tools)
 set(_runs moog-little-phatty parker-midifly novation-k-station recovery-power-loss)
 set(_device_moog-little-phatty moog-little-phatty)
 set(_pages_moog-little-phatty ${_upload_pages})
 set(_device_parker-midifly parker-midifly)
-set(_pages_parker-midifly ${_upload_pages})
+set(_pages_parker-midifly ${_display_check_pages})
 set(_device_novation-k-station novation-k-station)
 set(_pages_novation-k-station ${_backup_only_pages})
 set(_device_recovery-power-loss parker-midifly)
@@ -58,7 +66,15 @@ foreach(_run IN LISTS _runs)
                    -P "${CMAKE_CURRENT_LIST_DIR}/run_autopilot.cmake")
   set_tests_properties(gui.autopilot.${_run} PROPERTIES LABELS gui TIMEOUT 400)
 endforeach()
-set(_pages ${_upload_pages})
+set(_pages ${_display_check_pages}) # the size runs use the MIDIFly
+
+# Killed mid-upload, started again: the interrupted update is offered and recovered.
+add_test(NAME gui.autopilot.interrupted-restart
+         COMMAND ${CMAKE_COMMAND} -DSYXFLASH=$<TARGET_FILE:syxflash>
+                 -DCHECK=$<TARGET_FILE:syxflash_screenshot_check>
+                 -DOUT=${CMAKE_BINARY_DIR}/gui-artefacts/interrupted-restart
+                 -P "${CMAKE_CURRENT_LIST_DIR}/run_interrupted.cmake")
+set_tests_properties(gui.autopilot.interrupted-restart PROPERTIES LABELS gui TIMEOUT 400)
 
 # Default size at 96 DPI; twice the size (and twice the text) at 192 DPI; a saved size restored.
 set(_common -DSYXFLASH=$<TARGET_FILE:syxflash> -DCHECK=$<TARGET_FILE:syxflash_screenshot_check>

@@ -6,12 +6,16 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 
+#include "read_archive.hpp"
 #include <gtest/gtest.h>
 
 #include "engine/data_paths.hpp"
+#include "engine/journal.hpp"
 #include "gui/autopilot.hpp"
 #include "gui/controller.hpp"
 #include "gui/device_cards.hpp"
@@ -28,13 +32,25 @@ struct Result {
     std::string failure;
     std::vector<WizardStep> visited;
     Snapshot last;
-    bool bundle_has_report = false;
+    // The support bundle read back with libarchive: path inside the archive -> contents.
+    std::map<std::string, std::string> bundle;
 };
 
-Result run_autopilot(const std::string& device, std::vector<std::string> faults = {}) {
-    const fs::path home = fs::temp_directory_path() /
-                          ("syxflash-wizard-test-" + device + std::to_string(faults.size()));
-    fs::remove_all(home);
+struct RunOptions {
+    // Stop driving once this holds (the run is then not "finished").
+    std::function<bool(const Snapshot&)> stop_when;
+    // Another run's home: keep its journal and files instead of starting clean.
+    std::optional<fs::path> home;
+};
+
+Result run_autopilot(const std::string& device, std::vector<std::string> faults = {},
+                     const RunOptions& run = {}) {
+    const fs::path home =
+        run.home.value_or(fs::temp_directory_path() /
+                          ("syxflash-wizard-test-" + device + std::to_string(faults.size())));
+    if (!run.home) {
+        fs::remove_all(home);
+    }
     fs::create_directories(home / "tmp");
     // Backups and journals go here, not into the home folder of whoever runs the tests.
     setenv("XDG_DATA_HOME", (home / "data").c_str(), 1);   // NOLINT(concurrency-mt-unsafe)
@@ -61,6 +77,9 @@ Result run_autopilot(const std::string& device, std::vector<std::string> faults 
         while (!pilot.finished() && !pilot.failed() &&
                std::chrono::steady_clock::now() < deadline) {
             const auto snapshot = channel.latest();
+            if (run.stop_when && run.stop_when(*snapshot)) {
+                break;
+            }
             if (auto next = pilot.next(controller.model(), *snapshot)) {
                 if (!controller.apply(*next, *snapshot)) {
                     result.failure = "refused: " + describe(*next);
@@ -75,11 +94,13 @@ Result run_autopilot(const std::string& device, std::vector<std::string> faults 
         }
         result.visited = controller.model().visited;
         result.last = *channel.latest();
-        result.bundle_has_report =
-            !result.last.flow.bundle_path.empty() &&
-            fs::exists(fs::path(result.last.flow.bundle_path) / "report.txt");
+        if (!result.last.flow.bundle_path.empty()) {
+            result.bundle = test::read_archive(result.last.flow.bundle_path).files;
+        }
     }
-    fs::remove_all(home);
+    if (!run.home) {
+        fs::remove_all(home);
+    }
     return result;
 }
 
@@ -93,7 +114,45 @@ TEST(WizardEngine, TheMidiflyIsUpdatedAndVerifiedThroughTheWizardsIntents) {
     EXPECT_EQ(r.last.panel->mode, "normal");
     EXPECT_EQ(r.last.panel->firmware_version, "2.0.0.9") << "the practice firmware's version";
     EXPECT_FALSE(r.last.flow.bundle_path.empty());
-    EXPECT_TRUE(r.bundle_has_report) << "report.txt in the support bundle";
+    EXPECT_TRUE(r.last.flow.bundle_path.ends_with(".tar.gz")) << r.last.flow.bundle_path;
+    // One archive: the report, the trace and this run's journal, under one folder.
+    std::string report;
+    std::string trace;
+    int journals = 0;
+    for (const auto& [name, content] : r.bundle) {
+        EXPECT_EQ(name.rfind("syxflash-support-parker-midifly-", 0), 0U) << name;
+        const auto file = name.substr(name.find('/') + 1);
+        if (file == "report.txt") {
+            report = content;
+        } else if (file == "trace.txt") {
+            trace = content;
+        } else if (file.rfind("journal/", 0) == 0) {
+            ++journals;
+            EXPECT_NE(content.find("\"record\":\"finished\""), std::string::npos) << content;
+        } else {
+            ADD_FAILURE() << "unexpected file in the bundle: " << name;
+        }
+    }
+    EXPECT_NE(report.find("device: Parker MIDIFly (parker-midifly)"), std::string::npos) << report;
+    EXPECT_NE(report.find("upload: done"), std::string::npos) << report;
+    EXPECT_NE(trace.find("Firmware "), std::string::npos) << trace;
+    EXPECT_EQ(journals, 1) << "the update's journal";
+}
+
+TEST(WizardEngine, TheSupportBundleNamesTheBackupButLeavesThePresetsOut) {
+    const auto r = run_autopilot("moog-little-phatty");
+    ASSERT_TRUE(r.finished) << r.failure;
+    ASSERT_FALSE(r.last.flow.backup_file.empty());
+    std::string report;
+    for (const auto& [name, content] : r.bundle) {
+        EXPECT_FALSE(name.ends_with(".syx")) << name << ": presets must not travel in the bundle";
+        if (name.ends_with("/report.txt")) {
+            report = content;
+        }
+    }
+    EXPECT_NE(report.find("backup file (contents not included): " + r.last.flow.backup_file),
+              std::string::npos)
+        << report;
 }
 
 TEST(WizardEngine, PowerLostMidUploadIsRecoveredByTheGuidedPlan) {
@@ -106,6 +165,57 @@ TEST(WizardEngine, PowerLostMidUploadIsRecoveredByTheGuidedPlan) {
     EXPECT_NE(std::find(r.visited.begin(), r.visited.end(), WizardStep::recovery), r.visited.end());
     ASSERT_TRUE(r.last.panel.has_value());
     EXPECT_FALSE(r.last.panel->fault_events.empty()) << "the fault fired";
+}
+
+TEST(WizardEngine, AnUploadCutOffByAnUnplugIsOfferedAtTheNextStartAndRecoveredFromThere) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-interrupted-test";
+    fs::remove_all(home);
+    // First start: the cable comes out at 30 %, and the user closes the wizard there.
+    const auto first =
+        run_autopilot("parker-midifly", {"unplug-at=30%"},
+                      {[](const Snapshot& s) {
+                           return s.flow.upload == StepState::failed && !s.flow.engine_busy;
+                       },
+                       home});
+    ASSERT_EQ(first.last.flow.upload, StepState::failed) << first.failure;
+    ASSERT_TRUE(first.last.flow.interrupted.empty()) << "nothing was interrupted before it";
+    const auto journal = home / "state" / "syxflash" / "journal";
+    ASSERT_EQ(engine::find_interrupted(journal).size(), 1U);
+
+    // Next start: a new engine reads the journal and offers that update first.
+    auto catalogue = engine::load_device_catalogue();
+    SnapshotChannel channel(Snapshot{});
+    {
+        WizardEngine engine(catalogue, Snapshot{}, EngineConfig{{}, home / "tmp"},
+                            [&channel](Snapshot s) { channel.publish(std::move(s)); });
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+        while ((channel.latest()->flow.engine_busy || channel.latest()->generation < 2) &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{5});
+        }
+    }
+    const auto& offered = channel.latest()->flow.interrupted;
+    ASSERT_EQ(offered.size(), 1U);
+    const InterruptedUpdate& u = offered.front();
+    EXPECT_EQ(u.device_id, "parker-midifly");
+    EXPECT_EQ(u.device_name, "Parker MIDIFly");
+    EXPECT_TRUE(u.device_known);
+    EXPECT_TRUE(u.file_present) << u.file;
+    EXPECT_GT(u.message_count, 1U);
+    EXPECT_GT(u.messages_sent, 0U) << "some messages went out before the unplug";
+    EXPECT_LT(u.messages_sent, u.message_count);
+    EXPECT_NE(u.when.find(" at "), std::string::npos) << u.when;
+
+    // The autopilot takes the offer: Recovery for that device with the journal's file.
+    const auto second = run_autopilot("parker-midifly", {}, {{}, home});
+    EXPECT_TRUE(second.finished) << second.failure;
+    ASSERT_GE(second.visited.size(), 2U);
+    EXPECT_EQ(second.visited[1], WizardStep::recovery) << "straight from the offer to Recovery";
+    EXPECT_EQ(second.last.flow.recovery, StepState::done);
+    EXPECT_EQ(second.last.flow.firmware.path, u.file) << "the journal's firmware";
+    EXPECT_TRUE(second.last.flow.interrupted.empty());
+    EXPECT_TRUE(engine::find_interrupted(journal).empty()) << "the entry is marked resolved";
+    fs::remove_all(home);
 }
 
 TEST(WizardEngine, ClosingTheWindowMidUploadStopsTheSessionInsteadOfHanging) {
