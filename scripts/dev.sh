@@ -60,10 +60,13 @@ case "$cmd" in
     install_missing
     cmake --preset ci
     cmake --build --preset ci -j "$(jobs)"
-    # A failing test is re-run up to 3 times: the JACK end-to-end tests are timing-sensitive on
-    # shared machines (README, "Known problem"). ctest 3.25 ignores a preset's repetition, so
-    # it is given here.
-    ctest --preset ci -j "$(jobs)" --repeat until-pass:3
+    # Everything but the JACK end-to-end tests runs once: a failure is a failure. The JACK tests
+    # (label jack, run one at a time) measure timing at a receiving client on a server that
+    # runs without realtime; on a starved shared machine it can miss a cycle, so a failing one
+    # gets one more try (the failed try stays in the log). ctest 3.25 ignores a preset's
+    # repetition, so it is given here.
+    ctest --preset ci -j "$(jobs)" -LE jack
+    ctest --preset ci -L jack --repeat until-pass:2
     ;;
   *)
     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'

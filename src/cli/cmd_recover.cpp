@@ -260,7 +260,10 @@ const CommandRegistrar kRegistrar{Command{
         sub.add_flag("--yes,-y", args->flow.yes,
                      "Confirm the plan's steps without asking (scripts); the display is still "
                      "asked");
-        sub.add_option("--link", args->link, "usb or din (default: the link the manifest prefers)");
+        sub.add_option(
+            "--link", args->link,
+            "usb or din (default: din through a MIDI interface port, usb on the device's own port, "
+            "else the link the manifest prefers)");
         sub.add_option("--plan", args->plan,
                        "Recovery plan id from the manifest (default: the one the interrupted "
                        "update ended with, else the transfer-phase plan)");

@@ -104,7 +104,10 @@ const CommandRegistrar kRegistrar{Command{
         sub.add_flag("--to-current-bank", args->to_current_bank,
                      "K-Station: send a single-bank backup as it was dumped (C=0), so it lands in "
                      "whatever bank is selected now instead of the bank it came from");
-        sub.add_option("--link", args->link, "usb or din (default: the link the manifest prefers)");
+        sub.add_option(
+            "--link", args->link,
+            "usb or din (default: din through a MIDI interface port, usb on the device's own port, "
+            "else the link the manifest prefers)");
         sub.footer(
             "K-Station single-bank backups carry C=0, which the K-Station stores into its\n"
             "CURRENT bank; restore rewrites C=1 and keeps B so every program returns to the bank\n"

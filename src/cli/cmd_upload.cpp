@@ -306,7 +306,8 @@ const CommandRegistrar kRegistrar{Command{
                      "Send a file that passes every check but is not a release the manifest knows");
         sub.add_option("--link", args->link,
                        "usb: the device's own USB port; din: through a MIDI interface (default: "
-                       "the link the manifest prefers)");
+                       "din through an interface port, usb on the device's own port, else the "
+                       "link the manifest prefers)");
         sub.footer(
             "Order: validate the file (exit 3, nothing sent, if it fails) → backup gate (a new\n"
             "backup unless --backup FILE or --skip-backup; devices without a dump need none) →\n"

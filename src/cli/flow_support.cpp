@@ -21,8 +21,9 @@ void add_flow_options(CLI::App& sub, FlowArgs& args) {
         ->required();
     add_transport_options(sub, args.transport);
     sub.add_flag("--yes,-y", args.yes,
-                 "Answer the questions a script can answer (go on, steps done, restore presets) "
-                 "without asking; what only a person can see (the display) is still asked");
+                 "Answer the questions a script can answer (go on, steps done, restore presets, "
+                 "DIN although the device's USB port is connected) without asking; what only a "
+                 "person can see (the display) is still asked");
 }
 
 std::variant<Manifest, CliError> load_manifest(const std::string& device_id) {

@@ -462,8 +462,10 @@ void draw_verify(const Snapshot& snapshot, std::vector<Intent>& out) {
         wrapped(f.update_outcome->message);
     }
     if (snapshot.panel) {
-        ImGui::Text("The simulated device reports firmware %s (mode %s).",
-                    snapshot.panel->firmware_version.c_str(), snapshot.panel->mode.c_str());
+        const auto& version = snapshot.panel->firmware_version;
+        ImGui::Text("The simulated device reports %s (mode %s).",
+                    version.empty() ? "no working firmware" : ("firmware " + version).c_str(),
+                    snapshot.panel->mode.c_str());
     }
     if (update_verifying(snapshot)) {
         return; // the update is still checking: its question above is where to say what is wrong
