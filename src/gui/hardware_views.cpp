@@ -99,8 +99,10 @@ void draw_detect(const Snapshot& snapshot, std::vector<Intent>& out) {
     }
     ImGui::EndDisabled();
     ImGui::SameLine();
-    ImGui::TextDisabled("asks every MIDI port who is there (Identity Request); instruments that "
-                        "do not answer are chosen from the list below");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    wrapped("asks every MIDI port who is there (Identity Request); instruments that do not answer "
+            "are chosen from the list below");
+    ImGui::PopStyleColor();
     if (hw.detecting) {
         coloured(kNoticeColour, "Asking the ports…");
     } else if (hw.detect_ran) {
@@ -179,10 +181,12 @@ void draw_port_choice(const Snapshot& snapshot, std::vector<Intent>& out) {
             ImGui::EndDisabled();
             ImGui::TableNextColumn();
             wrapped(row.output);
-            ImGui::TextColored(row.kind == "interface"    ? kWarningColour
-                               : row.kind == "usb-device" ? kGoodColour
-                                                          : kNoticeColour,
-                               "[%s]%s", row.badge.c_str(), row.recommended ? "  recommended" : "");
+            // Wrapped: the badge names the device and must not run under the next column.
+            ImGui::PushStyleColor(ImGuiCol_Text, row.kind == "interface"    ? kWarningColour
+                                                 : row.kind == "usb-device" ? kGoodColour
+                                                                            : kNoticeColour);
+            wrapped(fmt::format("[{}]{}", row.badge, row.recommended ? "  recommended" : ""));
+            ImGui::PopStyleColor();
             ImGui::TableNextColumn();
             if (row.usable) {
                 wrapped(row.reason);
@@ -198,7 +202,16 @@ void draw_port_choice(const Snapshot& snapshot, std::vector<Intent>& out) {
     if (hw.din_warning) {
         ImGui::Spacing();
         ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.18F, 0.14F, 0.06F, 1.0F));
-        ImGui::BeginChild("din-warning", ImVec2(0.0F, ImGui::GetFontSize() * 8.0F), true);
+        // Tall enough for the wrapped text and the buttons at this width (ImGui 1.86 children do
+        // not grow by themselves).
+        const ImGuiStyle& style = ImGui::GetStyle();
+        const float inner = ImGui::GetContentRegionAvail().x - 2.0F * style.WindowPadding.x;
+        const float text_height =
+            ImGui::CalcTextSize(hw.din_warning->text.c_str(), nullptr, false, inner).y;
+        const float height = text_height + ImGui::GetTextLineHeightWithSpacing() +
+                             ImGui::GetFrameHeightWithSpacing() + 2.0F * style.WindowPadding.y +
+                             style.ItemSpacing.y;
+        ImGui::BeginChild("din-warning", ImVec2(0.0F, height), true);
         coloured(kWarningColour,
                  fmt::format("Use the MIDI interface '{}' instead of USB?", hw.din_warning->port));
         wrapped(hw.din_warning->text);
