@@ -4,6 +4,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <fcntl.h>
@@ -157,6 +159,19 @@ Status write_file_atomically(const std::filesystem::path& path, std::string_view
         std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()),
                                       text.size()),
         overwrite);
+}
+
+Result<std::vector<std::uint8_t>> read_file_bytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return make_error(ErrorCode::not_found, fmt::format("cannot open '{}'", path.string()));
+    }
+    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                    std::istreambuf_iterator<char>());
+    if (in.bad()) {
+        return make_error(ErrorCode::io, fmt::format("cannot read '{}'", path.string()));
+    }
+    return bytes;
 }
 
 } // namespace syx::engine

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -26,6 +27,9 @@ enum class Overwrite { never, allowed };
                                            Overwrite overwrite = Overwrite::never);
 
 // True for names write_file_atomically uses for its temporary files.
+// The whole file; not_found when it cannot be opened, io when reading fails.
+[[nodiscard]] Result<std::vector<std::uint8_t>> read_file_bytes(const std::filesystem::path& path);
+
 [[nodiscard]] bool is_temporary_file_name(std::string_view file_name);
 
 // Removes temporary files in `dir` left behind by writers that no longer run (killed, crashed).

@@ -11,33 +11,13 @@
 
 #include "engine/atomic_file.hpp"
 #include "engine/backup_store.hpp"
+#include "engine/data_paths.hpp"
 
 namespace syx::engine {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::optional<fs::path> env_path(const char* name) {
-    const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe)
-    if (value == nullptr || *value == '\0') {
-        return std::nullopt;
-    }
-    return fs::path(value);
-}
-
-Result<std::vector<std::uint8_t>> read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return make_error(ErrorCode::not_found, fmt::format("cannot open '{}'", path.string()));
-    }
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                    std::istreambuf_iterator<char>());
-    if (in.bad()) {
-        return make_error(ErrorCode::io, fmt::format("cannot read '{}'", path.string()));
-    }
-    return bytes;
-}
 
 // `XDG_DOCUMENTS_DIR="$HOME/Documents"` (the xdg-user-dirs format: a quoted path, either
 // absolute or starting with $HOME/).
@@ -91,11 +71,11 @@ Result<ExportedBackup> export_backup(const fs::path& file, const fs::path& folde
         return make_error(ErrorCode::not_found,
                           fmt::format("the folder '{}' does not exist", folder.string()));
     }
-    auto syx = read_bytes(file);
+    auto syx = read_file_bytes(file);
     if (!syx) {
         return syx.error();
     }
-    auto side = read_bytes(sidecar_path(file));
+    auto side = read_file_bytes(sidecar_path(file));
     if (!side) {
         return make_error(ErrorCode::not_found,
                           fmt::format("'{}' has no sidecar '{}' beside it; only whole backups "

@@ -17,6 +17,7 @@
 #include "core/sysex_file.hpp"
 #include "engine/atomic_file.hpp"
 #include "engine/crash_point.hpp"
+#include "engine/data_paths.hpp"
 
 namespace syx::engine {
 
@@ -24,14 +25,6 @@ namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
 namespace {
-
-std::optional<fs::path> env_path(const char* name) {
-    const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe)
-    if (value == nullptr || *value == '\0') {
-        return std::nullopt;
-    }
-    return fs::path(value);
-}
 
 std::vector<std::uint8_t> concatenate(const std::vector<std::vector<std::uint8_t>>& messages) {
     std::vector<std::uint8_t> out;
@@ -113,19 +106,6 @@ Result<BackupSidecar> sidecar_from_json(const Json& j) {
     return s;
 }
 
-Result<std::vector<std::uint8_t>> read_all(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return make_error(ErrorCode::not_found, fmt::format("cannot open '{}'", path.string()));
-    }
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                    std::istreambuf_iterator<char>());
-    if (in.bad()) {
-        return make_error(ErrorCode::io, fmt::format("cannot read '{}'", path.string()));
-    }
-    return bytes;
-}
-
 BackupSidecar make_sidecar(const BackupContent& content, const fs::path& file,
                            std::span<const std::uint8_t> bytes, bool complete) {
     BackupSidecar s;
@@ -171,7 +151,7 @@ Result<BackupSidecar> write_pair(const BackupContent& content, const fs::path& f
     crash_point("backup:syx-written");
     BackupSidecar sidecar = make_sidecar(content, file, bytes, complete);
     // Re-read and re-hash before the sidecar commits the backup: what is on disk is what we got.
-    auto back = read_all(file);
+    auto back = read_file_bytes(file);
     if (!back || to_hex(sha256(*back)) != sidecar.sha256) {
         remove_created({file});
         return make_error(ErrorCode::io,
@@ -400,7 +380,7 @@ Result<SavedBackup> save_incomplete_dump(const BackupContent& content, const fs:
 }
 
 Result<BackupSidecar> read_sidecar(const fs::path& sidecar) {
-    auto bytes = read_all(sidecar);
+    auto bytes = read_file_bytes(sidecar);
     if (!bytes) {
         return bytes.error();
     }
@@ -537,7 +517,7 @@ std::vector<LibraryEntry> list_library(const std::optional<fs::path>& root,
             entry.sha256 = sidecar->sha256;
             entry.bytes = sidecar->bytes;
             entry.messages = sidecar->messages;
-            if (auto bytes = read_all(entry.file)) {
+            if (auto bytes = read_file_bytes(entry.file)) {
                 entry.intact =
                     bytes->size() == sidecar->bytes && to_hex(sha256(*bytes)) == sidecar->sha256;
             }

@@ -13,8 +13,6 @@
 
 namespace syx::engine {
 
-namespace {
-
 std::optional<std::filesystem::path> env_path(const char* name) {
     const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe): read at start-up
     if (value == nullptr || *value == '\0') {
@@ -22,6 +20,8 @@ std::optional<std::filesystem::path> env_path(const char* name) {
     }
     return std::filesystem::path(value);
 }
+
+namespace {
 
 bool is_dir(const std::filesystem::path& p) {
     std::error_code ec;

@@ -19,6 +19,9 @@ struct ManifestDirs {
     std::vector<std::filesystem::path> user;    // the user folder (may not exist yet)
 };
 
+// An environment variable holding a path; nullopt when unset or empty.
+std::optional<std::filesystem::path> env_path(const char* name);
+
 // The folder holding the running executable, if the platform can tell.
 std::optional<std::filesystem::path> executable_dir();
 

@@ -5,26 +5,11 @@
 #include <fmt/core.h>
 #include <imgui.h>
 
+#include "gui/view_text.hpp"
+
 namespace syx::gui {
 
 namespace {
-
-const ImVec4 kWarningColour{1.0F, 0.78F, 0.30F, 1.0F};
-const ImVec4 kNoticeColour{0.55F, 0.78F, 1.0F, 1.0F};
-const ImVec4 kDangerColour{1.0F, 0.45F, 0.40F, 1.0F};
-const ImVec4 kGoodColour{0.50F, 0.90F, 0.55F, 1.0F};
-
-void wrapped(std::string_view text) {
-    ImGui::PushTextWrapPos(0.0F);
-    ImGui::TextUnformatted(text.data(), text.data() + text.size());
-    ImGui::PopTextWrapPos();
-}
-
-void coloured(const ImVec4& colour, std::string_view text) {
-    ImGui::PushStyleColor(ImGuiCol_Text, colour);
-    wrapped(text);
-    ImGui::PopStyleColor();
-}
 
 bool rescan_button(const Snapshot& snapshot, std::vector<Intent>& out) {
     ImGui::BeginDisabled(snapshot.flow.engine_busy || snapshot.transfer_running);

@@ -9,27 +9,11 @@
 #include <imgui.h>
 
 #include "core/midifly_settings.hpp"
+#include "gui/view_text.hpp"
 
 namespace syx::gui {
 
 namespace {
-
-const ImVec4 kWarningColour{1.0F, 0.78F, 0.30F, 1.0F};
-const ImVec4 kNoticeColour{0.55F, 0.78F, 1.0F, 1.0F};
-const ImVec4 kDangerColour{1.0F, 0.45F, 0.40F, 1.0F};
-const ImVec4 kGoodColour{0.55F, 0.90F, 0.55F, 1.0F};
-
-void wrapped(std::string_view text) {
-    ImGui::PushTextWrapPos(0.0F);
-    ImGui::TextUnformatted(text.data(), text.data() + text.size());
-    ImGui::PopTextWrapPos();
-}
-
-void coloured(const ImVec4& colour, std::string_view text) {
-    ImGui::PushStyleColor(ImGuiCol_Text, colour);
-    wrapped(text);
-    ImGui::PopStyleColor();
-}
 
 // What the user is typing or picking on these pages: UI-only, sent with the button's intent.
 struct ToolsScratch {

@@ -15,26 +15,11 @@
 #include "gui/question_page.hpp"
 #include "gui/style.hpp"
 #include "gui/tools_view.hpp"
+#include "gui/view_text.hpp"
 
 namespace syx::gui {
 
 namespace {
-
-const ImVec4 kWarningColour{1.0F, 0.78F, 0.30F, 1.0F};
-const ImVec4 kNoticeColour{0.55F, 0.78F, 1.0F, 1.0F};
-const ImVec4 kDangerColour{1.0F, 0.45F, 0.40F, 1.0F};
-
-void wrapped(std::string_view text) {
-    ImGui::PushTextWrapPos(0.0F);
-    ImGui::TextUnformatted(text.data(), text.data() + text.size());
-    ImGui::PopTextWrapPos();
-}
-
-void coloured(const ImVec4& colour, std::string_view text) {
-    ImGui::PushStyleColor(ImGuiCol_Text, colour);
-    wrapped(text);
-    ImGui::PopStyleColor();
-}
 
 // A feature this build does not have yet: said plainly, never faked.
 void not_yet(std::string_view text) {

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -102,6 +103,8 @@ private:
     void fill_tools_defaults(Snapshot& next) const;
     // Opens m_transport on the chosen port with a fresh receive callback target.
     Status open_tools_port();
+    // Ends the running Tools job with its result line (also logged, after `log_prefix`).
+    void finish_tool(std::string_view log_prefix, std::string result, bool ok);
     session::UpdateOptions update_options() const;
     [[nodiscard]] const Manifest* manifest() const;
 

@@ -102,6 +102,14 @@ Status WizardEngine::open_tools_port() {
     return m_transport->open(open_options());
 }
 
+void WizardEngine::finish_tool(std::string_view log_prefix, std::string result, bool ok) {
+    std::lock_guard lock(m_mutex);
+    m_flow.tools.running = false;
+    m_flow.tools.result = std::move(result);
+    m_flow.tools.result_ok = ok;
+    m_log.push_back(std::string(log_prefix) + m_flow.tools.result);
+}
+
 void WizardEngine::tools_choose_file(const fs::path& path) {
     ToolsView t;
     {
@@ -140,11 +148,7 @@ void WizardEngine::tools_choose_file(const fs::path& path) {
 
 void WizardEngine::tools_send(const intent::ToolsSend& request) {
     const auto finish = [this](std::string result, bool ok) {
-        std::lock_guard lock(m_mutex);
-        m_flow.tools.running = false;
-        m_flow.tools.result = std::move(result);
-        m_flow.tools.result_ok = ok;
-        m_log.push_back("Tools: " + m_flow.tools.result);
+        finish_tool("Tools: ", std::move(result), ok);
     };
     {
         std::lock_guard lock(m_mutex);
@@ -249,11 +253,7 @@ void WizardEngine::tools_send(const intent::ToolsSend& request) {
 
 void WizardEngine::tools_receive(const intent::ToolsReceive& request) {
     const auto finish = [this](std::string result, bool ok) {
-        std::lock_guard lock(m_mutex);
-        m_flow.tools.running = false;
-        m_flow.tools.result = std::move(result);
-        m_flow.tools.result_ok = ok;
-        m_log.push_back("Tools: " + m_flow.tools.result);
+        finish_tool("Tools: ", std::move(result), ok);
     };
     {
         std::lock_guard lock(m_mutex);
@@ -351,11 +351,7 @@ void WizardEngine::tools_receive(const intent::ToolsReceive& request) {
 
 void WizardEngine::send_midifly_setting(const intent::SendMidiflySetting& request) {
     const auto finish = [this](std::string result, bool ok) {
-        std::lock_guard lock(m_mutex);
-        m_flow.tools.running = false;
-        m_flow.tools.result = std::move(result);
-        m_flow.tools.result_ok = ok;
-        m_log.push_back("MIDIFly settings: " + m_flow.tools.result);
+        finish_tool("MIDIFly settings: ", std::move(result), ok);
     };
     {
         std::lock_guard lock(m_mutex);

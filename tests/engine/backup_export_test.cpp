@@ -3,9 +3,8 @@
 #include <fstream>
 #include <iterator>
 
-#include <gtest/gtest.h>
-
 #include "support/test_support.hpp"
+#include <gtest/gtest.h>
 
 #include "engine/backup_export.hpp"
 #include "engine/backup_store.hpp"
@@ -17,8 +16,7 @@ namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
 Bytes read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return syx::test::read_file_bytes(p);
 }
 
 struct ExportTest : ::testing::Test {

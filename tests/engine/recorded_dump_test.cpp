@@ -2,6 +2,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "support/test_support.hpp"
 #include <gtest/gtest.h>
 
 #include "engine/recorded_dump.hpp"
@@ -13,8 +14,7 @@ namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
 Bytes read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return syx::test::read_file_bytes(p);
 }
 
 ReceivedSysex message(Bytes bytes) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "support/test_support.hpp"
 #include <gtest/gtest.h>
 
 #include "core/sysex_file.hpp"
@@ -27,8 +28,7 @@ namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
 Bytes read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return syx::test::read_file_bytes(p);
 }
 
 class ToolsEngine : public ::testing::Test {
