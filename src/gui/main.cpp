@@ -46,6 +46,8 @@ using Clock = std::chrono::steady_clock;
 // Frames drawn after each wake-up: ImGui reacts to some input one frame late (hover, the
 // release of a click, windows sizing themselves), so one frame per event is not enough.
 constexpr int kFramesPerWake = 3;
+// Shortest time between redraws caused only by new snapshots (progress during a transfer).
+constexpr std::chrono::milliseconds kSnapshotRedrawInterval{33};
 // Frames the autopilot lets a page settle before photographing it and moving on.
 constexpr int kAutopilotSettleFrames = 3;
 constexpr std::chrono::seconds kAutopilotTimeLimit{300};
@@ -190,11 +192,20 @@ public:
         }
         while (!should_stop()) {
             wait();
-            for (int i = 0; i < (m_autopilot ? 1 : kFramesPerWake) && !should_stop(); ++i) {
-                if (i > 0) {
-                    glfwPollEvents();
-                }
+            const auto woke = Clock::now();
+            const bool input = draw_frame(nullptr);
+            if (m_autopilot) {
+                continue;
+            }
+            // Input gets the extra frames ImGui needs; a new snapshot alone gets one more (layout
+            // settling) and then at most ~30 redraws a second, so a long upload does not spend a
+            // core on software OpenGL beside the pacing thread. Input waits at most that long.
+            for (int i = 1; i < (input ? kFramesPerWake : 2) && !should_stop(); ++i) {
+                glfwPollEvents();
                 draw_frame(nullptr);
+            }
+            if (!input) {
+                std::this_thread::sleep_until(woke + kSnapshotRedrawInterval);
             }
         }
         if (m_autopilot) {
@@ -223,13 +234,16 @@ private:
         }
     }
 
-    void draw_frame(FrameStats* stats, FrameStats* ui_stats = nullptr) {
+    // Draws one frame; returns whether the user did something in it (mouse, keys, text, a
+    // resized window) rather than only a new snapshot arriving.
+    bool draw_frame(FrameStats* stats, FrameStats* ui_stats = nullptr) {
         const auto started = Clock::now();
         const auto cpu_started = process_cpu_time();
         const std::shared_ptr<const Snapshot> snapshot = m_channel.latest();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
+        const bool input = user_input_this_frame() || !m_dropped.empty();
         std::vector<Intent> intents = draw_wizard(m_controller.model(), *snapshot);
         for (auto& path : m_dropped) {
             // A file dropped onto the window is a choice of firmware, as if typed.
@@ -281,6 +295,25 @@ private:
             m_upload_covered.push_back(covered / (static_cast<double>(width) * height));
             m_upload_cpu.add(process_cpu_time() - cpu_started - autopilot_time);
         }
+        return input;
+    }
+
+    // ImGui 1.86 keeps the input state in ImGuiIO: anything pressed, released, typed, moved,
+    // scrolled or resized since the last frame.
+    bool user_input_this_frame() {
+        const ImGuiIO& io = ImGui::GetIO();
+        bool input = io.MouseDelta.x != 0.0F || io.MouseDelta.y != 0.0F || io.MouseWheel != 0.0F ||
+                     io.MouseWheelH != 0.0F || !io.InputQueueCharacters.empty() ||
+                     io.DisplaySize.x != m_last_display.x || io.DisplaySize.y != m_last_display.y;
+        m_last_display = io.DisplaySize;
+        for (int b = 0; b < IM_ARRAYSIZE(io.MouseDown); ++b) {
+            input = input || io.MouseClicked[b] || io.MouseReleased[b];
+        }
+        for (int k = 0; k < IM_ARRAYSIZE(io.KeysDown); ++k) {
+            input = input || io.KeysDownDuration[k] == 0.0F ||
+                    (!io.KeysDown[k] && io.KeysDownDurationPrev[k] >= 0.0F);
+        }
+        return input;
     }
 
     void photograph(const std::string& what, int width, int height) {
@@ -445,6 +478,7 @@ private:
     std::unique_ptr<WizardEngine> m_engine;
     Controller m_controller;
     std::vector<std::string> m_dropped;
+    ImVec2 m_last_display{0.0F, 0.0F};
     Clock::time_point m_autopilot_start = Clock::now();
     bool m_upload_photographed = false;
     bool m_verify_question_photographed = false;
