@@ -259,6 +259,20 @@ void draw_connection(const Snapshot& snapshot, std::vector<Intent>& out) {
     ImGui::TextColored(kWarningColour, "[%s]", f.port_badge.c_str());
     wrapped(f.port_reason);
     ImGui::Spacing();
+    // In hardware mode a port that says what it is decides the link (core/link_choice, as the
+    // CLI): the device's own USB port is USB, a MIDI interface is DIN. Only a port that says
+    // nothing (a software bridge) leaves the choice to the user.
+    if (snapshot.mode == RunMode::hardware) {
+        for (const auto& row : f.hardware.ports) {
+            if (row.chosen && (row.kind == "usb-device" || row.kind == "interface")) {
+                wrapped(fmt::format("Pacing is planned for {}, because of the port chosen above.",
+                                    f.link == "din" ? "DIN (a MIDI interface: 320 µs per byte "
+                                                      "on the cable, then the device's gap)"
+                                                    : "USB (the device's own port)"));
+                return;
+            }
+        }
+    }
     ImGui::TextUnformatted("Link the pacing is planned for:");
     ImGui::BeginDisabled(!f.usb_allowed);
     if (ImGui::RadioButton("USB (the device's own USB port)", f.link == "usb")) {
