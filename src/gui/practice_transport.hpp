@@ -50,6 +50,11 @@ public:
     [[nodiscard]] std::optional<std::size_t> max_send_bytes() const override {
         return std::nullopt;
     }
+    // The emulated device takes the bytes inside send(): nothing is left to leave.
+    [[nodiscard]] Result<transport::TimePoint>
+    wait_until_sent(std::chrono::milliseconds /*timeout*/) override {
+        return transport::Clock::now();
+    }
     [[nodiscard]] std::chrono::microseconds delivery_jitter() const override {
         // As the shared emulated transport: the pump wakes within scheduler latency [M: ~1 ms].
         return std::chrono::microseconds{1000};

@@ -108,10 +108,9 @@ public:
     // that. A backend that queues sends for another thread (JACK's process callback) still holds
     // them after send() returns; a late departure tells the pacer to push the next message back,
     // and exiting before it would lose them. Errors when they have not left within `timeout`.
-    // Backends that hand bytes over synchronously return at once.
-    [[nodiscard]] virtual Result<TimePoint> wait_until_sent(std::chrono::milliseconds /*timeout*/) {
-        return Clock::now();
-    }
+    // Backends that hand bytes over synchronously return at once. Pure, so a decorator cannot
+    // forget to forward it (the default would silently skip the drain).
+    [[nodiscard]] virtual Result<TimePoint> wait_until_sent(std::chrono::milliseconds timeout) = 0;
 
     // Closes both sides, after draining what was sent. Safe to call twice. After it returns the
     // callback is not called again.

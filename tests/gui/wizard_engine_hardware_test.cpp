@@ -95,6 +95,9 @@ public:
     }
     std::optional<std::size_t> max_send_bytes() const override { return std::nullopt; }
     std::chrono::microseconds delivery_jitter() const override { return 0us; }
+    Result<transport::TimePoint> wait_until_sent(std::chrono::milliseconds) override {
+        return transport::Clock::now();
+    }
     Status ports_still_present() override { return Ok{}; }
     void close() override {}
 

@@ -36,6 +36,9 @@ public:
     }
     std::optional<std::size_t> max_send_bytes() const override { return max_send; }
     std::chrono::microseconds delivery_jitter() const override { return jitter; }
+    Result<transport::TimePoint> wait_until_sent(std::chrono::milliseconds) override {
+        return transport::Clock::now();
+    }
     Status ports_still_present() override {
         std::lock_guard lock(m_mutex);
         if (vanish_after_sends && m_sent.size() >= *vanish_after_sends) {
