@@ -61,8 +61,16 @@ std::string JomoxModel::display_text() const {
 }
 
 Bytes JomoxModel::pattern_message(std::size_t n) const {
-    Bytes m{0xF0, 0x31, 0x7F, m_product, 0x02, 0x55, static_cast<std::uint8_t>(n)};
     const auto& data = m_patterns.at(n);
+    // Sized once up front (this also keeps g++ 12's -Warray-bounds false positive on
+    // inserting into a vector built from a 7-byte initializer list out of release builds).
+    Bytes m;
+    m.reserve(7 + data.size() + 1);
+    for (const std::uint8_t b :
+         {std::uint8_t{0xF0}, std::uint8_t{0x31}, std::uint8_t{0x7F}, m_product, std::uint8_t{0x02},
+          std::uint8_t{0x55}, static_cast<std::uint8_t>(n)}) {
+        m.push_back(b);
+    }
     m.insert(m.end(), data.begin(), data.end());
     m.push_back(0xF7);
     return m;
