@@ -385,6 +385,26 @@ TEST_F(JackEndToEnd, CliSendOverAnInterfaceWhileTheSynthsUsbPortIsThereNeedsAYes
             << "message " << i + 1;
     }
     EXPECT_NE(r.out.find("\"link\":\"din\""), std::string::npos) << r.out;
+
+    // On a terminal it asks instead (script(1) gives the CLI a pseudo-terminal): "n" sends
+    // nothing, "y" sends over DIN.
+    if (syx::test::run_process({"script", "--version"}).exit_code != 0) {
+        GTEST_SKIP() << "script(1) not available for the terminal case";
+    }
+    std::string command = syx::test::cli_path().string();
+    for (const auto& a : base) {
+        command += " '" + a + "'";
+    }
+    const auto before = interface.arrivals().size();
+    r = syx::test::run_process({"script", "-qec", command, "/dev/null"}, "n\n");
+    EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+    EXPECT_NE(r.out.find("Send over DIN anyway? [y/N]"), std::string::npos) << r.out;
+    std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(interface.arrivals().size(), before) << "answered no, yet something was sent";
+    r = syx::test::run_process({"script", "-qec", command, "/dev/null"}, "y\n");
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_TRUE(interface.wait_for(before + messages.size(), 5s))
+        << missing_report(interface.arrivals(), messages);
 }
 
 TEST_F(JackEndToEnd, CliIdentifyParsesTheReply) {
