@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <random>
-#include <thread>
 
 #include <fmt/core.h>
 
 #include "core/link.hpp"
+#include "engine/transfer.hpp"
 
 namespace syx::engine {
 
@@ -115,26 +115,26 @@ Result<LoopbackReport> run_loopback_test(transport::MidiTransport& transport,
         }
     };
     const auto started = transport::Clock::now();
-    auto next = started;
-    for (const auto& m : messages) {
-        std::this_thread::sleep_until(next);
-        if (auto sent = transport.send(m); !sent) {
-            return sent.error();
-        }
-        // DIN pacing: the message's wire time at 320 µs per byte [confirmed: MIDI 1.0], then
-        // the gap, measured from when we sent it.
-        next = transport::Clock::now() +
-               std::chrono::microseconds(
-                   static_cast<std::int64_t>(m.size() * kDinMicrosecondsPerByte)) +
-               options.gap;
-        drain();
+    // Paced like any DIN transfer (engine/transfer): each message's wire time at 320 µs per byte
+    // plus the gap, kept at the interface's input against absolute deadlines — not a
+    // send-then-sleep loop, whose gaps land short on period-based backends such as JACK.
+    TransferOptions transfer;
+    transfer.pacer.link = Link::din;
+    transfer.pacer.rules.gap_after_message = options.gap;
+    const std::vector<std::span<const std::uint8_t>> views(messages.begin(), messages.end());
+    auto sent = send_messages(transport, views, transfer);
+    if (!sent) {
+        return sent.error();
     }
-    (void)transport.wait_until_sent(std::chrono::milliseconds{2000});
+    if (sent->error) {
+        return *sent->error;
+    }
+    drain();
     std::size_t expected = 0;
     for (const auto& m : messages) {
         expected += m.size();
     }
-    const auto deadline = next + options.settle;
+    const auto deadline = transport::Clock::now() + options.settle;
     while (received.size() < expected) {
         auto m = queue.pop_until(deadline);
         if (!m) {
