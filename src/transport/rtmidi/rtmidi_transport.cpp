@@ -182,7 +182,10 @@ public:
                 }
             }
             if (m_out) {
-                wait_until_jack_output_connected();
+                if (auto connected = wait_until_jack_output_connected(); !connected) {
+                    close();
+                    return connected;
+                }
             }
         }
         return Ok{};
@@ -303,14 +306,24 @@ private:
     // only from a later cycle: a message sent before then leaves a port with no connection and
     // is lost (the first message of a transfer, now and then). Wait until the connection is in
     // the running graph, then one period more.
-    void wait_until_jack_output_connected() {
+    // A connection that never shows up (the server refused it) is an error: every message sent
+    // would otherwise leave a port with nothing attached, silently.
+    Status wait_until_jack_output_connected() {
         const auto deadline = Clock::now() + std::chrono::milliseconds{1000};
         auto connected = detail::jack_output_connected(*m_out, kOutPortName);
         while (connected && !*connected && Clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds{1});
             connected = detail::jack_output_connected(*m_out, kOutPortName);
         }
+        if (connected && !*connected) {
+            return make_error(ErrorCode::transfer_failed,
+                              fmt::format("opening output '{}' via jack: JACK did not connect our "
+                                          "port to it within 1 s (is it still there? 'jack_lsp "
+                                          "-c' shows the connections)",
+                                          m_options.output_port));
+        }
         std::this_thread::sleep_for(connected ? m_jitter : 2 * m_jitter);
+        return Ok{};
     }
 
     static void on_message(double /*delta*/, std::vector<unsigned char>* message, void* user) {
