@@ -156,17 +156,13 @@ int run_recover(const RecoverArgs& args) {
         plan = interrupted.back().recovery_plan;
     }
 
-    auto session_ports = open_session_ports(args.flow.transport, manifest);
+    auto session_ports = open_sending_ports(args.flow, std::get<FlowStart>(flow));
     if (auto* err = std::get_if<CliError>(&session_ports)) {
         return fail(kName, json, err->exit_code, err->message);
     }
     const auto mailbox = std::get<SessionPorts>(session_ports).mailbox;
     auto& t = std::get<SessionPorts>(session_ports).transport;
-    auto link_or = link_for_ports(std::get<FlowStart>(flow), t, args.flow.yes, json);
-    if (auto* err = std::get_if<CliError>(&link_or)) {
-        return fail(kName, json, err->exit_code, err->message);
-    }
-    const Link link = std::get<Link>(link_or);
+    const Link link = std::get<SessionPorts>(session_ports).link;
     if (json) {
         emit_event({{"event", "start"},
                     {"command", kName},

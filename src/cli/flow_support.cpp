@@ -75,17 +75,24 @@ std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& arg
     if (auto* err = std::get_if<CliError>(&opened)) {
         return *err;
     }
-    return SessionPorts{std::move(mailbox), std::move(std::get<OpenedTransport>(opened))};
+    return SessionPorts{std::move(mailbox), std::move(std::get<OpenedTransport>(opened)),
+                        manifest.transports.preferred_link()};
 }
 
-std::variant<Link, CliError> link_for_ports(const FlowStart& start, const OpenedTransport& opened,
-                                            bool yes, bool json) {
-    auto decided = decide_link(opened, start.asked_link, &start.manifest.transports,
-                               start.manifest.name, yes, json);
+std::variant<SessionPorts, CliError> open_sending_ports(const FlowArgs& args,
+                                                        const FlowStart& start) {
+    auto ports = open_session_ports(args.transport, start.manifest);
+    if (auto* err = std::get_if<CliError>(&ports)) {
+        return *err;
+    }
+    auto& opened = std::get<SessionPorts>(ports);
+    auto decided = decide_link(opened.transport, start.asked_link, &start.manifest.transports,
+                               start.manifest.name, args.yes, args.transport.json);
     if (auto* err = std::get_if<CliError>(&decided)) {
         return *err;
     }
-    return std::get<LinkChoice>(decided).link;
+    opened.link = std::get<LinkChoice>(decided).link;
+    return ports;
 }
 
 std::string indented_lines(const std::vector<std::string>& lines) {

@@ -48,7 +48,7 @@ std::variant<Manifest, CliError> load_manifest(const std::string& device_id);
 struct FlowStart {
     Manifest manifest;
     // --link, else the manifest's preference: what validation assumes before a port is open.
-    // Sessions use link_for_ports() instead, which also looks at the port.
+    // Sessions use open_sending_ports() instead, which also looks at the port.
     Link link = Link::usb;
     std::optional<Link> asked_link;        // --link as given
     std::shared_ptr<const SysexFile> file; // null when no file was asked for
@@ -62,14 +62,17 @@ std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
 struct SessionPorts {
     std::shared_ptr<engine::SessionMailbox> mailbox;
     OpenedTransport transport;
+    // The link a sending session uses (open_sending_ports); the manifest's preference otherwise.
+    Link link = Link::usb;
 };
 std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& args,
                                                         const Manifest& manifest);
 
-// The link a session sends over, once its ports are open: decide_link() for the device, with
-// --yes answering its DIN question.
-std::variant<Link, CliError> link_for_ports(const FlowStart& start, const OpenedTransport& opened,
-                                            bool yes, bool json);
+// open_session_ports() for a session that sends (upload, restore, recover), with its link
+// decided once the port is known: decide_link() for the device, --yes answering its DIN
+// question.
+std::variant<SessionPorts, CliError> open_sending_ports(const FlowArgs& args,
+                                                        const FlowStart& start);
 
 // "\n  first\n  second": problems listed under a sentence.
 std::string indented_lines(const std::vector<std::string>& lines);

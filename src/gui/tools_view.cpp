@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include "core/midifly_settings.hpp"
+#include "gui/folder_browser.hpp"
 #include "gui/view_text.hpp"
 
 namespace syx::gui {
@@ -79,39 +80,6 @@ void result_line(const ToolsView& t) {
     }
 }
 
-// The shared in-app browser (FolderView, filled by the engine on BrowseFolder). Files emit
-// `on_file`; with folders_only the files are hidden.
-void draw_browser(const FolderView& b, bool folders_only, std::vector<Intent>& out,
-                  const char* id) {
-    ImGui::PushID(id);
-    ImGui::TextDisabled("%s", b.path.c_str());
-    if (!b.problem.empty()) {
-        coloured(kDangerColour, b.problem);
-    }
-    ImGui::BeginChild("browser", ImVec2(0.0F, ImGui::GetFontSize() * 7.0F), true);
-    if (!b.parent.empty() && ImGui::Selectable("..  (up one folder)")) {
-        out.emplace_back(intent::BrowseFolder{b.parent});
-    }
-    for (const auto& e : b.entries) {
-        if (folders_only && !e.folder) {
-            continue;
-        }
-        const std::string label = fmt::format("{}{}##{}", e.name, e.folder ? "/" : "", e.path);
-        if (ImGui::Selectable(label.c_str())) {
-            if (e.folder) {
-                out.emplace_back(intent::BrowseFolder{e.path});
-            } else {
-                out.emplace_back(intent::ToolsChooseFile{e.path});
-            }
-        }
-    }
-    if (b.entries.empty()) {
-        ImGui::TextDisabled("Nothing here.");
-    }
-    ImGui::EndChild();
-    ImGui::PopID();
-}
-
 void draw_send(const Snapshot& snapshot, bool can_start, std::vector<Intent>& out) {
     const FlowView& f = snapshot.flow;
     const ToolsView& t = f.tools;
@@ -132,7 +100,10 @@ void draw_send(const Snapshot& snapshot, bool can_start, std::vector<Intent>& ou
         }
     }
     if (ImGui::TreeNode("Browse for the file##tools")) {
-        draw_browser(f.browser, false, out, "tools-browser");
+        draw_folder_browser(
+            f.browser, out,
+            [](const std::string& path) { return Intent{intent::ToolsChooseFile{path}}; },
+            {"tools-browser", 7.0F});
         ImGui::TreePop();
     }
     const bool file_ok = !t.file.empty() && t.file_problem.empty();
@@ -363,7 +334,7 @@ void draw_library_export_controls(const Snapshot& snapshot, std::vector<Intent>&
     ImGui::SetNextItemWidth(-1.0F);
     ImGui::InputText("##export-folder", s.export_folder.data(), s.export_folder.size());
     if (ImGui::TreeNode("Choose the folder")) {
-        draw_browser(f.browser, true, out, "export-browser");
+        draw_folder_browser(f.browser, out, {}, {"export-browser", 7.0F});
         if (button("Use this folder##export", !f.browser.path.empty())) {
             std::snprintf(s.export_folder.data(), s.export_folder.size(), "%s",
                           f.browser.path.c_str());

@@ -11,6 +11,7 @@
 
 #include "gui/controller.hpp"
 #include "gui/flat_fill.hpp"
+#include "gui/folder_browser.hpp"
 #include "gui/hardware_views.hpp"
 #include "gui/question_page.hpp"
 #include "gui/style.hpp"
@@ -373,29 +374,10 @@ void draw_firmware(const Snapshot& snapshot, std::vector<Intent>& out) {
     }
     if (ImGui::TreeNodeEx("Browse for the file",
                           f.firmware.path.empty() ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
-        const FolderView& b = f.browser;
-        ImGui::TextDisabled("%s", b.path.c_str());
-        if (!b.problem.empty()) {
-            coloured(kDangerColour, b.problem);
-        }
-        ImGui::BeginChild("browser", ImVec2(0.0F, ImGui::GetFontSize() * 8.0F), true);
-        if (!b.parent.empty() && ImGui::Selectable("..  (up one folder)")) {
-            out.emplace_back(intent::BrowseFolder{b.parent});
-        }
-        for (const auto& e : b.entries) {
-            const std::string label = fmt::format("{}{}##{}", e.name, e.folder ? "/" : "", e.path);
-            if (ImGui::Selectable(label.c_str())) {
-                if (e.folder) {
-                    out.emplace_back(intent::BrowseFolder{e.path});
-                } else {
-                    out.emplace_back(intent::ChooseFirmware{e.path});
-                }
-            }
-        }
-        if (b.entries.empty()) {
-            ImGui::TextDisabled("No folders or firmware files here.");
-        }
-        ImGui::EndChild();
+        draw_folder_browser(
+            f.browser, out,
+            [](const std::string& path) { return Intent{intent::ChooseFirmware{path}}; },
+            {"firmware-browser", 8.0F, "No folders or firmware files here."});
         ImGui::TreePop();
     }
     if (snapshot.panel && ImGui::Button("Use a practice firmware for the simulated device")) {

@@ -2,13 +2,11 @@
 // Phatty on virtual JACK ports and a separate JACK client (our RtMidi transport) asks it for its
 // identity and dumps. Part of syxflash_jack_tests, which runs against the private server of the
 // syxflash_jack CTest fixture (tests/transport/tests.cmake).
-#include <csignal>
 #include <thread>
 
+#include "emulate_process.hpp"
 #include "support/test_support.hpp"
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "transport/receive_queue.hpp"
 #include "transport/rtmidi/rtmidi_transport.hpp"
@@ -19,70 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 using Bytes = std::vector<std::uint8_t>;
 
-// The emulate process, stopped with Ctrl-C (SIGINT) at the end.
-class EmulateProcess {
-public:
-    explicit EmulateProcess(const std::vector<std::string>& args) {
-        int out_pipe[2];
-        int in_pipe[2];
-        if (::pipe(out_pipe) != 0 || ::pipe(in_pipe) != 0) {
-            return;
-        }
-        m_pid = ::fork();
-        if (m_pid == 0) {
-            ::dup2(out_pipe[1], STDOUT_FILENO);
-            ::dup2(in_pipe[0], STDIN_FILENO);
-            ::close(out_pipe[0]);
-            ::close(in_pipe[1]);
-            std::vector<std::string> argv_strings{syx::test::cli_path().string()};
-            argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-            std::vector<char*> argv;
-            for (auto& a : argv_strings) {
-                argv.push_back(a.data());
-            }
-            argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-        ::close(out_pipe[1]);
-        ::close(in_pipe[0]);
-        m_out = out_pipe[0];
-        m_in = in_pipe[1];
-    }
-
-    // A line on its stdin ("press sysex-send-preset").
-    void type(const std::string& line) {
-        const std::string text = line + "\n";
-        EXPECT_EQ(::write(m_in, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-    }
-    ~EmulateProcess() { stop(); }
-    EmulateProcess(const EmulateProcess&) = delete;
-    EmulateProcess& operator=(const EmulateProcess&) = delete;
-
-    // Sends SIGINT, waits, returns the exit code and everything it printed.
-    std::pair<int, std::string> stop() {
-        if (m_pid <= 0) {
-            return {-1, m_text};
-        }
-        ::close(m_in);
-        ::kill(m_pid, SIGINT);
-        int status = 0;
-        ::waitpid(m_pid, &status, 0);
-        m_pid = -1;
-        char buffer[4096];
-        for (ssize_t n; (n = ::read(m_out, buffer, sizeof buffer)) > 0;) {
-            m_text.append(buffer, static_cast<std::size_t>(n));
-        }
-        ::close(m_out);
-        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, m_text};
-    }
-
-private:
-    pid_t m_pid = -1;
-    int m_out = -1;
-    int m_in = -1;
-    std::string m_text;
-};
+using syx::test::EmulateProcess;
 
 // Reassembles SysEx pieces (RtMidi's JACK input delivers each JACK event on its own, and the
 // emulator splits messages above 4 KiB) until one F0…F7 message is complete.

@@ -2,11 +2,10 @@
 // device on virtual JACK ports in its own process, and `syxflash-cli backup` / `upload` talk to it
 // with the RtMidi JACK backend like they would to a real instrument. Part of syxflash_jack_tests,
 // which runs against the private server of the syxflash_jack fixture (tests/transport/tests.cmake).
-#include <csignal>
 #include <thread>
 
+#include "emulate_process.hpp"
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/flow_cli_support.hpp"
@@ -28,68 +27,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using syx::test::FlowHome;
 using syx::test::run_cli;
-
-// `syxflash-cli emulate …` in the background; lines typed on its stdin press its buttons.
-class Emulate {
-public:
-    explicit Emulate(const std::vector<std::string>& args) {
-        int out_pipe[2];
-        int in_pipe[2];
-        if (::pipe(out_pipe) != 0 || ::pipe(in_pipe) != 0) {
-            return;
-        }
-        m_pid = ::fork();
-        if (m_pid == 0) {
-            ::dup2(out_pipe[1], STDOUT_FILENO);
-            ::dup2(in_pipe[0], STDIN_FILENO);
-            ::close(out_pipe[0]);
-            ::close(in_pipe[1]);
-            std::vector<std::string> strings{syx::test::cli_path().string(), "emulate"};
-            strings.insert(strings.end(), args.begin(), args.end());
-            std::vector<char*> argv;
-            for (auto& a : strings) {
-                argv.push_back(a.data());
-            }
-            argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-        ::close(out_pipe[1]);
-        ::close(in_pipe[0]);
-        m_out = out_pipe[0];
-        m_in = in_pipe[1];
-    }
-    ~Emulate() { stop(); }
-    Emulate(const Emulate&) = delete;
-    Emulate& operator=(const Emulate&) = delete;
-
-    void type(const std::string& line) {
-        const std::string text = line + "\n";
-        EXPECT_EQ(::write(m_in, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-    }
-    // Stops it (Ctrl-C) and returns everything it printed.
-    std::string stop() {
-        if (m_pid > 0) {
-            ::close(m_in);
-            ::kill(m_pid, SIGINT);
-            int status = 0;
-            ::waitpid(m_pid, &status, 0);
-            m_pid = -1;
-            char buffer[4096];
-            for (ssize_t n; (n = ::read(m_out, buffer, sizeof buffer)) > 0;) {
-                m_text.append(buffer, static_cast<std::size_t>(n));
-            }
-            ::close(m_out);
-        }
-        return m_text;
-    }
-
-private:
-    pid_t m_pid = -1;
-    int m_out = -1;
-    int m_in = -1;
-    std::string m_text;
-};
 
 // The JACK transport, or nullptr when no server runs.
 std::unique_ptr<syx::transport::MidiTransport> jack_or_skip() {
@@ -120,7 +57,8 @@ TEST(FlowsOverJack, LittlePhattyBackupFromTheEmulateProcess) {
     }
     FlowHome home;
     const std::string name = "syx-flows-lp-" + std::to_string(::getpid());
-    Emulate emulate({"moog-little-phatty", "--api", "jack", "--name", name});
+    syx::test::EmulateProcess emulate(
+        {"emulate", "moog-little-phatty", "--api", "jack", "--name", name});
     ASSERT_TRUE(wait_for_port(*jack, name));
 
     const auto out = home / "lp.syx";
@@ -145,7 +83,8 @@ TEST(FlowsOverJack, Prophet600UploadToTheEmulateProcessEndsWithS) {
     }
     FlowHome home;
     const std::string name = "syx-flows-p6-" + std::to_string(::getpid());
-    Emulate emulate({"gligli-prophet-600", "--api", "jack", "--name", name});
+    syx::test::EmulateProcess emulate(
+        {"emulate", "gligli-prophet-600", "--api", "jack", "--name", name});
     ASSERT_TRUE(wait_for_port(*jack, name));
     // The person at the instrument: To Tape + From Tape held at power-on → "U".
     emulate.type("power-cycle to-tape from-tape");
@@ -163,7 +102,7 @@ TEST(FlowsOverJack, Prophet600UploadToTheEmulateProcessEndsWithS) {
     // The device itself agrees: its display shows S (success) after the transfer over JACK.
     emulate.type("display");
     std::this_thread::sleep_for(300ms);
-    const std::string printed = emulate.stop();
+    const std::string printed = emulate.stop().second;
     EXPECT_NE(printed.find("display: S"), std::string::npos) << printed;
 }
 
@@ -179,7 +118,8 @@ TEST(FlowsOverJack, WizardEngineInHardwareModeDetectsAndBacksUpTheEmulatedDevice
     }
     FlowHome home;
     const std::string name = "syx-wizard-lp-" + std::to_string(::getpid());
-    Emulate emulate({"moog-little-phatty", "--api", "jack", "--name", name});
+    syx::test::EmulateProcess emulate(
+        {"emulate", "moog-little-phatty", "--api", "jack", "--name", name});
     ASSERT_TRUE(wait_for_port(*jack, name));
     fs::create_directories(home / "tmp");
 
