@@ -15,14 +15,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::span<const std::uint8_t> input(data, size);
     const SysexFile file = read_sysex_bytes(input, options);
     fuzz::check_file(file, size);
-    fuzz::require(file.decoded_bytes <= options.max_file_bytes);
-    fuzz::require(file.built_storage.size() <= options.max_file_bytes);
+    SYX_FUZZ_REQUIRE(file.decoded_bytes <= options.max_file_bytes);
+    SYX_FUZZ_REQUIRE(file.built_storage.size() <= options.max_file_bytes);
     if (size == 0) {
-        fuzz::require(file.has_errors());
+        SYX_FUZZ_REQUIRE(file.has_errors());
     }
     if (is_gzip(input)) {
         const GunzipResult unpacked = gunzip(input, 4096);
-        fuzz::require(unpacked.bytes.size() <= 4096);
+        SYX_FUZZ_REQUIRE(unpacked.bytes.size() <= 4096);
     }
     return 0;
 }

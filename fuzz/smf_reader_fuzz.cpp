@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     read_standard_midi_file(bytes, file);
     fuzz::check_file(file, bytes.size());
     for (const auto& m : file.messages) {
-        fuzz::require(m.tick.has_value());
-        fuzz::require(m.offset < bytes.size());
+        SYX_FUZZ_REQUIRE(m.tick.has_value());
+        SYX_FUZZ_REQUIRE(m.offset < bytes.size());
     }
     return 0;
 }

@@ -29,18 +29,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     pieces.finish();
 
-    fuzz::require(whole.messages().size() == pieces.messages().size());
-    fuzz::require(whole.findings().size() == pieces.findings().size());
+    SYX_FUZZ_REQUIRE(whole.messages().size() == pieces.messages().size());
+    SYX_FUZZ_REQUIRE(whole.findings().size() == pieces.findings().size());
     for (std::size_t i = 0; i < whole.messages().size(); ++i) {
         const auto a = whole.bytes_of(whole.messages()[i]);
         const auto b = pieces.bytes_of(pieces.messages()[i]);
-        fuzz::require(whole.messages()[i].offset == pieces.messages()[i].offset);
-        fuzz::require(a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin()));
-        fuzz::require(a.front() == 0xF0 && a.back() == 0xF7);
+        SYX_FUZZ_REQUIRE(whole.messages()[i].offset == pieces.messages()[i].offset);
+        SYX_FUZZ_REQUIRE(a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin()));
+        SYX_FUZZ_REQUIRE(a.front() == 0xF0 && a.back() == 0xF7);
         for (std::size_t k = 1; k + 1 < a.size(); ++k) {
-            fuzz::require(a[k] < 0x80);
+            SYX_FUZZ_REQUIRE(a[k] < 0x80);
         }
     }
-    fuzz::require(in_place.size() <= input.size());
+    SYX_FUZZ_REQUIRE(in_place.size() <= input.size());
     return 0;
 }

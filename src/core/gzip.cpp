@@ -84,8 +84,12 @@ GunzipResult gunzip(std::span<const std::uint8_t> compressed, std::uint64_t max_
         }
     }
     inflateEnd(&stream);
-    if (result.status == GunzipStatus::too_large) {
-        out_pos = std::min(out_pos, max_output);
+    // The buffer holds up to max_output + 1 bytes so an overflow can be seen. A stream that ends
+    // (or breaks) exactly on that extra byte leaves the loop without passing the capacity check
+    // above, so the cap is enforced here, whatever way the loop ended.
+    if (out_pos > max_output) {
+        result.status = GunzipStatus::too_large;
+        out_pos = max_output;
     }
     result.bytes.resize(static_cast<std::size_t>(out_pos));
     return result;

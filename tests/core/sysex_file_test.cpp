@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include "core/gzip.hpp"
 #include "core/hash.hpp"
 #include "core/sysex_file.hpp"
 
@@ -147,6 +148,27 @@ TEST(ReadSysex, GzipBombIsCappedAtTheSizeLimit) {
     EXPECT_TRUE(has_finding(file, "gzip-too-large"));
     EXPECT_LE(file.decoded_bytes, options.max_file_bytes);
     EXPECT_TRUE(file.messages.empty());
+}
+
+TEST(Gunzip, AStreamOneByteOverTheCapIsTooLargeAndCutToTheCap) {
+    // Found by the read_sysex_bytes fuzzer: output that ends exactly on the byte kept to notice
+    // an overflow came back as "ok" with cap + 1 bytes.
+    const Bytes data(4097, 0x42);
+    const GunzipResult over = gunzip(gzip_bytes(data), 4096);
+    EXPECT_EQ(over.status, GunzipStatus::too_large);
+    EXPECT_EQ(over.bytes.size(), 4096U);
+
+    const GunzipResult exact = gunzip(gzip_bytes(Bytes(4096, 0x42)), 4096);
+    EXPECT_EQ(exact.status, GunzipStatus::ok);
+    EXPECT_EQ(exact.bytes, Bytes(4096, 0x42));
+}
+
+TEST(Gunzip, ATruncatedStreamOneByteOverTheCapIsStillTooLarge) {
+    Bytes packed = gzip_bytes(Bytes(4097, 0x42));
+    packed.resize(packed.size() - 4); // the trailer's length field is gone
+    const GunzipResult result = gunzip(packed, 4096);
+    EXPECT_EQ(result.status, GunzipStatus::too_large);
+    EXPECT_LE(result.bytes.size(), 4096U);
 }
 
 TEST(ReadSysex, TruncatedGzipKeepsWhatCouldBeRead) {
