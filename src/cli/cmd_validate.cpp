@@ -138,6 +138,7 @@ int run_validate(const ValidateOptions& options) {
         options.purpose == "restore" ? ValidationPurpose::restore : ValidationPurpose::firmware;
 
     ReadOptions read_options;
+    read_options.map_regular_files = true; // read and report only: nothing is sent
     if (purpose == ValidationPurpose::firmware && m.firmware.supported &&
         m.firmware.max_file_bytes > 0) {
         // Refuse over-cap files without reading them into memory.

@@ -370,8 +370,8 @@ Result<LoadedFile> load_file(const std::filesystem::path& path, const ReadOption
                           fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
     }
     struct stat info {};
-    if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0 &&
-        static_cast<std::uint64_t>(info.st_size) <= options.max_file_bytes) {
+    if (options.map_regular_files && fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+        info.st_size > 0 && static_cast<std::uint64_t>(info.st_size) <= options.max_file_bytes) {
         // The size of the file we opened (it may have changed since we asked by name).
         const auto mapped_size = static_cast<std::size_t>(info.st_size);
         std::optional<SharedBytes> mapped = map_file(fd, mapped_size);
@@ -383,7 +383,7 @@ Result<LoadedFile> load_file(const std::filesystem::path& path, const ReadOption
             return loaded;
         }
     }
-    // Not mappable (a pipe, /proc, an empty or grown file): read it as a stream.
+    // Not asked to map, or not mappable (a pipe, /proc, an empty or grown file): read it.
     const std::unique_ptr<std::FILE, FileCloser> stream(fdopen(fd, "rb"));
     if (!stream) {
         const int error = errno;

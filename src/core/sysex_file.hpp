@@ -123,6 +123,12 @@ struct ReadOptions {
     // False: sysex_file.sha256/crc32 are left zero for the caller to fill in (the engine hashes
     // the file on another thread while it is parsed).
     bool hash_file = true;
+    // True: a regular file is memory-mapped instead of read (no zero-fill, no copy: the fastest
+    // way to report on a 64 MiB file). Only for read-and-report paths (inspect, validate): if
+    // another program truncates the file while it is mapped, touching the lost pages kills the
+    // process (SIGBUS). Anything that holds the bytes through a transfer keeps the default, a
+    // private copy, so an upload can never be cut off half way by a file changing on disk.
+    bool map_regular_files = false;
 };
 
 // A file's bytes as loaded, not yet parsed or hashed.
@@ -132,11 +138,10 @@ struct LoadedFile {
     SharedBytes content;
 };
 
-// Loads a file's bytes: memory-mapped read-only when it is a regular file (no zero-filling, no
-// copy), else read in blocks, never more than the cap + 1 byte. Errors (not found, unreadable)
-// are Result errors; a file over the cap is refused from its size without being read.
-// A mapped file that another program truncates while we read it would fault (SIGBUS); instrument
-// files are not rewritten under us in practice, and the speed matters for 64 MiB firmware.
+// Loads a file's bytes: read in blocks into memory of our own, never more than the cap + 1 byte,
+// or memory-mapped read-only when ReadOptions::map_regular_files asks for it (see there).
+// Errors (not found, unreadable) are Result errors; a file over the cap is refused from its size
+// without being read.
 [[nodiscard]] Result<LoadedFile> load_file(const std::filesystem::path& path,
                                            const ReadOptions& options = {});
 

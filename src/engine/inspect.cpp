@@ -64,6 +64,7 @@ Result<InspectedFile> inspect_file(const std::filesystem::path& path,
                                    const InspectOptions& options) {
     ReadOptions read = options.read;
     read.hash_file = false;
+    read.map_regular_files = true; // read and report only: nothing is sent from these bytes
     auto loaded = load_file(path, read);
     if (!loaded.ok()) {
         return loaded.error();

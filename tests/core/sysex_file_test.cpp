@@ -298,8 +298,8 @@ namespace syx {
 namespace {
 
 TEST(ReadSysex, RealtimeBytesInAFileOnDiskAreLeftOutToo) {
-    // A mapped file cannot be changed: the reader copies it to drop the F8 (the view would
-    // otherwise include it).
+    // The file's bytes are not edited in place (they may be mapped): the reader copies the
+    // messages to drop the F8 (the view would otherwise include it).
     const Bytes recorded = {0x00, 0xF0, 0x7E, 0x7F, 0xF8, 0x06, 0x01, 0xF7, 0xF0, 0x43, 0xF7};
     test::TempDir dir;
     test::write_file_bytes(dir / "live.syx", recorded);
@@ -317,7 +317,7 @@ TEST(ReadSysex, RealtimeBytesInAFileOnDiskAreLeftOutToo) {
 }
 
 TEST(ReadSysex, ACopyOfTheReportOutlivesTheOriginal) {
-    // Messages of a raw file are views of the (mapped) file; copies share it.
+    // Messages of a raw file are views of the loaded file; copies share it.
     test::TempDir dir;
     test::write_file_bytes(dir / "two.syx", kSyx);
     std::optional<SysexFile> copy;
@@ -351,6 +351,41 @@ TEST(ReadSysex, LoadAndParseSeparatelyIsTheSameAsReadingAndHashingIsOptional) {
         const auto a = unhashed.bytes_of(i);
         const auto b = read->bytes_of(i);
         EXPECT_EQ(Bytes(a.begin(), a.end()), Bytes(b.begin(), b.end()));
+    }
+}
+
+TEST(ReadSysex, AFileCutShortOnDiskAfterReadingLeavesTheMessagesWhole) {
+    // An upload holds these bytes for minutes. Another program truncating the file meanwhile
+    // (a browser re-downloading over it) must not take them away: with the file mapped, the next
+    // message sent would have killed the process with SIGBUS, half way through a flash.
+    Bytes big;
+    for (int i = 0; i < 5000; ++i) {
+        big.insert(big.end(), kSyx.begin(), kSyx.end());
+    }
+    test::TempDir dir;
+    test::write_file_bytes(dir / "firmware.syx", big);
+    const auto file = read_sysex_file(dir / "firmware.syx");
+    ASSERT_TRUE(file.ok());
+    std::filesystem::resize_file(dir / "firmware.syx", 0);
+    ASSERT_EQ(file->messages.size(), 10000U);
+    const auto last = file->bytes_of(9999);
+    EXPECT_EQ(Bytes(last.begin(), last.end()), Bytes(kSyx.begin() + 6, kSyx.end()));
+}
+
+TEST(ReadSysex, MappingOnRequestGivesTheSameMessages) {
+    test::TempDir dir;
+    test::write_file_bytes(dir / "two.syx", kSyx);
+    ReadOptions mapped;
+    mapped.map_regular_files = true;
+    const auto a = read_sysex_file(dir / "two.syx", mapped);
+    const auto b = read_sysex_file(dir / "two.syx");
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ(a->messages.size(), 2U);
+    EXPECT_EQ(a->sha256, b->sha256);
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto x = a->bytes_of(i);
+        const auto y = b->bytes_of(i);
+        EXPECT_EQ(Bytes(x.begin(), x.end()), Bytes(y.begin(), y.end()));
     }
 }
 
