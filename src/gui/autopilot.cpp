@@ -155,6 +155,27 @@ std::optional<Intent> Autopilot::hands(const session::Question& q, const Snapsho
     }
 }
 
+// The file chooser as a practising user uses it: the simulated device's practice firmware,
+// and the typed confirmation for it (an unknown release). Waits while the file is being read.
+std::optional<Intent> Autopilot::choose_firmware(const Snapshot& snapshot) {
+    const FlowView& f = snapshot.flow;
+    if (!f.firmware.loaded && !m_firmware_asked) {
+        m_firmware_asked = true;
+        return intent::UsePracticeFirmware{};
+    }
+    if (f.firmware.loaded && f.firmware.refused) {
+        return fail("the practice firmware was refused: " +
+                    (f.firmware.findings.empty() ? "" : f.firmware.findings.front()));
+    }
+    if (f.firmware.unknown_release && !f.firmware_confirmed) {
+        return intent::ConfirmUnknownRelease{f.firmware.typed_confirmation};
+    }
+    if (!f.firmware.loaded && !f.firmware.findings.empty()) {
+        return fail("the practice firmware could not be read: " + f.firmware.findings.front());
+    }
+    return std::nullopt;
+}
+
 std::optional<Intent> Autopilot::flow(const UiModel& model, const Snapshot& snapshot) {
     const FlowView& f = snapshot.flow;
     const auto next_if_open = [&]() -> std::optional<Intent> {
@@ -206,16 +227,8 @@ std::optional<Intent> Autopilot::flow(const UiModel& model, const Snapshot& snap
             }
             return fail("no backup to restore and no firmware to send");
         }
-        if (!f.firmware.loaded && !m_firmware_asked) {
-            m_firmware_asked = true;
-            return intent::UsePracticeFirmware{};
-        }
-        if (f.firmware.loaded && f.firmware.refused) {
-            return fail("the practice firmware was refused: " +
-                        (f.firmware.findings.empty() ? "" : f.firmware.findings.front()));
-        }
-        if (f.firmware.unknown_release && !f.firmware_confirmed) {
-            return intent::ConfirmUnknownRelease{f.firmware.typed_confirmation};
+        if (!f.firmware_ready()) {
+            return choose_firmware(snapshot);
         }
         return next_if_open();
     case WizardStep::confirm:
@@ -235,6 +248,11 @@ std::optional<Intent> Autopilot::flow(const UiModel& model, const Snapshot& snap
             return fail("recovery ended at 'service centre'");
         }
         if (f.recovery == StepState::idle && !m_recovery_started) {
+            if (f.firmware_supported && !f.firmware_ready()) {
+                // The interrupted update's file is gone: the page offers the chooser (and, for
+                // the simulated device, the practice firmware) before Start.
+                return choose_firmware(snapshot);
+            }
             m_recovery_started = true;
             return intent::StartRecovery{};
         }

@@ -39,6 +39,7 @@ private:
     std::optional<Intent> hands(const session::Question& q, const Snapshot& snapshot);
     void perform(const std::string& instruction, const Snapshot& snapshot);
     std::optional<Intent> flow(const UiModel& model, const Snapshot& snapshot);
+    std::optional<Intent> choose_firmware(const Snapshot& snapshot);
     std::optional<Intent> fail(std::string why);
 
     std::deque<std::pair<Intent, std::chrono::milliseconds>> m_queue; // intent, pause after

@@ -186,17 +186,7 @@ void draw_port_choice(const Snapshot& snapshot, std::vector<Intent>& out) {
     }
     if (hw.din_warning) {
         ImGui::Spacing();
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.18F, 0.14F, 0.06F, 1.0F));
-        // Tall enough for the wrapped text and the buttons at this width (ImGui 1.86 children do
-        // not grow by themselves).
-        const ImGuiStyle& style = ImGui::GetStyle();
-        const float inner = ImGui::GetContentRegionAvail().x - 2.0F * style.WindowPadding.x;
-        const float text_height =
-            ImGui::CalcTextSize(hw.din_warning->text.c_str(), nullptr, false, inner).y;
-        const float height = text_height + ImGui::GetTextLineHeightWithSpacing() +
-                             ImGui::GetFrameHeightWithSpacing() + 2.0F * style.WindowPadding.y +
-                             style.ItemSpacing.y;
-        ImGui::BeginChild("din-warning", ImVec2(0.0F, height), true);
+        begin_fitted_box("din-warning", ImVec4(0.18F, 0.14F, 0.06F, 1.0F), 6.0F);
         coloured(kWarningColour,
                  fmt::format("Use the MIDI interface '{}' instead of USB?", hw.din_warning->port));
         wrapped(hw.din_warning->text);
@@ -207,8 +197,7 @@ void draw_port_choice(const Snapshot& snapshot, std::vector<Intent>& out) {
         if (!f.port.empty() && ImGui::Button("Keep the current port")) {
             out.emplace_back(intent::ChoosePort{f.port, false});
         }
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
+        end_fitted_box();
     }
     draw_self_test(snapshot, out);
     ImGui::Separator();

@@ -210,6 +210,13 @@ struct FlowView {
     std::vector<InterruptedUpdate> interrupted;
     // The journal session the Recovery page is settling (Recover pressed on the offer).
     std::string resuming_session;
+
+    // A firmware file is loaded, passed validation, and (an unknown release) was confirmed:
+    // what an upload or a recovery needs before it may send anything.
+    [[nodiscard]] bool firmware_ready() const {
+        return firmware.loaded && !firmware.refused &&
+               (!firmware.unknown_release || firmware_confirmed);
+    }
 };
 
 struct Snapshot {

@@ -17,4 +17,11 @@ void wrapped(std::string_view text);
 // Wrapped text in a colour.
 void coloured(const ImVec4& colour, std::string_view text);
 
+// A bordered box on its own background that grows to fit what is drawn in it, so its buttons
+// are never cut off or scrolled out of sight (children in ImGui 1.86 have a fixed height). The
+// height measured at the end of one frame is used by the next; the first frame guesses
+// `first_guess_lines` lines. The box is a child window named `id`. Pair with end_fitted_box().
+void begin_fitted_box(const char* id, const ImVec4& background, float first_guess_lines);
+void end_fitted_box();
+
 } // namespace syx::gui

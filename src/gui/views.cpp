@@ -132,8 +132,7 @@ const char* level_mark(const std::string& level) {
 }
 
 void draw_question(const session::Question& q, std::vector<Intent>& out) {
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.16F, 0.14F, 0.08F, 1.0F));
-    ImGui::BeginChild("question", ImVec2(0.0F, ImGui::GetFontSize() * 11.0F), true);
+    begin_fitted_box("question", ImVec4(0.16F, 0.14F, 0.08F, 1.0F), 11.0F);
     coloured(kWarningColour, q.title.empty() ? "The device needs you" : q.title);
     wrapped(q.text);
     int n = 0;
@@ -157,8 +156,7 @@ void draw_question(const session::Question& q, std::vector<Intent>& out) {
         ImGui::SameLine();
     }
     ImGui::NewLine();
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
+    end_fitted_box();
 }
 
 void draw_run(const RunView& run, bool with_plot, std::vector<Intent>& out) {
@@ -339,26 +337,11 @@ void draw_backup(const Snapshot& snapshot, std::vector<Intent>& out) {
     }
 }
 
-void draw_firmware(const Snapshot& snapshot, std::vector<Intent>& out) {
+// Where the firmware file is chosen: typed path, recent files, the in-app browser and (in
+// simulated mode) a practice file. On the Firmware page, and on the Recovery page when the file
+// to send again is not loaded (an interrupted update whose file has gone).
+void draw_firmware_chooser(const Snapshot& snapshot, std::vector<Intent>& out) {
     const FlowView& f = snapshot.flow;
-    if (!f.firmware_supported) {
-        coloured(kWarningColour,
-                 "syxflash cannot update this instrument's firmware: " + f.firmware_reason);
-        wrapped("What it can do: keep your presets safe. Restore them from the backup, or go "
-                "to Done.");
-        if (!f.backup_file.empty() && f.restore != StepState::running &&
-            ImGui::Button("Restore the presets from the backup just made")) {
-            out.emplace_back(intent::RestoreBackup{f.backup_file});
-        }
-        ImGui::Text("Restore: %s", to_string(f.restore));
-        if (f.run && f.run->session == "restore") {
-            draw_run(*f.run, false, out);
-        }
-        if (ImGui::Button("Go to Done")) {
-            out.emplace_back(intent::GoTo{WizardStep::done});
-        }
-        return;
-    }
     ImGui::TextUnformatted("Firmware file (.syx, .mid, .txt; or drop it onto the window):");
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 8.0F);
     ImGui::InputText("##path", scratch().path.data(), scratch().path.size());
@@ -383,6 +366,12 @@ void draw_firmware(const Snapshot& snapshot, std::vector<Intent>& out) {
     if (snapshot.panel && ImGui::Button("Use a practice firmware for the simulated device")) {
         out.emplace_back(intent::UsePracticeFirmware{});
     }
+}
+
+// The chosen file's validation report, its release (or the typed confirmation for an unknown
+// one) and the pacing plan.
+void draw_firmware_report(const Snapshot& snapshot, std::vector<Intent>& out) {
+    const FlowView& f = snapshot.flow;
     const FirmwareView& fw = f.firmware;
     if (fw.path.empty()) {
         return;
@@ -432,6 +421,30 @@ void draw_firmware(const Snapshot& snapshot, std::vector<Intent>& out) {
     }
 }
 
+void draw_firmware(const Snapshot& snapshot, std::vector<Intent>& out) {
+    const FlowView& f = snapshot.flow;
+    if (!f.firmware_supported) {
+        coloured(kWarningColour,
+                 "syxflash cannot update this instrument's firmware: " + f.firmware_reason);
+        wrapped("What it can do: keep your presets safe. Restore them from the backup, or go "
+                "to Done.");
+        if (!f.backup_file.empty() && f.restore != StepState::running &&
+            ImGui::Button("Restore the presets from the backup just made")) {
+            out.emplace_back(intent::RestoreBackup{f.backup_file});
+        }
+        ImGui::Text("Restore: %s", to_string(f.restore));
+        if (f.run && f.run->session == "restore") {
+            draw_run(*f.run, false, out);
+        }
+        if (ImGui::Button("Go to Done")) {
+            out.emplace_back(intent::GoTo{WizardStep::done});
+        }
+        return;
+    }
+    draw_firmware_chooser(snapshot, out);
+    draw_firmware_report(snapshot, out);
+}
+
 void draw_verify(const Snapshot& snapshot, std::vector<Intent>& out) {
     const FlowView& f = snapshot.flow;
     ImGui::Text("Verification: %s", to_string(f.verify));
@@ -474,11 +487,36 @@ void draw_recovery(const Snapshot& snapshot, std::vector<Intent>& out) {
         return;
     }
     ImGui::Text("Recovery: %s", to_string(f.recovery));
-    if (f.recovery == StepState::idle || f.recovery == StepState::failed) {
+    const bool file_ready = f.firmware_ready();
+    const bool can_start = f.recovery == StepState::idle || f.recovery == StepState::failed;
+    if (can_start && !file_ready && f.firmware_supported) {
+        // Recovery sends the firmware again. Someone back from an interrupted update whose file
+        // has gone chooses it here: the Firmware page lies behind the backup step, and a
+        // half-flashed unit cannot make a backup.
+        ImGui::Spacing();
+        std::string gone;
+        for (const auto& u : f.interrupted) {
+            if (u.session == f.resuming_session && !u.file_present && !u.file.empty()) {
+                gone = u.file;
+            }
+        }
+        coloured(kWarningColour,
+                 gone.empty()
+                     ? std::string("Recovery sends the firmware again: choose the file first.")
+                     : "Recovery sends the firmware again, and the file the interrupted update "
+                       "was sending is no longer at " +
+                           gone + ". Choose it (or the release you want on the instrument):");
+        draw_firmware_chooser(snapshot, out);
+        draw_firmware_report(snapshot, out);
+        ImGui::Spacing();
+    }
+    if (can_start) {
+        ImGui::BeginDisabled(!file_ready && f.firmware_supported);
         if (ImGui::Button(f.recovery == StepState::failed ? "Retry the recovery"
                                                           : "Start guided recovery")) {
             out.emplace_back(intent::StartRecovery{});
         }
+        ImGui::EndDisabled();
     }
     if (f.run && f.run->session == "recover") {
         draw_run(*f.run, true, out);
@@ -565,8 +603,7 @@ void draw_interrupted(const Snapshot& snapshot, std::vector<Intent>& out) {
         }
         const std::string id = "interrupted-" + u.session;
         ImGui::PushID(id.c_str());
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.22F, 0.08F, 0.07F, 1.0F));
-        ImGui::BeginChild("offer", ImVec2(0.0F, ImGui::GetFontSize() * 8.5F), true);
+        begin_fitted_box("offer", ImVec4(0.22F, 0.08F, 0.07F, 1.0F), 8.5F);
         const std::string name = u.device_name.empty() ? u.device_id : u.device_name;
         coloured(kDangerColour,
                  fmt::format("An update of the {} was interrupted on {} at message {} of {}.", name,
@@ -581,7 +618,7 @@ void draw_interrupted(const Snapshot& snapshot, std::vector<Intent>& out) {
                                          "', so it cannot walk you through its recovery.");
         } else if (!u.file_present) {
             coloured(kWarningColour, "The firmware file is no longer at " + u.file +
-                                         ": you will choose it again on the Firmware page.");
+                                         ": you will choose it again on the Recovery page.");
         }
         ImGui::BeginDisabled(!u.device_known || snapshot.flow.engine_busy);
         if (ImGui::Button("Recover")) {
@@ -594,8 +631,7 @@ void draw_interrupted(const Snapshot& snapshot, std::vector<Intent>& out) {
         }
         ImGui::SameLine();
         ImGui::TextDisabled("Later: asked again the next time syxflash starts.");
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
+        end_fitted_box();
         ImGui::PopID();
     }
 }

@@ -500,6 +500,7 @@ void WizardEngine::select_device(const std::string& id) {
     m_gate = {};
     m_failed_update_session.clear();
     m_resume_session.clear();
+    m_resume_file_sha256.clear();
     m_resume_plan.clear();
     if (m.backup.kind == BackupKind::none) {
         m_gate = {session::BackupGateKind::not_needed, "the device has no SysEx backup"};
@@ -658,8 +659,10 @@ void WizardEngine::load_firmware(const fs::path& path, bool generated) {
     if (!read) {
         view.findings.push_back("error: " + read.error().message);
         view.finding_levels.emplace_back("error");
+        m_firmware = nullptr; // never send an earlier file the page no longer shows
         std::lock_guard lock(m_mutex);
         m_flow.firmware = view;
+        m_flow.firmware_confirmed = false;
         return;
     }
     auto file = std::make_shared<const SysexFile>(std::move(*read));
@@ -680,9 +683,19 @@ void WizardEngine::load_firmware(const fs::path& path, bool generated) {
     view.eta_din = eta_text(*file, *m, Link::din);
     view.typed_confirmation = "send unknown firmware";
     m_firmware = check.refused ? nullptr : file;
+    // Recovering an interrupted update: the very file it was sending (same SHA-256) was
+    // accepted by whoever started that update, as `syxflash-cli recover` does, wherever it is
+    // chosen from now; any other file needs the confirmation again.
+    const bool same_as_interrupted = !m_resume_session.empty() && !check.refused &&
+                                     !m_resume_file_sha256.empty() &&
+                                     view.sha256 == m_resume_file_sha256;
     std::lock_guard lock(m_mutex);
     m_flow.firmware = view;
-    m_flow.firmware_confirmed = false;
+    m_flow.firmware_confirmed = same_as_interrupted;
+    if (same_as_interrupted && view.unknown_release) {
+        m_log.push_back("The file is the one the interrupted update was sending (same SHA-256): "
+                        "its confirmation stands.");
+    }
     auto& recent = m_flow.recent_files;
     recent.erase(std::remove(recent.begin(), recent.end(), view.path), recent.end());
     recent.insert(recent.begin(), view.path);
@@ -1000,6 +1013,7 @@ void WizardEngine::resume_interrupted(const std::string& session) {
     const Manifest& m = known->manifest;
     m_resume_session = entry->session;
     m_resume_plan = entry->recovery_plan;
+    m_resume_file_sha256 = entry->file_sha256;
     const RecoveryPlan* plan =
         m_resume_plan.empty() ? m.plan_for_phase(Phase::transfer) : m.find_plan(m_resume_plan);
     std::error_code ec;
@@ -1007,8 +1021,13 @@ void WizardEngine::resume_interrupted(const std::string& session) {
         load_firmware(entry->file, false);
     } else {
         log(fmt::format("The firmware of the interrupted update ({}) is gone: choose it on the "
-                        "Firmware page.",
+                        "Recovery page.",
                         entry->file));
+        // Start the browser where the file was, if that folder is still there.
+        const fs::path folder = fs::path(entry->file).parent_path();
+        if (!folder.empty() && fs::is_directory(folder, ec)) {
+            browse(folder);
+        }
     }
     std::lock_guard lock(m_mutex);
     m_flow.resuming_session = entry->session;
@@ -1016,12 +1035,6 @@ void WizardEngine::resume_interrupted(const std::string& session) {
         m_flow.recovery_title = plan->title;
         m_flow.recovery_steps = plan->steps;
         m_flow.recovery_terminal = plan->terminal;
-    }
-    // The very file that was being sent (same SHA-256) was accepted by whoever started that
-    // update, as `syxflash-cli recover` does; any other file needs the confirmation again.
-    if (m_flow.firmware.loaded && !m_flow.firmware.refused &&
-        m_flow.firmware.sha256 == entry->file_sha256) {
-        m_flow.firmware_confirmed = true;
     }
     m_log.push_back(fmt::format("Recovering the interrupted update {} of the {} ({} of {} "
                                 "messages had been sent).",
@@ -1055,6 +1068,7 @@ void WizardEngine::resolve_journal_entries(const std::string& how) {
     }
     m_failed_update_session.clear();
     m_resume_session.clear();
+    m_resume_file_sha256.clear();
     std::lock_guard lock(m_mutex);
     for (const auto& id : resolved) {
         m_log.push_back(fmt::format("Journal: {} marked resolved ({}).", id, how));

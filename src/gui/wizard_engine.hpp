@@ -148,6 +148,7 @@ private:
     std::string m_failed_update_session;
     std::string m_resume_session;
     std::string m_resume_plan;
+    std::string m_resume_file_sha256; // hex; the file the interrupted update was sending
 
     // Hardware mode. The worker writes these; the UI-facing copies are read under m_mutex.
     RunMode m_mode = RunMode::simulated;

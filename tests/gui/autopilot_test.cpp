@@ -140,6 +140,8 @@ TEST(Autopilot, AFailedUploadLeadsToRecoveryAndAFailedRecoveryFails) {
     Autopilot pilot;
     auto s = ready();
     s.flow.upload = StepState::failed;
+    s.flow.firmware.loaded = true; // the file the failed upload was sending
+    s.flow.firmware.refused = false;
     UiModel model;
     model.current = WizardStep::upload;
     model.furthest = WizardStep::upload;
@@ -154,6 +156,31 @@ TEST(Autopilot, AFailedUploadLeadsToRecoveryAndAFailedRecoveryFails) {
     EXPECT_FALSE(pilot.next(model, s, Clock::now() + std::chrono::seconds{2}).has_value());
     EXPECT_TRUE(pilot.failed());
     EXPECT_FALSE(pilot.finished());
+}
+
+TEST(Autopilot, ARecoveryWhoseFileHasGoneChoosesOneOnTheRecoveryPageFirst) {
+    Autopilot pilot;
+    auto s = ready();
+    s.flow.resuming_session = "20261121T010203Z-moog-little-phatty-1";
+    UiModel model;
+    model.current = WizardStep::recovery;
+    model.recovery_open = true;
+    auto at = Clock::now();
+    const auto step = [&] {
+        at += std::chrono::seconds{1};
+        const auto v = pilot.next(model, s, at);
+        return v ? describe(*v) : std::string("(waits)");
+    };
+    EXPECT_EQ(step(), "use practice firmware") << "Start is disabled without a file";
+    EXPECT_EQ(step(), "(waits)") << "while the file is read";
+    s.flow.firmware.loaded = true;
+    s.flow.firmware.refused = false;
+    s.flow.firmware.unknown_release = true;
+    s.flow.firmware.typed_confirmation = "send unknown firmware";
+    EXPECT_EQ(step(), "confirm unknown release");
+    s.flow.firmware_confirmed = true;
+    EXPECT_EQ(step(), "start recovery");
+    EXPECT_FALSE(pilot.failed()) << pilot.failure();
 }
 
 TEST(Autopilot, DoneWithoutAVerifiedUpdateIsAFailure) {

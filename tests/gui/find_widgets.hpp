@@ -45,6 +45,9 @@ inline std::vector<Intent> click_everything_in(HeadlessImGui& imgui, const UiMod
                     found.push_back(std::move(value));
                 }
             }
+            // A text field stays active after a click and would keep every item after it from
+            // being hovered; a user clicks elsewhere, which this stands for.
+            ImGui::ClearActiveID();
         }
     }
     io.MousePos = ImVec2(-1.0F, -1.0F);

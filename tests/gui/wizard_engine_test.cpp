@@ -218,6 +218,98 @@ TEST(WizardEngine, AnUploadCutOffByAnUnplugIsOfferedAtTheNextStartAndRecoveredFr
     fs::remove_all(home);
 }
 
+// Half-flashed, and the firmware file has gone since: the start-up offer leads to Recovery,
+// the file is chosen there (here, as a practising user would, the simulated device's practice
+// firmware), and the unit is recovered. No backup is asked of a unit that cannot make one.
+TEST(WizardEngine, AnInterruptedUpdateWhoseFileIsGoneIsRecoveredFromTheRecoveryPage) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-file-gone-test";
+    fs::remove_all(home);
+    const auto first =
+        run_autopilot("parker-midifly", {"unplug-at=30%"},
+                      {[](const Snapshot& s) {
+                           return s.flow.upload == StepState::failed && !s.flow.engine_busy;
+                       },
+                       home});
+    ASSERT_EQ(first.last.flow.upload, StepState::failed) << first.failure;
+    const fs::path sent = first.last.flow.firmware.path;
+    ASSERT_TRUE(fs::remove(sent));
+
+    const auto second = run_autopilot("parker-midifly", {}, {{}, home});
+    EXPECT_TRUE(second.finished) << second.failure;
+    ASSERT_GE(second.visited.size(), 2U);
+    EXPECT_EQ(second.visited[1], WizardStep::recovery) << "straight from the offer to Recovery";
+    EXPECT_EQ(std::count(second.visited.begin(), second.visited.end(), WizardStep::backup), 0)
+        << "the Backup page is not in the way";
+    EXPECT_EQ(second.last.flow.recovery, StepState::done);
+    EXPECT_TRUE(second.last.flow.firmware.loaded);
+    EXPECT_TRUE(engine::find_interrupted(home / "state" / "syxflash" / "journal").empty())
+        << "the entry is marked resolved";
+    fs::remove_all(home);
+}
+
+// The file chosen again for a recovery keeps the interrupted update's confirmation only when it
+// is that very file (same SHA-256), wherever it now lives; the browser opens where it was.
+TEST(WizardEngine, OnlyTheVeryFileOfTheInterruptedUpdateKeepsItsConfirmation) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-moved-file-test";
+    fs::remove_all(home);
+    const auto first =
+        run_autopilot("parker-midifly", {"unplug-at=30%"},
+                      {[](const Snapshot& s) {
+                           return s.flow.upload == StepState::failed && !s.flow.engine_busy;
+                       },
+                       home});
+    ASSERT_EQ(first.last.flow.upload, StepState::failed) << first.failure;
+    ASSERT_TRUE(first.last.flow.firmware.unknown_release) << "a practice file needs confirming";
+    const fs::path sent = first.last.flow.firmware.path;
+    const fs::path moved = home / "downloads" / "midifly-firmware.syx";
+    fs::create_directories(moved.parent_path());
+    fs::rename(sent, moved); // the user tidied their folders between the two starts
+    // The same messages in another file (gzip of it): a different file as far as trust goes.
+    const fs::path other = home / "downloads" / "midifly-firmware.syx.gz";
+    const std::string pack = "gzip -c '" + moved.string() + "' > '" + other.string() + "'";
+    ASSERT_EQ(std::system(pack.c_str()), 0); // NOLINT(concurrency-mt-unsafe)
+
+    auto catalogue = engine::load_device_catalogue();
+    SnapshotChannel channel(Snapshot{});
+    WizardEngine engine(catalogue, Snapshot{}, EngineConfig{{}, home / "tmp"},
+                        [&channel](Snapshot s) { channel.publish(std::move(s)); });
+    const auto wait_for = [&channel](const std::function<bool(const Snapshot&)>& done) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+        while (!done(*channel.latest()) && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{5});
+        }
+        return done(*channel.latest());
+    };
+    ASSERT_TRUE(wait_for([](const Snapshot& s) { return s.flow.interrupted.size() == 1; }));
+    const InterruptedUpdate offered = channel.latest()->flow.interrupted.front();
+    EXPECT_FALSE(offered.file_present);
+    EXPECT_EQ(offered.file, sent.string());
+
+    engine.post(intent::RecoverInterrupted{offered.session, offered.device_id});
+    ASSERT_TRUE(wait_for([&](const Snapshot& s) {
+        return s.flow.resuming_session == offered.session && !s.flow.engine_busy;
+    }));
+    EXPECT_FALSE(channel.latest()->flow.firmware_ready()) << "nothing to send until chosen";
+    EXPECT_EQ(fs::path(channel.latest()->flow.browser.path), sent.parent_path())
+        << "the browser opens where the file was";
+
+    engine.post(intent::ChooseFirmware{other.string()});
+    ASSERT_TRUE(wait_for([&](const Snapshot& s) {
+        return s.flow.firmware.path == other.string() && !s.flow.engine_busy;
+    }));
+    EXPECT_TRUE(channel.latest()->flow.firmware.loaded);
+    EXPECT_TRUE(channel.latest()->flow.firmware.unknown_release);
+    EXPECT_FALSE(channel.latest()->flow.firmware_confirmed) << "another file: confirm it again";
+
+    engine.post(intent::ChooseFirmware{moved.string()});
+    ASSERT_TRUE(wait_for([&](const Snapshot& s) {
+        return s.flow.firmware.path == moved.string() && !s.flow.engine_busy;
+    }));
+    EXPECT_TRUE(channel.latest()->flow.firmware_confirmed) << "the very file, moved";
+    EXPECT_TRUE(channel.latest()->flow.firmware_ready());
+    fs::remove_all(home);
+}
+
 TEST(WizardEngine, ClosingTheWindowMidUploadStopsTheSessionInsteadOfHanging) {
     const fs::path home = fs::temp_directory_path() / "syxflash-wizard-close-test";
     fs::remove_all(home);
