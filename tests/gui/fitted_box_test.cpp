@@ -27,18 +27,11 @@ Snapshot offer_with_a_long_story() {
     Snapshot s;
     s.features = {true, true, true, true};
     s.devices = {test::card("parker-midifly", "Parker MIDIFly", "Parker")};
-    InterruptedUpdate u;
-    u.session = "20261121T010203Z-parker-midifly-1";
-    u.device_id = "parker-midifly";
-    u.device_name = "Parker MIDIFly";
-    u.when = "2026-11-21 at 01:02 UTC";
-    u.messages_sent = 1;
-    u.message_count = 40;
-    u.file = "/home/someone/Downloads/instruments/parker/firmware/archive/2026/"
-             "midifly-2.0.0.9-release-candidate-final.syx";
-    u.file_present = false;
-    u.device_known = true;
-    u.how = "syxflash stopped during 'transfer' (closed, killed or a power cut)";
+    const auto u =
+        test::interrupted("20261121T010203Z-parker-midifly-1", "parker-midifly", "Parker MIDIFly",
+                          "/home/someone/Downloads/instruments/parker/firmware/archive/2026/"
+                          "midifly-2.0.0.9-release-candidate-final.syx",
+                          false);
     s.flow.interrupted = {u};
     return s;
 }

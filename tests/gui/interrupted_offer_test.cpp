@@ -13,17 +13,8 @@ Snapshot with_offer() {
     Snapshot s;
     s.features = {true, true, true, true};
     s.devices = {test::card("parker-midifly", "Parker MIDIFly", "Parker", "", "", true)};
-    InterruptedUpdate u;
-    u.session = "20261120T223344Z-parker-midifly-4242";
-    u.device_id = "parker-midifly";
-    u.device_name = "Parker MIDIFly";
-    u.when = "2026-11-20 at 22:33 UTC";
-    u.messages_sent = 4;
-    u.message_count = 12;
-    u.file = "/fw.syx";
-    u.file_present = true;
-    u.device_known = true;
-    u.how = "syxflash stopped during 'transfer'";
+    const auto u = test::interrupted("20261120T223344Z-parker-midifly-4242", "parker-midifly",
+                                     "Parker MIDIFly", "/fw.syx", true);
     s.flow.interrupted = {u};
     return s;
 }

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "cards.hpp"
 #include "find_widgets.hpp"
 #include <gtest/gtest.h>
 
@@ -21,13 +22,8 @@ Snapshot resuming_without_file() {
     s.flow.firmware_supported = true;
     s.flow.recovery_title = "Resend the firmware";
     s.flow.recovery_steps = {"Hold the button while powering on.", "Send the firmware again."};
-    InterruptedUpdate u;
-    u.session = "20261121T010203Z-parker-midifly-1";
-    u.device_id = "parker-midifly";
-    u.device_name = "Parker MIDIFly";
-    u.file = "/home/me/Downloads/midifly-2.0.syx";
-    u.file_present = false;
-    u.device_known = true;
+    const auto u = test::interrupted("20261121T010203Z-parker-midifly-1", "parker-midifly",
+                                     "Parker MIDIFly", "/home/me/Downloads/midifly-2.0.syx", false);
     s.flow.interrupted = {u};
     s.flow.resuming_session = u.session;
     s.flow.recent_files = {"/home/me/Music/midifly-2.0.syx"};

@@ -104,6 +104,26 @@ Result run_autopilot(const std::string& device, std::vector<std::string> faults 
     return result;
 }
 
+// A MIDIFly update cut off by the cable coming out at 30 %, after which the user closes the
+// wizard: the journal in `home` holds an interrupted update.
+Result unplug_midifly_upload(const fs::path& home) {
+    return run_autopilot("parker-midifly", {"unplug-at=30%"},
+                         {[](const Snapshot& s) {
+                              return s.flow.upload == StepState::failed && !s.flow.engine_busy;
+                          },
+                          home});
+}
+
+// Waits until the newest snapshot satisfies `done` (or the time is up); says whether it did.
+bool wait_for(const SnapshotChannel& channel, const std::function<bool(const Snapshot&)>& done,
+              std::chrono::seconds limit = std::chrono::seconds{30}) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done(*channel.latest()) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{5});
+    }
+    return done(*channel.latest());
+}
+
 TEST(WizardEngine, TheMidiflyIsUpdatedAndVerifiedThroughTheWizardsIntents) {
     const auto r = run_autopilot("parker-midifly");
     EXPECT_TRUE(r.finished) << r.failure;
@@ -171,12 +191,7 @@ TEST(WizardEngine, AnUploadCutOffByAnUnplugIsOfferedAtTheNextStartAndRecoveredFr
     const fs::path home = fs::temp_directory_path() / "syxflash-wizard-interrupted-test";
     fs::remove_all(home);
     // First start: the cable comes out at 30 %, and the user closes the wizard there.
-    const auto first =
-        run_autopilot("parker-midifly", {"unplug-at=30%"},
-                      {[](const Snapshot& s) {
-                           return s.flow.upload == StepState::failed && !s.flow.engine_busy;
-                       },
-                       home});
+    const auto first = unplug_midifly_upload(home);
     ASSERT_EQ(first.last.flow.upload, StepState::failed) << first.failure;
     ASSERT_TRUE(first.last.flow.interrupted.empty()) << "nothing was interrupted before it";
     const auto journal = home / "state" / "syxflash" / "journal";
@@ -224,12 +239,7 @@ TEST(WizardEngine, AnUploadCutOffByAnUnplugIsOfferedAtTheNextStartAndRecoveredFr
 TEST(WizardEngine, AnInterruptedUpdateWhoseFileIsGoneIsRecoveredFromTheRecoveryPage) {
     const fs::path home = fs::temp_directory_path() / "syxflash-wizard-file-gone-test";
     fs::remove_all(home);
-    const auto first =
-        run_autopilot("parker-midifly", {"unplug-at=30%"},
-                      {[](const Snapshot& s) {
-                           return s.flow.upload == StepState::failed && !s.flow.engine_busy;
-                       },
-                       home});
+    const auto first = unplug_midifly_upload(home);
     ASSERT_EQ(first.last.flow.upload, StepState::failed) << first.failure;
     const fs::path sent = first.last.flow.firmware.path;
     ASSERT_TRUE(fs::remove(sent));
@@ -252,12 +262,7 @@ TEST(WizardEngine, AnInterruptedUpdateWhoseFileIsGoneIsRecoveredFromTheRecoveryP
 TEST(WizardEngine, OnlyTheVeryFileOfTheInterruptedUpdateKeepsItsConfirmation) {
     const fs::path home = fs::temp_directory_path() / "syxflash-wizard-moved-file-test";
     fs::remove_all(home);
-    const auto first =
-        run_autopilot("parker-midifly", {"unplug-at=30%"},
-                      {[](const Snapshot& s) {
-                           return s.flow.upload == StepState::failed && !s.flow.engine_busy;
-                       },
-                       home});
+    const auto first = unplug_midifly_upload(home);
     ASSERT_EQ(first.last.flow.upload, StepState::failed) << first.failure;
     ASSERT_TRUE(first.last.flow.firmware.unknown_release) << "a practice file needs confirming";
     const fs::path sent = first.last.flow.firmware.path;
@@ -273,20 +278,14 @@ TEST(WizardEngine, OnlyTheVeryFileOfTheInterruptedUpdateKeepsItsConfirmation) {
     SnapshotChannel channel(Snapshot{});
     WizardEngine engine(catalogue, Snapshot{}, EngineConfig{{}, home / "tmp"},
                         [&channel](Snapshot s) { channel.publish(std::move(s)); });
-    const auto wait_for = [&channel](const std::function<bool(const Snapshot&)>& done) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
-        while (!done(*channel.latest()) && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds{5});
-        }
-        return done(*channel.latest());
-    };
-    ASSERT_TRUE(wait_for([](const Snapshot& s) { return s.flow.interrupted.size() == 1; }));
+    ASSERT_TRUE(
+        wait_for(channel, [](const Snapshot& s) { return s.flow.interrupted.size() == 1; }));
     const InterruptedUpdate offered = channel.latest()->flow.interrupted.front();
     EXPECT_FALSE(offered.file_present);
     EXPECT_EQ(offered.file, sent.string());
 
     engine.post(intent::RecoverInterrupted{offered.session, offered.device_id});
-    ASSERT_TRUE(wait_for([&](const Snapshot& s) {
+    ASSERT_TRUE(wait_for(channel, [&](const Snapshot& s) {
         return s.flow.resuming_session == offered.session && !s.flow.engine_busy;
     }));
     EXPECT_FALSE(channel.latest()->flow.firmware_ready()) << "nothing to send until chosen";
@@ -294,7 +293,7 @@ TEST(WizardEngine, OnlyTheVeryFileOfTheInterruptedUpdateKeepsItsConfirmation) {
         << "the browser opens where the file was";
 
     engine.post(intent::ChooseFirmware{other.string()});
-    ASSERT_TRUE(wait_for([&](const Snapshot& s) {
+    ASSERT_TRUE(wait_for(channel, [&](const Snapshot& s) {
         return s.flow.firmware.path == other.string() && !s.flow.engine_busy;
     }));
     EXPECT_TRUE(channel.latest()->flow.firmware.loaded);
@@ -302,7 +301,7 @@ TEST(WizardEngine, OnlyTheVeryFileOfTheInterruptedUpdateKeepsItsConfirmation) {
     EXPECT_FALSE(channel.latest()->flow.firmware_confirmed) << "another file: confirm it again";
 
     engine.post(intent::ChooseFirmware{moved.string()});
-    ASSERT_TRUE(wait_for([&](const Snapshot& s) {
+    ASSERT_TRUE(wait_for(channel, [&](const Snapshot& s) {
         return s.flow.firmware.path == moved.string() && !s.flow.engine_busy;
     }));
     EXPECT_TRUE(channel.latest()->flow.firmware_confirmed) << "the very file, moved";
@@ -321,21 +320,14 @@ TEST(WizardEngine, ClosingTheWindowMidUploadStopsTheSessionInsteadOfHanging) {
     auto engine =
         std::make_unique<WizardEngine>(catalogue, Snapshot{}, EngineConfig{{}, home / "tmp"},
                                        [&channel](Snapshot s) { channel.publish(std::move(s)); });
-    const auto wait_for = [&channel](const std::function<bool(const Snapshot&)>& done) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
-        while (!done(*channel.latest()) && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds{5});
-        }
-        return done(*channel.latest());
-    };
     engine->post(intent::SelectDevice{"parker-midifly"});
     engine->post(intent::UsePracticeFirmware{});
-    ASSERT_TRUE(wait_for([](const Snapshot& s) { return s.flow.firmware.loaded; }));
+    ASSERT_TRUE(wait_for(channel, [](const Snapshot& s) { return s.flow.firmware.loaded; }));
     engine->post(intent::ConfirmUnknownRelease{"send unknown firmware"});
-    ASSERT_TRUE(wait_for([](const Snapshot& s) { return s.flow.firmware_confirmed; }));
+    ASSERT_TRUE(wait_for(channel, [](const Snapshot& s) { return s.flow.firmware_confirmed; }));
     engine->post(intent::StartUpload{});
     // Answer the bootloader question as the user would, then wait for bytes to go out.
-    ASSERT_TRUE(wait_for([&engine](const Snapshot& s) {
+    ASSERT_TRUE(wait_for(channel, [&engine](const Snapshot& s) {
         if (s.flow.run && s.flow.run->question) {
             engine->post(intent::Answer{s.flow.run->question->id, "ready", ""});
         }
