@@ -15,10 +15,6 @@ namespace {
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes read(const fs::path& p) {
-    return syx::test::read_file_bytes(p);
-}
-
 struct ExportTest : ::testing::Test {
     // Its own folder per test: ctest runs these tests in parallel processes.
     syx::test::TempDir temp;
@@ -50,18 +46,18 @@ TEST_F(ExportTest, BothFilesAreCopiedAndASecondExportGetsASuffix) {
     EXPECT_EQ(first->file, dir / "out" / "code.syx");
     EXPECT_EQ(first->sidecar, dir / "out" / "code.syx.json");
     EXPECT_FALSE(first->renamed);
-    EXPECT_EQ(read(first->file), read(backup.file));
+    EXPECT_EQ(syx::test::read_file_bytes(first->file), syx::test::read_file_bytes(backup.file));
     auto side = read_sidecar(first->sidecar);
     ASSERT_TRUE(side.ok()) << side.error().message;
     EXPECT_EQ(side->sha256, backup.metadata.sha256);
 
-    const auto before = read(first->file);
+    const auto before = syx::test::read_file_bytes(first->file);
     auto second = export_backup(backup.file, dir / "out");
     ASSERT_TRUE(second.ok()) << second.error().message;
     EXPECT_EQ(second->file, dir / "out" / "code-2.syx");
     EXPECT_EQ(second->sidecar, dir / "out" / "code-2.syx.json");
     EXPECT_TRUE(second->renamed);
-    EXPECT_EQ(read(first->file), before) << "never overwritten";
+    EXPECT_EQ(syx::test::read_file_bytes(first->file), before) << "never overwritten";
     auto side2 = read_sidecar(second->sidecar);
     ASSERT_TRUE(side2.ok());
     EXPECT_EQ(side2->file, "code-2.syx") << "the copy's sidecar names the copy";

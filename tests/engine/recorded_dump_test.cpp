@@ -13,10 +13,6 @@ namespace {
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes read(const fs::path& p) {
-    return syx::test::read_file_bytes(p);
-}
-
 ReceivedSysex message(Bytes bytes) {
     return ReceivedSysex{std::move(bytes), {}, {}};
 }
@@ -71,8 +67,8 @@ TEST(RecordedDump, NewFilesNeverOverwriteAnEarlierOne) {
     auto b = write_new_file(dir / "sub", "dump", ".syx", second);
     ASSERT_TRUE(b.ok()) << b.error().message;
     EXPECT_EQ(*b, dir / "sub" / "dump-2.syx");
-    EXPECT_EQ(read(*a), first) << "the first file is untouched";
-    EXPECT_EQ(read(*b), second);
+    EXPECT_EQ(syx::test::read_file_bytes(*a), first) << "the first file is untouched";
+    EXPECT_EQ(syx::test::read_file_bytes(*b), second);
     fs::remove_all(dir);
 }
 

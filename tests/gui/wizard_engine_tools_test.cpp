@@ -27,10 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
-Bytes read(const fs::path& p) {
-    return syx::test::read_file_bytes(p);
-}
-
 class ToolsEngine : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -180,7 +176,7 @@ TEST_F(ToolsEngine, ADumpTheDeviceSendsIsRecordedIntoANewFileInTheDataFolder) {
     EXPECT_FALSE(syx->has_errors());
 
     // A second recording never overwrites the first.
-    const auto before = read(first);
+    const auto before = syx::test::read_file_bytes(first);
     m_engine->post(intent::ToolsReceive{600});
     ASSERT_TRUE(wait_for([](const Snapshot& x) {
         return x.flow.tools.running && x.flow.tools.received_file.empty();
@@ -190,7 +186,7 @@ TEST_F(ToolsEngine, ADumpTheDeviceSendsIsRecordedIntoANewFileInTheDataFolder) {
     s = latest();
     ASSERT_TRUE(s.flow.tools.result_ok) << s.flow.tools.result;
     EXPECT_NE(fs::path(s.flow.tools.received_file), first);
-    EXPECT_EQ(read(first), before);
+    EXPECT_EQ(syx::test::read_file_bytes(first), before);
 }
 
 TEST_F(ToolsEngine, AMidiflySettingIsSentAsTheManualDocumentsIt) {
@@ -243,22 +239,23 @@ TEST_F(ToolsEngine, ABackupIsExportedWithItsSidecarAndNeverOverExistingFiles) {
     EXPECT_TRUE(latest().flow.export_ok) << latest().flow.export_result;
     const fs::path name = fs::path(file).filename();
     const fs::path copy = m_home / "out" / name;
-    EXPECT_EQ(read(copy), read(file));
-    EXPECT_EQ(read(m_home / "out" / (name.string() + ".json")).empty(), false);
+    EXPECT_EQ(syx::test::read_file_bytes(copy), syx::test::read_file_bytes(file));
+    EXPECT_EQ(syx::test::read_file_bytes(m_home / "out" / (name.string() + ".json")).empty(),
+              false);
     auto side = engine::read_sidecar(m_home / "out" / (name.string() + ".json"));
     ASSERT_TRUE(side.ok()) << side.error().message;
     EXPECT_EQ(side->sha256, saved->metadata.sha256);
 
-    const auto before = read(copy);
+    const auto before = syx::test::read_file_bytes(copy);
     m_engine->post(intent::ExportBackup{file, (m_home / "out").string()});
     ASSERT_TRUE(wait_for([](const Snapshot& s) {
         return s.flow.export_result.find("suffix") != std::string::npos;
     })) << latest().flow.export_result;
-    EXPECT_EQ(read(copy), before);
+    EXPECT_EQ(syx::test::read_file_bytes(copy), before);
     const fs::path second =
         m_home / "out" /
         (fs::path(file).stem().string() + "-2" + fs::path(file).extension().string());
-    EXPECT_EQ(read(second), read(file));
+    EXPECT_EQ(syx::test::read_file_bytes(second), syx::test::read_file_bytes(file));
     EXPECT_TRUE(fs::exists(second.string() + ".json"));
 }
 
