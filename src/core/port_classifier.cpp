@@ -154,6 +154,35 @@ bool port_name_matches(std::string_view name, std::string_view pattern) {
     return contains(n, p);
 }
 
+namespace {
+
+// A device's USB ports that are not the instrument itself. The M-Audio Code shows "USB MIDI"
+// (the keyboard), "MIDI DIN" (pass-through to its 5-pin jacks), "Mackie/HUI" and "Editor" ports,
+// all matching the manifest's "Code" pattern [R: ../shared/DEVICES.md, M-Audio Code]; the same
+// naming is common on other controllers [M].
+struct SecondaryPort {
+    const char* marker; // lower case
+    const char* role;
+};
+constexpr std::array kSecondaryPortMarkers{
+    SecondaryPort{"midi din", "pass-through to its 5-pin MIDI jacks"},
+    SecondaryPort{"din out", "pass-through to its 5-pin MIDI jacks"},
+    SecondaryPort{"mackie", "control-surface (Mackie/HUI) port"},
+    SecondaryPort{"hui", "control-surface (Mackie/HUI) port"},
+    SecondaryPort{"editor", "editor port"},
+};
+
+std::optional<std::string> secondary_role(const std::string& name_lower) {
+    for (const auto& s : kSecondaryPortMarkers) {
+        if (contains(name_lower, s.marker)) {
+            return std::string(s.role);
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 PortClassification classify_port(std::string_view name, std::optional<bool> os_says_usb,
                                  const std::vector<std::string>& device_usb_patterns) {
     PortClassification out;
@@ -162,7 +191,11 @@ PortClassification classify_port(std::string_view name, std::optional<bool> os_s
     if (!device_usb_patterns.empty() && matches_any(name, device_usb_patterns)) {
         out.kind = PortKind::device_usb;
         out.matches_device = true;
-        out.reason = "the device's own USB port (name matches its manifest)";
+        out.secondary_role = secondary_role(n);
+        out.reason =
+            out.secondary_role
+                ? fmt::format("one of the device's USB ports, but its {}", *out.secondary_role)
+                : std::string("the device's own USB port (name matches its manifest)");
         return out;
     }
     for (const char* marker : kVirtualMarkers) {
@@ -218,7 +251,16 @@ std::vector<RankedPort> rank_ports(const std::vector<PortCandidate>& candidates,
         const auto& c = r.classification;
         switch (c.kind) {
         case PortKind::device_usb:
-            if (c.matches_device || !device_chosen) {
+            if (c.matches_device && c.secondary_role) {
+                // Below an interface: a pass-through carries SysEx out of the 5-pin jack, a
+                // control-surface or editor port may ignore it, and either way the session
+                // would report success [R: M-Audio Code port names].
+                r.score = 35;
+                r.ask_first = true;
+                r.reason = fmt::format("{}'s {}, not the instrument itself: syxflash does not "
+                                       "send SysEx through it unless you choose it",
+                                       device_name, *c.secondary_role);
+            } else if (c.matches_device || !device_chosen) {
                 r.score = 100;
                 r.reason = c.matches_device
                                ? fmt::format("{}'s own USB port: fastest and most reliable link",
@@ -270,7 +312,7 @@ std::vector<RankedPort> rank_ports(const std::vector<PortCandidate>& candidates,
     std::stable_sort(ranked.begin(), ranked.end(),
                      [](const RankedPort& a, const RankedPort& b) { return a.score > b.score; });
     for (auto& r : ranked) {
-        if (r.usable) {
+        if (r.usable && !r.ask_first) {
             r.recommended = true;
             r.reason = "recommended: " + r.reason;
             break;

@@ -24,6 +24,11 @@ struct PortClassification {
     bool matches_device = false;
     // Set for interfaces known to lose or corrupt SysEx, with the evidence and its confidence.
     std::optional<std::string> known_bad;
+    // Set when the port belongs to the device (its name matches the manifest) but is one of its
+    // other USB ports: a pass-through to its 5-pin MIDI jacks ("MIDI DIN"), a control-surface
+    // port ("Mackie/HUI") or an editor port. SysEx sent there may leave by the 5-pin jack or be
+    // ignored while the session reports success, so such a port is never picked for the user.
+    std::optional<std::string> secondary_role;
     std::string reason; // one line for the user
 };
 
@@ -49,6 +54,9 @@ struct RankedPort {
     bool recommended = false; // the first usable one
     bool usable =
         true; // false: the device cannot be updated through it (e.g. USB for a DIN-only device)
+    // True for a device's secondary port (classification.secondary_role): it may be used only
+    // when the user chooses it explicitly; it is never the recommended port.
+    bool ask_first = false;
     std::string reason; // why it is where it is
 };
 

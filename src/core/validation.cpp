@@ -420,11 +420,13 @@ ValidationReport validate(const SysexFile& file, const Manifest& manifest, Link 
                                             manifest.maker)});
             }
             if (fw.evidence.confidence == Confidence::modelled) {
+                // The manifest's [firmware] note says what the modelled rules mean for the user
+                // ("syxflash cannot tell a MIDIFly firmware from other MIDIFly data").
                 out.add(
                     Finding{Severity::info, "modelled-rules", std::nullopt, std::nullopt,
                             fmt::format("the {} firmware format is not documented: these checks "
-                                        "are modelled and cannot prove the file is right.",
-                                        manifest.name)});
+                                        "are modelled and cannot prove the file is right.{}{}",
+                                        manifest.name, fw.note.empty() ? "" : " ", fw.note)});
             }
         }
     } else {

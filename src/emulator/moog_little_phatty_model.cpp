@@ -23,8 +23,10 @@ Bytes filled(std::size_t size, std::uint8_t seed) {
 }
 
 bool is_request(std::span<const std::uint8_t> m) {
-    // F0 04 05 06 <req> <arg> + 11 or 12 zero bytes + F7 [C: both paddings accepted by tools]
-    if (m.size() != 18 && m.size() != 19) {
+    // F0 04 05 06 <req> <arg> + 10 zero bytes + F7 = 17 bytes: what dagargo/phatty
+    // phatty/connector.py sends (REQUEST_BULK = [4, 5, 6, 2] + 11 zeros, 15 data bytes) and the
+    // real unit answers [C]. Longer zero padding (18/19 bytes) is also answered here [M].
+    if (m.size() < 17 || m.size() > 19) {
         return false;
     }
     if (m[1] != 0x04 || m[2] != 0x05 || m[3] != 0x06) {
@@ -68,9 +70,13 @@ MoogLittlePhattyModel::MoogLittlePhattyModel(DeviceModelSpec spec)
 std::vector<ModelNote> MoogLittlePhattyModel::notes() const {
     return {
         {Confidence::confirmed, "Identity reply F0 7E 7F 06 02 04 00 05 00 01 v1 v2 v3 v4 F7"},
-        {Confidence::confirmed, "Dump requests F0 04 05 06 <req> <arg> + 11 or 12 zeros + F7: "
-                                "03 panel, 04 preset n, 00 bank, 02 bulk"},
-        {Confidence::confirmed, "Preset 193 bytes, bank 17 144 bytes, bulk 17 277 bytes"},
+        {Confidence::confirmed, "Dump requests F0 04 05 06 <req> <arg> + 10 zeros + F7 (17 "
+                                "bytes, dagargo/phatty): 03 panel, 04 preset n, 00 bank, 02 bulk"},
+        {Confidence::modelled, "Requests padded to 18 or 19 bytes are answered too"},
+        {Confidence::confirmed, "Preset 193 bytes; bank 17 144 or 17 346 bytes, bulk 17 277 or "
+                                "17 479 bytes (dagargo/phatty); this unit sends the smaller ones"},
+        {Confidence::modelled, "Which units send the larger bank/bulk is not documented"},
+        {Confidence::reported, "A received stored preset goes to the current preset location"},
         {Confidence::modelled, "Preset/bank/bulk contents are opaque; bank and bulk are stored "
                                "as received, not decoded into presets"},
         {Confidence::modelled, "Firmware message layout (F0 04 05 7E …) is our invention; the "
@@ -79,16 +85,22 @@ std::vector<ModelNote> MoogLittlePhattyModel::notes() const {
                                "FIRMWARE SX CODE ERROR 2, SEND_FIRMWARE SX DATA ERROR 3"},
         {Confidence::modelled, "While flashing over DIN, a 2048-byte input buffer drains at "
                                "3125 B/s; overflow gives the transfer errors"},
-        {Confidence::reported, "Hold MASTER at power-on: Erase Firmware? PRESET=Yes, then "
-                               "Please Send Firmware (OS 3.x)"},
+        {Confidence::reported, "OS 3.x: hold MASTER at power-on: Update Firmware? PRESET=Yes; "
+                               "PRESET erases the flash, then Please Send Firmware; the OS 3.x "
+                               "update is Intel HEX from PhattyLoader, so .syx is ignored"},
+        {Confidence::reported, "OS 2.x: holding MASTER at power-on skips the SEND FIRMWARE SX "
+                               "request (forum t/5050)"},
+        {Confidence::modelled, "OS 2.x with a damaged OS: MASTER at power-on still ends in SEND "
+                               "FIRMWARE SX (what a damaged OS does then is unknown)"},
         {Confidence::modelled, "Power-up takes 1.5 s; the bootloader sends no identity reply"},
     };
 }
 
 std::vector<Button> MoogLittlePhattyModel::buttons() const {
     return {
-        {"master", "MASTER", "Hold at power-on to reach the bootloader (Erase Firmware?)"},
-        {"preset", "PRESET", "Next preset; answers Yes to Erase Firmware?"},
+        {"master", "MASTER",
+         "OS 3.x: hold at power-on for Update Firmware?; OS 2.x: skips SEND FIRMWARE SX"},
+        {"preset", "PRESET", "Next preset; answers Yes to Update Firmware? (erases the flash)"},
         {"sysex-send-preset", "SYSEX > SEND PRESET", "Sends the current preset"},
         {"sysex-send-all", "SYSEX > SEND ALL PRESETS", "Sends the bank (all presets)"},
         {"sysex-send-bulk", "SYSEX > SEND BULK", "Sends presets and globals"},
@@ -147,7 +159,7 @@ std::string MoogLittlePhattyModel::display_text() const {
     case Mode::data_error_3:
         return "SEND_FIRMWARE SX\nDATA ERROR 3";
     case Mode::erase_prompt:
-        return "Erase Firmware?\nPRESET=Yes";
+        return "Update Firmware?\nPRESET=Yes";
     case Mode::please_send:
         return "Please Send Firmware";
     }
@@ -213,8 +225,9 @@ void MoogLittlePhattyModel::firmware_failed() {
 
 void MoogLittlePhattyModel::on_partial_sysex(std::span<const std::uint8_t> so_far, Time /*now*/,
                                              Outputs& /*out*/) {
-    const bool can_receive = m_mode == Mode::normal || m_mode == Mode::bootloader ||
-                             m_mode == Mode::please_send || m_mode == Mode::receiving;
+    // Not in please_send: OS 3.x takes PhattyLoader's Intel HEX, not SysEx [R].
+    const bool can_receive =
+        m_mode == Mode::normal || m_mode == Mode::bootloader || m_mode == Mode::receiving;
     if (!can_receive) {
         return;
     }
@@ -243,11 +256,13 @@ void MoogLittlePhattyModel::on_sysex(const Received& message, Outputs& out) {
         m_mode == Mode::erase_prompt || m_mode == Mode::booting) {
         return; // deaf until power-cycled / answered
     }
+    if (m_mode == Mode::please_send) {
+        return; // OS 3.x waits for PhattyLoader's Intel HEX, not SysEx [R]
+    }
     if (const auto block = decode_firmware_block(m, kPrefix)) {
         m_fw_expected = m.size();
         m_fw_received = m.size();
-        if (m_mode != Mode::receiving && m_mode != Mode::normal && m_mode != Mode::bootloader &&
-            m_mode != Mode::please_send) {
+        if (m_mode != Mode::receiving && m_mode != Mode::normal && m_mode != Mode::bootloader) {
             return;
         }
         m_mode = Mode::receiving;
@@ -294,8 +309,10 @@ void MoogLittlePhattyModel::on_sysex(const Received& message, Outputs& out) {
     }
     if (m.size() == kPresetBytes && m[4] == 0x03 && (m[3] == 0x05 || m[3] == 0x04)) {
         const Bytes data(m.begin() + 6, m.end() - 1);
-        if (m[3] == 0x05 && m[5] < kPresetCount) {
-            m_presets[m[5]] = data;
+        if (m[3] == 0x05) {
+            // A received preset goes to the current preset location, whatever number it
+            // carries [R: issue 14 quoting the LP manual; the page is not in our sources].
+            m_presets[m_current] = data;
             set_message("RECEIVING SINGLE PRESET");
         } else if (m[3] == 0x04) {
             m_panel = data;
@@ -303,7 +320,8 @@ void MoogLittlePhattyModel::on_sysex(const Received& message, Outputs& out) {
         }
         return;
     }
-    // Either stage's bank/bulk size is accepted [C: 17144/17344 bank, 17277/17477 bulk].
+    // Both documented sizes, nothing between [C: dagargo/phatty phatty/connector.py set_bank()/
+    // set_bulk(): 17142 or 17344 bank data bytes, 17275 or 17477 bulk data bytes, + F0/F7].
     if (m[3] == 0x01 && m[4] == 0x03 && (m.size() == 17144 || m.size() == 17346)) {
         m_bank.assign(m.begin(), m.end());
         set_message("RECEIVING ALL PRESETS");
@@ -378,8 +396,12 @@ void MoogLittlePhattyModel::on_power_on(std::span<const std::string> held, Outpu
     m_fill = 0;
     m_fill_time = now();
     if (std::find(held.begin(), held.end(), "master") != held.end()) {
-        m_mode = Mode::erase_prompt;
-        return;
+        if (m_version[0] >= 3) {
+            m_mode = Mode::erase_prompt; // OS 3.x: "Update Firmware? PRESET=Yes" [R]
+            return;
+        }
+        // OS 2.x: MASTER held skips the "SEND FIRMWARE SX" request [R: forum t/5050]. With a
+        // damaged OS there is nothing else to run, so it still asks for firmware [M].
     }
     if (!m_firmware_valid) {
         m_mode = Mode::bootloader; // the "SEND FIRMWARE SX" loop [R]

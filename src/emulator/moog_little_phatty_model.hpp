@@ -18,13 +18,15 @@ public:
         stage1_error, // "Stage 1 Error / Cycle Power" [R]
         bootloader,   // "SEND FIRMWARE SX" loop, optionally "CODE ERROR 2" [R]
         data_error_3, // "SEND_FIRMWARE SX / DATA ERROR 3" [R]
-        erase_prompt, // OS 3.x: "Erase Firmware? PRESET=Yes" [R]
-        please_send,  // OS 3.x: "Please Send Firmware" [R]
+        erase_prompt, // OS 3.x: "Update Firmware? PRESET=Yes" [R]
+        please_send,  // OS 3.x: "Please Send Firmware" (waits for PhattyLoader's HEX) [R]
     };
 
     static constexpr std::size_t kPresetBytes = 193; // [C]
     static constexpr std::size_t kPresetCount = 100; // 0–99 [C]
-    static constexpr std::size_t kBankBytes = 17144; // Stage II, "reduced" payload [C]
+    // dagargo/phatty phatty/connector.py: RED_BANK_SIZE 17142 / RED_BULK_SIZE 17275 data bytes
+    // + F0 and F7 [C]; the larger variants (+202) are accepted on receipt.
+    static constexpr std::size_t kBankBytes = 17144;
     static constexpr std::size_t kBulkBytes = 17277; // [C]
     // DIN input buffer while flashing (holds two 1 KiB chunks): drains at the DIN rate, size
     // modelled [M].

@@ -220,8 +220,9 @@ TEST(UploadCli, LittlePhattyUpdateBacksUpFirstVerifiesAndRestoresThePresets) {
     const auto index_of = [&](const std::vector<std::uint8_t>& m) {
         return std::find(sent.begin(), sent.end(), m) - sent.begin();
     };
+    // dagargo/phatty phatty/connector.py REQUEST_BULK = [4, 5, 6, 2] + 11 zeros, framed: 17 bytes.
     std::vector<std::uint8_t> bulk_request{0xF0, 0x04, 0x05, 0x06, 0x02};
-    bulk_request.insert(bulk_request.end(), 12, 0x00);
+    bulk_request.insert(bulk_request.end(), 11, 0x00);
     bulk_request.push_back(0xF7);
     const auto request_at = index_of(bulk_request);
     const auto firmware_at = index_of(os[0]);

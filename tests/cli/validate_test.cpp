@@ -124,6 +124,22 @@ TEST_F(ValidateCommand, UnknownReleaseIsAWarningNotARefusal) {
     EXPECT_EQ(findings_with(r.doc, "unknown-release")[0]["severity"], "warning");
 }
 
+TEST_F(ValidateCommand, MidiflyFileSaysItsRulesAreModelledInTextAndJson) {
+    // Only F0 00 01 25 is documented (MIDIFly manual, SYSEX Specification): the verdict rests on
+    // modelled rules, and both outputs say what that means.
+    const auto file = write("fly.syx", concat({midifly_message(), midifly_message()}));
+    const auto r = run_json({"--device", "parker-midifly", "--link", "din", file});
+    EXPECT_EQ(r.result.exit_code, 0) << r.result.out;
+    const auto notice = findings_with(r.doc, "modelled-rules");
+    ASSERT_EQ(notice.size(), 1U) << r.doc.dump(2);
+    EXPECT_NE(notice[0]["text"].get<std::string>().find("cannot tell a MIDIFly firmware file"),
+              std::string::npos);
+    const auto text = run({"--device", "parker-midifly", "--link", "din", file});
+    EXPECT_NE(text.out.find("cannot tell a MIDIFly firmware file from other MIDIFly data"),
+              std::string::npos)
+        << text.out;
+}
+
 TEST_F(ValidateCommand, LittlePhattyBankOfferedToTheMidiflyIsRefused) {
     // LP bank: one 17 144-byte message F0 04 05 01 03 <v> … F7 (DEVICES.md [C]).
     const auto file = write("lp-bank.syx", message({0xF0, 0x04, 0x05, 0x01, 0x03, 0x01}, 17144));

@@ -69,7 +69,8 @@ TEST(BackupCompleteness, TruncatedPairIsNotPartOfTheBackup) {
 }
 
 TEST(BackupCompleteness, LittlePhattyBulkDumpIsOneMessageOfTheDocumentedSize) {
-    // Bulk: F0 04 05 03 01 <v> … F7, 17 277 bytes (Stage II) [C].
+    // Bulk: F0 04 05 03 01 <v> … F7, 17 277 bytes (dagargo/phatty phatty/connector.py
+    // RED_BULK_SIZE = 17142 + 133 data bytes, + F0 and F7).
     Bytes bulk{0xF0, 0x04, 0x05, 0x03, 0x01, 0x01};
     bulk.resize(17276, 0x00);
     bulk.push_back(0xF7);
@@ -79,6 +80,40 @@ TEST(BackupCompleteness, LittlePhattyBulkDumpIsOneMessageOfTheDocumentedSize) {
     cut.push_back(0xF7);
     const std::vector<std::span<const std::uint8_t>> truncated{cut};
     EXPECT_FALSE(check_completeness(device("moog-little-phatty").backup, truncated).complete);
+}
+
+// dagargo/phatty phatty/connector.py: RED_BANK_SIZE = 17142, BANK_SIZE = RED_BANK_SIZE + 202,
+// RED_BULK_SIZE = RED_BANK_SIZE + 133, BULK_SIZE = RED_BULK_SIZE + 202 (data bytes, without F0
+// and F7), checked with `len(data) == ... or len(data) == ...`; headers BANK_START = 04 05 01 03,
+// BULK_START = 04 05 03 01. With framing: bank 17 144 / 17 346, bulk 17 277 / 17 479 bytes.
+Bytes lp_dump(std::uint8_t type, std::uint8_t sub, std::size_t size) {
+    Bytes m{0xF0, 0x04, 0x05, type, sub, 0x01};
+    m.resize(size - 1, 0x00);
+    m.push_back(0xF7);
+    return m;
+}
+
+bool lp_complete(const Bytes& m) {
+    const std::vector<std::span<const std::uint8_t>> one{m};
+    return check_completeness(device("moog-little-phatty").backup, one).complete;
+}
+
+TEST(BackupCompleteness, LittlePhattyAcceptsExactlyTheDocumentedSizes) {
+    for (std::size_t size : {17277U, 17479U}) {
+        EXPECT_TRUE(lp_complete(lp_dump(0x03, 0x01, size))) << "bulk of " << size;
+    }
+    for (std::size_t size : {17144U, 17346U}) {
+        EXPECT_TRUE(lp_complete(lp_dump(0x01, 0x03, size))) << "bank of " << size;
+    }
+}
+
+TEST(BackupCompleteness, LittlePhattyDumpWithBytesCutOutIsNotABackup) {
+    // No checksum in the dump (none known): a bulk with 100 bytes lost in transit has a size
+    // between the two documented ones and must not count as a complete backup.
+    EXPECT_FALSE(lp_complete(lp_dump(0x03, 0x01, 17479 - 100)));
+    EXPECT_FALSE(lp_complete(lp_dump(0x03, 0x01, 17278)));
+    EXPECT_FALSE(lp_complete(lp_dump(0x01, 0x03, 17346 - 100)));
+    EXPECT_FALSE(lp_complete(lp_dump(0x01, 0x03, 17145)));
 }
 
 TEST(BackupCompleteness, RecordManyNeedsTheUsersDoneAndOneDump) {

@@ -85,3 +85,35 @@ TEST(PortClassifier, KnownBadInterfaceRanksBelowAGoodOne) {
     auto ranked = syx::rank_ports(ports, kPhattyPatterns);
     EXPECT_EQ(ports[ranked[0].index].name, kUmOne);
 }
+
+// The M-Audio Code shows four USB ports, all matching its manifest pattern "Code": "USB MIDI"
+// (the keyboard), "MIDI DIN" (pass-through to the 5-pin jacks), "Mackie/HUI" and "Editor"
+// [R: ../shared/DEVICES.md, M-Audio Code]. Listed in an order where the pass-through comes first.
+TEST(PortClassifier, CodeUsbMidiPortIsRankedFirstAndItsOtherPortsAreNeverRecommended) {
+    const std::vector<syx::PortCandidate> ports{
+        {"Code 49:Code 49 MIDI DIN 24:1", true},
+        {"Code 49:Code 49 Mackie/HUI 24:2", true},
+        {"Code 49:Code 49 Editor 24:3", true},
+        {"Code 49:Code 49 USB MIDI 24:0", true},
+    };
+    const auto ranked =
+        syx::rank_ports(ports, {"Code"}, syx::LinkPreference::prefer_usb, "M-Audio Code");
+    ASSERT_EQ(ranked.size(), 4U);
+    EXPECT_EQ(ranked[0].index, 3U);
+    EXPECT_TRUE(ranked[0].recommended);
+    for (std::size_t i = 1; i < ranked.size(); ++i) {
+        EXPECT_FALSE(ranked[i].recommended) << ports[ranked[i].index].name;
+        EXPECT_TRUE(ranked[i].ask_first) << ports[ranked[i].index].name;
+        EXPECT_TRUE(ranked[i].classification.secondary_role.has_value());
+    }
+}
+
+TEST(PortClassifier, OnlySecondaryPortsOfTheDeviceMeansNothingIsPickedForTheUser) {
+    // Only the pass-through is connected: it is listed, but syxflash does not choose it.
+    const std::vector<syx::PortCandidate> ports{{"Code 61:Code 61 MIDI DIN 24:1", true}};
+    const auto ranked = syx::rank_ports(ports, {"Code"});
+    ASSERT_EQ(ranked.size(), 1U);
+    EXPECT_FALSE(ranked[0].recommended);
+    EXPECT_TRUE(ranked[0].ask_first);
+    EXPECT_NE(ranked[0].reason.find("pass-through"), std::string::npos) << ranked[0].reason;
+}

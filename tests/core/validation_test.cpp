@@ -186,6 +186,38 @@ TEST(Validation, PresetDataOfferedAsFirmwareIsRefusedAsNotFirmware) {
     EXPECT_EQ(with_code(other, "modelled-rules").size(), 1U);
 }
 
+TEST(Validation, MidiflyFirmwareCarriesTheModelledRulesNotice) {
+    // MIDIFly manual, SYSEX Specification (seeds/002): only the preamble F0 00 01 25 and "a
+    // series of Sysex messages" are documented, so any other message with that prefix passes the
+    // structural checks, and the report must say it cannot tell firmware from other data.
+    const auto report = validate(file_of({midifly_channel_message(), midifly_channel_message()}),
+                                 device("parker-midifly"), Link::din);
+    EXPECT_EQ(report.verdict, Verdict::valid_with_warnings);
+    const auto notice = with_code(report, "modelled-rules");
+    ASSERT_EQ(notice.size(), 1U);
+    EXPECT_NE(notice[0]->text.find("cannot tell a MIDIFly firmware file from other MIDIFly data"),
+              std::string::npos)
+        << notice[0]->text;
+    // A refused file is judged too, and says so as well.
+    const auto refused = validate(file_of({midifly_channel_message(), midifly_settings_message()}),
+                                  device("parker-midifly"), Link::din);
+    EXPECT_EQ(with_code(refused, "modelled-rules").size(), 1U);
+}
+
+TEST(Validation, LittlePhattyFirmwareCheckRejectsAnotherMoogInstrumentsDump) {
+    // christofmuc/KnobKraft-orm adaptations/Moog_Voyager.py: MOOG_ID 04, VOYAGER 01,
+    // ALL_PRESETS_DUMP 01 -> F0 04 01 <dev> 01 … F7. Not Little Phatty firmware.
+    const auto voyager = validate(file_of({message({0xF0, 0x04, 0x01, 0x00, 0x01}, 18734)}),
+                                  device("moog-little-phatty"), Link::usb);
+    EXPECT_EQ(voyager.verdict, Verdict::refused);
+    // Moog 04 of another model (not 05, the LP byte in dagargo/phatty phatty/connector.py's
+    // BANK_START/BULK_START/REQUEST_*) is not LP firmware either.
+    const auto other_model = validate(file_of({message({0xF0, 0x04, 0x07, 0x10}, 4000)}),
+                                      device("moog-little-phatty"), Link::usb);
+    EXPECT_EQ(other_model.verdict, Verdict::refused);
+    EXPECT_EQ(with_code(other_model, "modelled-rules").size(), 1U);
+}
+
 TEST(Validation, DataByteAbove7FIsRefusedAndLocated) {
     std::vector<Bytes> messages(3, midifly_channel_message());
     messages[2][10] = 0x81;

@@ -13,9 +13,11 @@ using syx::test::SessionHarness;
 using syx::test::UserSteps;
 
 const Bytes kIdentityRequest{0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7}; // MIDI 1.0 [C]
-// LP bulk dump request: F0 04 05 06 <req 02> <arg 00> + zero padding + F7 [C: DEVICES.md].
+
+// dagargo/phatty phatty/connector.py: REQUEST_BULK = [4, 5, 6, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+// sent framed: 17 bytes.
 const Bytes kLpBulkRequest{0xF0, 0x04, 0x05, 0x06, 0x02, 0x00, 0x00, 0x00, 0x00,
-                           0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF7};
+                           0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF7};
 
 bool starts_with(const Bytes& m, std::initializer_list<std::uint8_t> prefix) {
     return m.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), m.begin());
@@ -32,7 +34,8 @@ TEST(BackupSession, LittlePhattyIdentifiesThenRequestsTheBulkDumpAndKeepsItByteI
     EXPECT_EQ(h.messages_in[1], kLpBulkRequest);
     ASSERT_EQ(s.result().messages.size(), 1U);
     const auto& bulk = s.result().messages[0];
-    // One ~17 KiB message F0 04 05 03 01 … of 17 277 bytes (Stage II) [C].
+    // One message F0 04 05 03 01 … of 17 277 bytes: dagargo/phatty phatty/connector.py
+    // RED_BULK_SIZE = 17142 + 133 data bytes, + F0 and F7.
     EXPECT_EQ(bulk.size(), 17277U);
     EXPECT_TRUE(starts_with(bulk, {0xF0, 0x04, 0x05, 0x03, 0x01}));
     ASSERT_EQ(h.device_sent.size(), 2U);

@@ -146,10 +146,15 @@ TEST(ManifestDeviceModel, LittlePhattyDisplayTextsAreTheManifestsMessages) {
     lp->power_cycle({}, t + ms(1000)); // SEND FIRMWARE SX CODE ERROR 2
     expect_explained(manifest, *lp);
     const std::vector<std::string> master{"master"};
-    lp->power_cycle(master, t + ms(2000)); // Erase Firmware? PRESET=Yes
+    lp->power_cycle(master, t + ms(2000)); // OS 2.x: MASTER skips the request; still damaged
     expect_explained(manifest, *lp);
-    lp->press("preset", t + ms(3000)); // Please Send Firmware
-    expect_explained(manifest, *lp);
+    auto os3_spec = spec;
+    os3_spec.firmware_version = {0x03, 0x00, 0x00, 0x00};
+    auto os3 = make_device_model(os3_spec);
+    os3->power_cycle(master, ms(0)); // Update Firmware? PRESET=Yes
+    expect_explained(manifest, *os3);
+    os3->press("preset", ms(1000)); // Please Send Firmware
+    expect_explained(manifest, *os3);
     lp->on_message(std::span<const std::uint8_t>(fw[0]).first(100), t + ms(4000));
     lp->power_loss(t + ms(5000)); // SEND FIRMWARE SX
     expect_explained(manifest, *lp);

@@ -1,4 +1,7 @@
-// Little Phatty wire formats pinned from DEVICES.md (not from the model's own output).
+// Little Phatty wire formats pinned from the primary sources (not from the model's own output):
+// dagargo/phatty phatty/connector.py (identity reply, requests, bank/bulk headers and sizes),
+// dagargo/phatty tests/resources/bank.syx and dagargo/elektroid "Moog Little Phatty Preset.syx"
+// (fixtures), the LP manual's SYSEX menu (pp. 41-42) and Moog forum reports [R].
 #include "emulator_test_helpers.hpp"
 #include "support/test_support.hpp"
 #include <gtest/gtest.h>
@@ -19,7 +22,9 @@ MoogLittlePhattyModel make(Link link = Link::usb) {
     return MoogLittlePhattyModel(spec);
 }
 
-Bytes request(std::uint8_t req, std::uint8_t arg, std::size_t zeros = 11) {
+// dagargo/phatty phatty/connector.py: REQUEST_PATCH = [4, 5, 6, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+// (15 data bytes: 04 05 06 <req> <arg> + 10 zeros), sent framed as 17 bytes F0 … F7.
+Bytes request(std::uint8_t req, std::uint8_t arg, std::size_t zeros = 10) {
     Bytes m{0xF0, 0x04, 0x05, 0x06, req, arg};
     m.insert(m.end(), zeros, 0x00);
     m.push_back(0xF7);
@@ -36,8 +41,19 @@ TEST(MoogLittlePhattyModel, AnswersIdentityRequestWithDocumentedReplyAndVersion)
     EXPECT_GT(out[0].at, ms(0));
 }
 
-TEST(MoogLittlePhattyModel, StoredPresetRequestWithElevenOrTwelveZerosGives193Bytes) {
-    for (const std::size_t zeros : {11U, 12U}) {
+TEST(MoogLittlePhattyModel, SeventeenByteRequestAsThePhattyEditorSendsItIsAnswered) {
+    auto lp = make();
+    const Bytes editor_request{0xF0, 0x04, 0x05, 0x06, 0x04, 42,   0x00, 0x00, 0x00,
+                               0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF7};
+    ASSERT_EQ(editor_request.size(), 17U);
+    const auto out = lp.on_message(editor_request, ms(0));
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].bytes.size(), 193U);
+}
+
+TEST(MoogLittlePhattyModel, StoredPresetRequestWithTenElevenOrTwelveZerosGives193Bytes) {
+    // 10 zeros [C: dagargo/phatty]; 11 and 12 are answered too [M].
+    for (const std::size_t zeros : {10U, 11U, 12U}) {
         auto lp = make();
         const auto out = lp.on_message(request(0x04, 42, zeros), ms(0));
         ASSERT_EQ(out.size(), 1U) << zeros;
@@ -50,7 +66,7 @@ TEST(MoogLittlePhattyModel, StoredPresetRequestWithElevenOrTwelveZerosGives193By
 
 TEST(MoogLittlePhattyModel, OtherPaddingsAndPresetsAbove99AreNotAnswered) {
     auto lp = make();
-    EXPECT_TRUE(lp.on_message(request(0x04, 1, 10), ms(0)).empty());
+    EXPECT_TRUE(lp.on_message(request(0x04, 1, 9), ms(0)).empty());
     EXPECT_TRUE(lp.on_message(request(0x04, 1, 13), ms(0)).empty());
     EXPECT_TRUE(lp.on_message(request(0x04, 100), ms(0)).empty());
 }
@@ -87,7 +103,9 @@ TEST(MoogLittlePhattyModel, OverDinABankTakesItsWireTimeToArrive) {
     EXPECT_GE(out[0].at, ms(1000) + std::chrono::microseconds{17144 * 320});
 }
 
-TEST(MoogLittlePhattyModel, ReceivedPresetIsStoredAndDumpedBackByteForByte) {
+// A received single preset goes to the current preset location, whatever number it carries
+// [R: the LP manual as quoted in issue 14; the page is not in our sources].
+TEST(MoogLittlePhattyModel, ReceivedPresetGoesToTheCurrentPresetLocation) {
     Bytes preset{0xF0, 0x04, 0x05, 0x05, 0x03, 0x07};
     for (std::size_t i = 0; i < 186; ++i) {
         preset.push_back(static_cast<std::uint8_t>((i * 31) & 0x7F));
@@ -95,11 +113,17 @@ TEST(MoogLittlePhattyModel, ReceivedPresetIsStoredAndDumpedBackByteForByte) {
     preset.push_back(0xF7);
     ASSERT_EQ(preset.size(), 193U);
     auto lp = make();
+    lp.press("preset", ms(0));
+    lp.press("preset", ms(0)); // current preset: 2
+    ASSERT_EQ(lp.current_preset(), 2U);
+    const Bytes before = lp.preset(7);
     EXPECT_TRUE(lp.on_message(preset, ms(0)).empty());
     EXPECT_EQ(lp.display_text(), "RECEIVING SINGLE PRESET");
-    const auto out = lp.on_message(request(0x04, 7), ms(10));
+    EXPECT_EQ(lp.preset(7), before); // slot 7 untouched
+    const auto out = lp.on_message(request(0x04, 2), ms(10));
     ASSERT_EQ(out.size(), 1U);
-    EXPECT_EQ(out[0].bytes, preset);
+    EXPECT_EQ((Bytes{out[0].bytes.begin() + 6, out[0].bytes.end()}),
+              (Bytes{preset.begin() + 6, preset.end()}));
     lp.advance(ms(5000));
     EXPECT_NE(lp.display_text(), "RECEIVING SINGLE PRESET");
 }
@@ -117,15 +141,17 @@ TEST(MoogLittlePhattyModel, RealBankFixtureRoundTrips) {
     EXPECT_EQ(out[0].bytes, Bytes(bytes.begin(), bytes.end()));
 }
 
-TEST(MoogLittlePhattyModel, RealPresetFixtureIsStoredInItsSlot) {
+TEST(MoogLittlePhattyModel, RealPresetFixtureIsStoredAtTheCurrentPreset) {
     SYX_REQUIRE_FIXTURE(path, "moog_little_phatty_preset_elektroid.syx");
     const auto bytes = syx::test::read_file_bytes(path);
     ASSERT_EQ(bytes.size(), 193U);
+    ASSERT_EQ(bytes[5], 99); // preset #99 [fixture]
     auto lp = make();
     lp.on_message(bytes, ms(0));
-    const auto out = lp.on_message(request(0x04, bytes[5]), ms(10)); // preset #99 [fixture]
+    const auto out = lp.on_message(request(0x04, 0), ms(10)); // current preset 0
     ASSERT_EQ(out.size(), 1U);
-    EXPECT_EQ(out[0].bytes, Bytes(bytes.begin(), bytes.end()));
+    EXPECT_EQ((Bytes{out[0].bytes.begin() + 6, out[0].bytes.end()}),
+              (Bytes{bytes.begin() + 6, bytes.end()}));
 }
 
 TEST(MoogLittlePhattyModel, PacedFirmwareOverDinShowsStagesAndResetsWithNewVersion) {
@@ -218,18 +244,35 @@ TEST(MoogLittlePhattyModel, MidiDuringPowerUpGivesDataError3) {
     EXPECT_EQ(lp.mode(), "normal");
 }
 
-TEST(MoogLittlePhattyModel, MasterAtPowerOnErasesAndWaitsForFirmware) {
-    auto lp = make();
+// OS 3.x: "Update Firmware? PRESET=Yes"; PRESET erases the flash; the unit then waits for the
+// Intel HEX file Moog's PhattyLoader sends, so a .syx changes nothing [R: Moog forum threads
+// quoting the Slim Phatty and LP instructions].
+TEST(MoogLittlePhattyModel, Os3MasterAtPowerOnAsksUpdateFirmwareAndPresetErases) {
+    auto spec = MoogLittlePhattyModel::default_spec();
+    spec.firmware_version = {0x03, 0x01, 0x00, 0x00};
+    MoogLittlePhattyModel lp(spec);
     const std::vector<std::string> held{"master"};
     lp.power_cycle(held, ms(0));
-    EXPECT_EQ(lp.display_text(), "Erase Firmware?\nPRESET=Yes");
+    EXPECT_EQ(lp.display_text(), "Update Firmware?\nPRESET=Yes");
     lp.press("preset", ms(500));
     EXPECT_EQ(lp.display_text(), "Please Send Firmware");
     EXPECT_EQ(lp.firmware_version_text(), "");
     const auto fw = make_test_firmware("moog-little-phatty", {0x03, 0x00, 0x00, 0x01});
     lp.on_message(fw[0], ms(1000));
     lp.advance(ms(4000));
-    EXPECT_EQ(lp.firmware_version_text(), "3.0.0.1");
+    EXPECT_EQ(lp.display_text(), "Please Send Firmware");
+    EXPECT_EQ(lp.firmware_version_text(), "");
+}
+
+// OS 2.x: holding MASTER at power-on skips the SEND FIRMWARE SX request [R: forum t/5050]; it
+// never offers to erase anything.
+TEST(MoogLittlePhattyModel, Os2MasterAtPowerOnSkipsTheFirmwareRequest) {
+    auto lp = make(); // OS 1.2.3.4
+    const std::vector<std::string> held{"master"};
+    lp.power_cycle(held, ms(0));
+    lp.advance(ms(3000));
+    EXPECT_EQ(lp.mode(), "normal");
+    EXPECT_EQ(lp.firmware_version_text(), "1.2.3.4");
 }
 
 TEST(MoogLittlePhattyModel, FrontPanelSysexMenuSendsDumps) {

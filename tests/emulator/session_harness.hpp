@@ -366,6 +366,12 @@ inline void perform_step(SessionHarness& h, const std::string& text) {
         h.user_actions.push_back(what);
         h.wait_for(std::chrono::milliseconds{500});
         rest = t.substr(on);
+    } else if (hold == std::string::npos && on != std::string::npos) {
+        // "Switch it off, then switch it on again with no button held."
+        h.power_cycle({});
+        h.user_actions.push_back("power-cycle");
+        h.wait_for(std::chrono::milliseconds{500});
+        rest = t.substr(on);
     }
     // "Connect it by …": the cable goes back in (an unplugged port reappears).
     if (t.find("connect") != std::string::npos && t.find("disconnect") == std::string::npos) {
