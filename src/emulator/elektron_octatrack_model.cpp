@@ -16,10 +16,13 @@ DeviceModelSpec ElektronOctatrackModel::default_spec() {
     DeviceModelSpec spec;
     spec.device_id = "elektron-octatrack";
     spec.display_name = "Elektron Octatrack";
-    spec.firmware_version = {0x01, 0x04, 0x00, 0x00};            // [M]
-    spec.link = Link::din;                                       // upgrades over DIN only [R]
-    spec.min_gap_after_message = std::chrono::milliseconds{100}; // [R: 100–300 ms pauses help]
-    spec.power_up_time = std::chrono::milliseconds{3000};        // [M]
+    spec.firmware_version = {0x01, 0x04, 0x00, 0x00}; // [M]
+    spec.link = Link::din;                            // upgrades over DIN only [R]
+    // No minimum gap: a community flashing guide sends the OS with SysEx Librarian and only
+    // suggests 100-300 ms pauses if the transfer loses sync [R: Zac-Kyoti/octatrack-kyoti-fw
+    // FLASHING.md]; messages at the DIN rate are taken here [M].
+    spec.min_gap_after_message = std::chrono::milliseconds{0};
+    spec.power_up_time = std::chrono::milliseconds{3000}; // [M]
     return spec;
 }
 
@@ -34,8 +37,11 @@ std::vector<ModelNote> ElektronOctatrackModel::notes() const {
                                "UPGRADE, READY TO RECEIVE, PREPARING FLASH, UPDATING FLASH"},
         {Confidence::reported, "The startup menu survives bad updates; 100-300 ms pauses help "
                                "when it loses sync"},
-        {Confidence::modelled, "Gaps under 100 ms lose sync; firmware layout F0 00 20 3C 7E … is "
-                               "our invention; the error and no-OS texts are ours"},
+        {Confidence::reported, "The loader's own errors include CHKSUM ERROR and DOWNGRADE NOT "
+                               "POSSIBLE"},
+        {Confidence::modelled, "Short gaps at the DIN rate are fine; a damaged or out-of-order "
+                               "block shows CHKSUM ERROR; firmware layout F0 00 20 3C 7E … is our "
+                               "invention; the no-OS text is ours"},
     };
 }
 
@@ -87,7 +93,7 @@ std::string ElektronOctatrackModel::display_text() const {
     case Mode::updating:
         return "UPDATING FLASH";
     case Mode::sync_lost:
-        return "ERROR: SYNC LOST";
+        return "CHKSUM ERROR"; // the loader's error text [R]; what triggers it is modelled
     case Mode::no_os:
         return "NO VALID OS\nHOLD FUNC AT POWER ON";
     }
@@ -123,6 +129,8 @@ void ElektronOctatrackModel::on_sysex(const Received& message, Outputs& /*out*/)
         return;
     }
     const auto block = decode_firmware_block(message.bytes, kPrefix);
+    // The Octatrack's own minimum gap is zero (default_spec); a manifest-driven spec may still
+    // ask for one, and a device given a gap rule holds the sender to it.
     if (m_mode != Mode::ready && message.gap_before &&
         *message.gap_before < m_spec.min_gap_after_message) {
         lose_sync();

@@ -1,5 +1,7 @@
 #pragma once
-// M-Audio Code series. Facts: DEVICES.md "M-Audio Code series" (vendor guide in seeds/).
+// M-Audio Code series. Sources: the M-Audio support article (../shared/seeds/000: manual dump,
+// 256 bytes, reload) and the "M-Audio CODE MIDI Keyboard: SysEx Reverse Engineering" notes
+// (handshake 6D, read preset 62, reply 63, write 61 0A 3B xx; 00 = RAM) [R].
 #include <cstdint>
 #include <vector>
 
@@ -10,10 +12,14 @@ namespace syx::emu {
 class MAudioCodeModel : public ModelBase {
 public:
     enum class Panel { play, edit, mem_dump };
-    static constexpr std::size_t kPresets = 10;      // [M]
+    // Presets 01-0C and 6-character names [R: the Code reverse-engineering notes as cited in
+    // ../shared/DEVICES.md; the version of the notes we could read does not list them].
+    static constexpr std::size_t kPresets = 12;
     static constexpr std::size_t kPresetBytes = 256; // vendor guide example [C]
-    static constexpr std::size_t kHeaderBytes = 9;   // F0 00 01 05 7F 31 06 63 nn [M/R]
-    static constexpr std::size_t kNameBytes = 8;     // [M]
+    // F0 00 01 05 7F 31 06 63 0A 3B nn: the read-preset reply (command 63) and the write form
+    // "61 0a 3b xx" of the reverse-engineering notes [R]; nn = preset 01-0C (00 = RAM).
+    static constexpr std::size_t kHeaderBytes = 11;
+    static constexpr std::size_t kNameBytes = 6;
 
     explicit MAudioCodeModel(DeviceModelSpec spec);
     static DeviceModelSpec default_spec();
@@ -29,7 +35,7 @@ public:
     [[nodiscard]] std::size_t current() const { return m_current; }
     [[nodiscard]] Panel panel() const { return m_panel; }
 
-    // A preset message as the Code sends it (modelled layout), for tests and demos.
+    // A preset message as the Code sends it (0-based slot; on the wire 01-0C), for tests.
     static Bytes preset_message(std::size_t slot, const Bytes& data);
 
 protected:

@@ -52,8 +52,8 @@ std::vector<ModelNote> NovationKStationModel::notes() const {
                                 "all-banks dump uses C=1 and B=1-4"},
         {Confidence::reported, "Requests 41/42/43 are confirmed for the A-Station only: not "
                                "answered by this model"},
-        {Confidence::modelled, "Program contents are opaque; the current sound dump carries "
-                               "C=0, B=current bank, P=current program"},
+        {Confidence::confirmed, "The current sound dump carries C=0 and B P = 00 00"},
+        {Confidence::modelled, "Program contents are opaque"},
     };
 }
 
@@ -134,8 +134,10 @@ void NovationKStationModel::on_sysex(const Received& message, Outputs& out) {
     switch (type) {
     case kTypeCurrentSoundRequest:
         if (data.empty()) {
-            Bytes reply = header(kTypeCurrentSound, 0x00, static_cast<std::uint8_t>(m_bank),
-                                 static_cast<std::uint8_t>(m_program));
+            // B and P are transmitted as 00 00 in a current sound dump [C: K-Station manual,
+            // SysEx appendix p. A-6; KnobKraft-orm adaptations/Novation_AStation.py
+            // isEditBufferDump() requires bytes 11 and 12 to be 00 for the A-Station].
+            Bytes reply = header(kTypeCurrentSound, 0x00, 0x00, 0x00);
             reply.insert(reply.end(), m_current_sound.begin(), m_current_sound.end());
             reply.push_back(0xF7);
             send(out, std::move(reply));

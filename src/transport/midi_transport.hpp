@@ -92,7 +92,8 @@ public:
     [[nodiscard]] virtual Status send(std::span<const std::uint8_t> bytes) = 0;
 
     // The largest buffer one send() may carry; nullopt = no limit we know of. The pacer chunks
-    // messages below it (RtMidi's JACK output silently drops messages over its 16 KiB ring).
+    // messages below it (RtMidi's JACK output silently cuts messages over its 16 KiB ring:
+    // thestk/rtmidi RtMidi.cpp, JACK_RINGBUFFER_SIZE 16384).
     [[nodiscard]] virtual std::optional<std::size_t> max_send_bytes() const = 0;
 
     // How much later than send() a message may reach the other end because the backend

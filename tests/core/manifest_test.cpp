@@ -137,10 +137,30 @@ TEST(Manifest, DisplayLookupIgnoresCaseSpacingAndUnderscores) {
 }
 
 TEST(Manifest, CriticalPhasesFollowWhatTheDeviceSupports) {
+    // The Prophet-600's patches go back by SysEx (gligli/p600fw patchmgmt.tex), so restore is
+    // critical too.
     EXPECT_EQ(device("gligli-prophet-600").critical_phases(),
+              (std::vector<Phase>{Phase::enter_bootloader, Phase::transfer, Phase::verify,
+                                  Phase::restore}));
+    EXPECT_EQ(device("elektron-octatrack").critical_phases(),
               (std::vector<Phase>{Phase::enter_bootloader, Phase::transfer, Phase::verify}));
     EXPECT_EQ(device("m-audio-code").critical_phases(), (std::vector<Phase>{Phase::restore}));
     EXPECT_TRUE(device("parker-midifly").critical_phases().size() == 3U);
+}
+
+TEST(Manifest, JomoxBackupPageSaysItsProcedureIsOnlyReported) {
+    // One forum post (../shared/seeds/001) says Jomox patterns are dumped one at a time; the
+    // manufacturer byte 31 is documented for the AlphaBase only. The Backup page shows the
+    // manifest's backup steps (wizard) and the manual-dump question (CLI), so they must say it.
+    for (const char* id : {"jomox-mbrane-11", "jomox-mbase-11"}) {
+        const auto& m = device(id);
+        EXPECT_EQ(m.backup.evidence.confidence, Confidence::reported) << id;
+        EXPECT_EQ(m.backup.completeness.evidence.confidence, Confidence::reported) << id;
+        EXPECT_NE(m.identity.evidence.confidence, Confidence::confirmed) << id;
+        ASSERT_FALSE(m.backup.steps.empty());
+        EXPECT_NE(m.backup.steps.front().find("not documented"), std::string::npos) << id;
+        EXPECT_NE(m.backup.steps.front().find("forum post"), std::string::npos) << id;
+    }
 }
 
 TEST(Manifest, PreferredLinkRanksRequiredOverPreferred) {

@@ -218,6 +218,22 @@ TEST(Validation, LittlePhattyFirmwareCheckRejectsAnotherMoogInstrumentsDump) {
     EXPECT_EQ(with_code(other_model, "modelled-rules").size(), 1U);
 }
 
+TEST(Validation, ElektronPatternDumpIsNotAcceptedAsOctatrackFirmwareWithoutANotice) {
+    // dagargo/elektroid test/res/connectors/elektron_pattern_86_bpm.syx: one 31 613-byte
+    // Elektron pattern dump F0 00 20 3C 0A 00 50 … (another Elektron machine). Only the Elektron
+    // manufacturer bytes are known for Octatrack OS files, so the verdict must carry the notice.
+    SYX_REQUIRE_FIXTURE(path, "elektron_pattern_86_bpm.syx");
+    const auto file = read_sysex_file(path);
+    ASSERT_TRUE(file.ok());
+    const auto report = validate(*file, device("elektron-octatrack"), Link::din);
+    EXPECT_NE(report.verdict, Verdict::valid); // never a plain "valid"
+    const auto notice = with_code(report, "modelled-rules");
+    ASSERT_EQ(notice.size(), 1U);
+    EXPECT_NE(notice[0]->text.find("cannot tell an Octatrack OS file from other Elektron"),
+              std::string::npos)
+        << notice[0]->text;
+}
+
 TEST(Validation, DataByteAbove7FIsRefusedAndLocated) {
     std::vector<Bytes> messages(3, midifly_channel_message());
     messages[2][10] = 0x81;

@@ -45,13 +45,29 @@ TEST(ElektronOctatrackModel, StartupMenuMidiUpgradeWithPausesUpdates) {
     EXPECT_EQ(ot.firmware_version_text(), "1.640");
 }
 
-TEST(ElektronOctatrackModel, TooShortPausesLoseSyncAndTheStartupMenuSurvives) {
+TEST(ElektronOctatrackModel, ShortGapsAtTheDinRateAreTaken) {
+    // Zac-Kyoti/octatrack-kyoti-fw FLASHING.md sends the OS with SysEx Librarian and suggests
+    // 100-300 ms pauses only "if SysEx Librarian sends too fast and the OT loses sync" [R].
     ElektronOctatrackModel ot(ElektronOctatrackModel::default_spec());
     ot.power_cycle(kFunc, ms(0));
     ot.press("trig-3", ms(100));
     const auto fw = make_test_firmware("elektron-octatrack", {0x01, 0x40, 0x00, 0x00});
-    send_with_gaps(ot, fw, ms(1000), ms(20));
+    const Time t = send_with_gaps(ot, fw, ms(1000), ms(20));
+    ot.advance(t + ms(5000));
+    EXPECT_EQ(ot.state(), OtMode::normal);
+    EXPECT_EQ(ot.firmware_version_text(), "1.640");
+}
+
+TEST(ElektronOctatrackModel, DamagedBlockShowsChecksumErrorAndTheStartupMenuSurvives) {
+    ElektronOctatrackModel ot(ElektronOctatrackModel::default_spec());
+    ot.power_cycle(kFunc, ms(0));
+    ot.press("trig-3", ms(100));
+    const auto fw = make_test_firmware("elektron-octatrack", {0x01, 0x40, 0x00, 0x00});
+    auto damaged = fw;
+    damaged[1][damaged[1].size() / 2] ^= 0x01; // one flipped data bit in the second block
+    send_with_gaps(ot, damaged, ms(1000), ms(20));
     EXPECT_EQ(ot.state(), OtMode::sync_lost);
+    EXPECT_EQ(ot.display_text(), "CHKSUM ERROR"); // the loader's own text [R]
     ot.power_cycle({}, ms(60000));
     EXPECT_EQ(ot.state(), OtMode::no_os);
     ot.power_cycle(kFunc, ms(70000));
@@ -147,6 +163,72 @@ TEST(GligliProphet600Model, RealFirmwareFixtureFlashes) {
     fast.power_cycle(kTapeButtons, ms(0));
     send_with_gaps(fast, messages, ms(1000), ms(50));
     EXPECT_EQ(fast.display_text(), "E");
+}
+
+// Prophet-600 patch dumps. gligli/p600fw documentation/latex/sysex_patch.tex: "F0", "00 61 16",
+// patch dump type "01", data in blocks of 5 MIDI bytes, "F7"; first data byte = patch number,
+// then the Storage Magic 00 61 16 A5 and the storage version. common/midi.c sysexSend: each
+// block is the 4 bytes' low 7 bits, then one byte whose bit k is byte k's high bit. (The
+// manual's examples number those bits the other way round; the firmware's code is what is sent.)
+TEST(GligliProphet600Model, PatchManagementModeDumpsEveryStoredPatch) {
+    GligliProphet600Model p600(GligliProphet600Model::default_spec());
+    EXPECT_TRUE(p600.press("preset", ms(0)).empty()); // not in patch management mode
+    p600.press("shift", ms(100));
+    p600.press("record", ms(200));
+    ASSERT_TRUE(p600.patch_management());
+    const auto out = p600.press("preset", ms(300));
+    ASSERT_FALSE(out.empty());
+    std::size_t stored = 0;
+    for (std::size_t n = 0; n < 100; ++n) {
+        stored += p600.patch(n).has_value() ? 1U : 0U;
+    }
+    EXPECT_EQ(out.size(), stored); // empty slots are skipped
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto& m = out[i].bytes;
+        ASSERT_GE(m.size(), 16U);
+        EXPECT_EQ((Bytes{m.begin(), m.begin() + 5}), (Bytes{0xF0, 0x00, 0x61, 0x16, 0x01}));
+        EXPECT_EQ((m.size() - 6) % 5, 0U); // whole 5-byte blocks
+        EXPECT_EQ(m.back(), 0xF7);
+        // First block: patch number, 00 61 16 (start of the Storage Magic), high bits 00.
+        EXPECT_TRUE(p600.patch(m[5]).has_value()) << int{m[5]};
+        EXPECT_EQ((Bytes{m.begin() + 6, m.begin() + 9}), (Bytes{0x00, 0x61, 0x16}));
+        EXPECT_EQ(m[9], 0x00);
+        // Second block: A5 (end of the magic), 08 (storage version 8), …; A5's high bit is bit 0
+        // of the block's fifth byte.
+        EXPECT_EQ(m[10], 0xA5 & 0x7F);
+        EXPECT_EQ(m[11], 0x08);
+        EXPECT_EQ(m[14] & 0x01, 0x01);
+    }
+}
+
+TEST(GligliProphet600Model, ReceivedPatchIsStoredOnlyInPatchManagementMode) {
+    GligliProphet600Model source(GligliProphet600Model::default_spec());
+    Bytes page = *source.patch(3);
+    page[0] = 42;  // patch number 42
+    page[20] ^= 1; // different contents
+    const Bytes message = GligliProphet600Model::patch_message(page);
+
+    GligliProphet600Model p600(GligliProphet600Model::default_spec());
+    ASSERT_FALSE(p600.patch(42).has_value());
+    p600.on_message(message, ms(0)); // preset mode: active controls only [patchmgmt.tex]
+    EXPECT_FALSE(p600.patch(42).has_value());
+    p600.press("shift", ms(100));
+    p600.press("record", ms(200));
+    p600.on_message(message, ms(300));
+    ASSERT_TRUE(p600.patch(42).has_value());
+    EXPECT_EQ(*p600.patch(42), page);
+    EXPECT_EQ(p600.display_text(), "42"); // the stored patch's number
+    p600.press("record", ms(400));        // RECORD leaves the mode
+    EXPECT_FALSE(p600.patch_management());
+}
+
+TEST(GligliProphet600Model, PatchDumpRequestIsAnsweredForAStoredPatchOnly) {
+    // common/midi.c: SYSEX_COMMAND_PATCH_DUMP_REQUEST 2 -> midi_dumpPreset(tempBuffer[4]).
+    GligliProphet600Model p600(GligliProphet600Model::default_spec());
+    const auto out = p600.on_message(Bytes{0xF0, 0x00, 0x61, 0x16, 0x02, 0x03, 0xF7}, ms(0));
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].bytes, GligliProphet600Model::patch_message(*p600.patch(3)));
+    EXPECT_TRUE(p600.on_message(Bytes{0xF0, 0x00, 0x61, 0x16, 0x02, 0x50, 0xF7}, ms(10)).empty());
 }
 
 } // namespace

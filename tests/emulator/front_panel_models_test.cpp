@@ -1,4 +1,7 @@
-// M-Audio Code and Jomox: backups are manual front-panel dumps (DEVICES.md).
+// M-Audio Code and Jomox: backups are manual front-panel dumps. Code: M-Audio support article
+// (../shared/seeds/000: EDIT, MEM. DUMP, arrows, ENTER; 256 bytes; reload) and the "M-Audio CODE
+// MIDI Keyboard: SysEx Reverse Engineering" notes (reply command 63, "61 0a 3b xx" write form,
+// 00 = RAM, 01 = first preset) [R].
 #include "emulator_test_helpers.hpp"
 #include <gtest/gtest.h>
 
@@ -21,9 +24,33 @@ TEST(MAudioCodeModel, ManualDumpSendsOne256BytePresetOfTheChosenSlot) {
     ASSERT_EQ(out.size(), 1U);
     const auto& m = out[0].bytes;
     EXPECT_EQ(m.size(), 256U); // the vendor guide's example [C]
-    EXPECT_EQ((Bytes{m.begin(), m.begin() + 4}), (Bytes{0xF0, 0x00, 0x01, 0x05}));
-    EXPECT_EQ(m[8], 0x01); // slot 2, 0-based [M]
+    // F0 00 01 05 7F 31 06 63 0A 3B nn: reply command 63 with 0A 3B and the preset number [R].
+    EXPECT_EQ((Bytes{m.begin(), m.begin() + 10}),
+              (Bytes{0xF0, 0x00, 0x01, 0x05, 0x7F, 0x31, 0x06, 0x63, 0x0A, 0x3B}));
+    EXPECT_EQ(m[10], 0x02); // preset 2: numbers start at 01 (00 is the RAM) [R]
     EXPECT_EQ(m.back(), 0xF7);
+}
+
+TEST(MAudioCodeModel, AnswersTheShortIdentityReplyOfTheNotes) {
+    // F0 7E 7F 06 02 00 01 05 31 06 31 30 34 34 F7, 15 bytes [R: the Code reverse-engineering
+    // notes as cited in ../shared/DEVICES.md].
+    MAudioCodeModel code(MAudioCodeModel::default_spec());
+    const auto out = code.on_message(identity_request(), ms(0));
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].bytes, (Bytes{0xF0, 0x7E, 0x7F, 0x06, 0x02, 0x00, 0x01, 0x05, 0x31, 0x06, 0x31,
+                                   0x30, 0x34, 0x34, 0xF7}));
+}
+
+TEST(MAudioCodeModel, TwelvePresetsAndTheRamNumberIsNotAStoredPreset) {
+    MAudioCodeModel code(MAudioCodeModel::default_spec());
+    const std::size_t data_bytes =
+        MAudioCodeModel::kPresetBytes - MAudioCodeModel::kHeaderBytes - 1;
+    code.on_message(MAudioCodeModel::preset_message(11, Bytes(data_bytes, 0x22)), ms(0));
+    EXPECT_EQ(code.stored(11), Bytes(data_bytes, 0x22)); // preset 0C
+    auto ram = MAudioCodeModel::preset_message(0, Bytes(data_bytes, 0x44));
+    ram[MAudioCodeModel::kHeaderBytes - 1] = 0x00; // 00 = RAM [R]
+    code.on_message(ram, ms(10));
+    EXPECT_NE(code.stored(0), Bytes(data_bytes, 0x44));
 }
 
 TEST(MAudioCodeModel, EnterWithoutEditAndMemDumpSendsNothing) {
@@ -36,21 +63,21 @@ TEST(MAudioCodeModel, EnterWithoutEditAndMemDumpSendsNothing) {
 TEST(MAudioCodeModel, ReceivedPresetGoesToItsSlotAndShowsOnlyAfterReload) {
     MAudioCodeModel code(MAudioCodeModel::default_spec());
     const std::string before = code.display_text();
-    EXPECT_EQ(before, "P01 PRESET01");
-    Bytes data(246, 0x10);
-    const std::string name = "GNMIDI  ";
+    EXPECT_EQ(before, "P01 USER01");
+    Bytes data(MAudioCodeModel::kPresetBytes - MAudioCodeModel::kHeaderBytes - 1, 0x10);
+    const std::string name = "GNMIDI"; // 6 characters [R]
     std::copy(name.begin(), name.end(), data.begin());
     code.on_message(MAudioCodeModel::preset_message(0, data), ms(0));
     EXPECT_EQ(code.stored(0), data);
     EXPECT_EQ(code.display_text(), before); // not yet reloaded [C]
     code.press("up", ms(100));
     code.press("down", ms(200));
-    EXPECT_EQ(code.display_text(), "P01 GNMIDI  ");
+    EXPECT_EQ(code.display_text(), "P01 GNMIDI");
 }
 
 TEST(MAudioCodeModel, PowerCycleAlsoReloads) {
     MAudioCodeModel code(MAudioCodeModel::default_spec());
-    Bytes data(246, 0x41);
+    Bytes data(MAudioCodeModel::kPresetBytes - MAudioCodeModel::kHeaderBytes - 1, 0x41);
     code.on_message(MAudioCodeModel::preset_message(0, data), ms(0));
     code.power_cycle({}, ms(1000));
     EXPECT_EQ(code.loaded(), data);
@@ -59,11 +86,12 @@ TEST(MAudioCodeModel, PowerCycleAlsoReloads) {
 TEST(MAudioCodeModel, APresetForAnotherSlotDoesNotTouchTheCurrentOne) {
     MAudioCodeModel code(MAudioCodeModel::default_spec());
     const auto loaded = code.loaded();
-    code.on_message(MAudioCodeModel::preset_message(4, Bytes(246, 0x33)), ms(0));
+    const Bytes data(MAudioCodeModel::kPresetBytes - MAudioCodeModel::kHeaderBytes - 1, 0x33);
+    code.on_message(MAudioCodeModel::preset_message(4, data), ms(0));
     code.press("up", ms(10));
     code.press("down", ms(20));
     EXPECT_EQ(code.loaded(), loaded);
-    EXPECT_EQ(code.stored(4), Bytes(246, 0x33));
+    EXPECT_EQ(code.stored(4), data);
 }
 
 TEST(JomoxModel, PatternDumpsOneAtATimeWithJomoxScheme) {

@@ -1,4 +1,6 @@
-// K-Station messages pinned from the manual appendix (DEVICES.md, seeds/).
+// K-Station messages pinned from the K-Station manual's SysEx appendix (pp.; the pair,
+// global and request pages are in ../shared/seeds/004) and, for the A-Station family,
+// christofmuc/KnobKraft-orm adaptations/Novation_AStation.py.
 #include "emulator_test_helpers.hpp"
 #include <gtest/gtest.h>
 
@@ -25,6 +27,7 @@ Bytes dump(std::uint8_t type, std::uint8_t c, std::uint8_t b, std::uint8_t p, st
 
 TEST(NovationKStationModel, CurrentSoundRequestIsAnsweredWith142ByteType00Dump) {
     auto ks = make();
+    ks.press("bank-next", ms(0)); // bank 2: the dump still carries B P = 00 00
     const Bytes request{0xF0, 0x00, 0x20, 0x29, 0x01, 0x41, 0x7F,
                         0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF7};
     const auto out = ks.on_message(request, ms(0));
@@ -34,6 +37,11 @@ TEST(NovationKStationModel, CurrentSoundRequestIsAnsweredWith142ByteType00Dump) 
     EXPECT_EQ((Bytes{m.begin(), m.begin() + 6}), kHeaderStart);
     EXPECT_EQ(m[6], 0x7F); // transmitted SyCh [C]
     EXPECT_EQ(m[7], 0x00); // current sound dump
+    // K-Station manual, SysEx appendix p. A-6 (current sound dump): B and P transmitted as 00 00;
+    // KnobKraft-orm adaptations/Novation_AStation.py isEditBufferDump: message[11] == 0x00 and
+    // message[12] == 0x00.
+    EXPECT_EQ(m[11], 0x00);
+    EXPECT_EQ(m[12], 0x00);
     EXPECT_EQ(m.back(), 0xF7);
     EXPECT_EQ((Bytes{m.begin() + 13, m.end() - 1}), ks.current_sound());
 }

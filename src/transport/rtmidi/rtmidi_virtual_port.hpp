@@ -21,9 +21,11 @@ public:
     virtual ~VirtualMidiPort() = default;
     // Sends bytes on the "out" port (one message or a chunk of one).
     [[nodiscard]] virtual Status send(std::span<const std::uint8_t> bytes) = 0;
-    // The largest buffer one send() can carry: RtMidi's JACK output drops anything larger than
-    // its 16 KiB ring without a word [C: DEVICES.md], and big events can be lost in a busy
-    // cycle, so callers split above 4 KiB on JACK.
+    // The largest buffer one send() can carry: RtMidi's JACK output ring is 16 KiB and its
+    // sendMessage() writes into it without checking the space, so a larger message is cut short
+    // without a word [C: thestk/rtmidi RtMidi.cpp, "#define JACK_RINGBUFFER_SIZE 16384" and
+    // MidiOutJack::sendMessage's unchecked jack_ringbuffer_write]; big events can also be lost
+    // in a busy cycle, so callers split above 4 KiB on JACK.
     [[nodiscard]] virtual std::optional<std::size_t> max_send_bytes() const = 0;
     [[nodiscard]] virtual std::string input_port_name() const = 0;
     [[nodiscard]] virtual std::string output_port_name() const = 0;
