@@ -32,7 +32,7 @@ TEST(BackupCli, LittlePhattyBackupIsByteIdenticalToTheBulkDumpWithSidecarAndLibr
     ASSERT_NE(lp, nullptr);
     const auto file = syx::test::read_file_bytes(out);
     EXPECT_EQ(file, std::vector<unsigned char>(lp->bulk().begin(), lp->bulk().end()));
-    EXPECT_EQ(file.size(), 17277u); // DEVICES.md: bulk = one ~17 277-byte message
+    EXPECT_EQ(file.size(), 17277u); // dagargo/phatty connector.py: RED_BULK_SIZE + F0/F7
 
     const auto result = syx::test::result_of(r.out);
     EXPECT_EQ(result["ok"], true);
@@ -43,7 +43,8 @@ TEST(BackupCli, LittlePhattyBackupIsByteIdenticalToTheBulkDumpWithSidecarAndLibr
     EXPECT_EQ(sidecar["device"]["id"], "moog-little-phatty");
     EXPECT_EQ(sidecar["complete"], true);
     EXPECT_EQ(sidecar["sha256"], result["sha256"]);
-    // The identity reply the device gave (DEVICES.md layout F0 7E 7F 06 02 04 00 05 00 01 v1-v4).
+    // The identity reply the device gave (dagargo/phatty connector.py PHATTY_MSG_WO_VERSION: F0 7E
+    // 7F 06 02 04 00 05 00 01 v1-v4).
     EXPECT_EQ(sidecar["identity_reply"].get<std::string>().substr(0, 30),
               "F0 7E 7F 06 02 04 00 05 00 01 ");
     ASSERT_TRUE(result["library_file"].is_string());

@@ -141,7 +141,8 @@ TEST_F(ValidateCommand, MidiflyFileSaysItsRulesAreModelledInTextAndJson) {
 }
 
 TEST_F(ValidateCommand, LittlePhattyBankOfferedToTheMidiflyIsRefused) {
-    // LP bank: one 17 144-byte message F0 04 05 01 03 <v> … F7 (DEVICES.md [C]).
+    // LP bank: one 17 144-byte message F0 04 05 01 03 <v> … F7 (dagargo/phatty
+    // phatty/connector.py BANK_START, RED_BANK_SIZE 17142 + F0/F7).
     const auto file = write("lp-bank.syx", message({0xF0, 0x04, 0x05, 0x01, 0x03, 0x01}, 17144));
     const auto r = run_json({"--device", "parker-midifly", file});
     EXPECT_EQ(r.result.exit_code, 3);

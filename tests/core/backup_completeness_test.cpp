@@ -1,4 +1,5 @@
-// Completeness rules from the shipped manifests; bytes from DEVICES.md.
+// Completeness rules from the shipped manifests; bytes from the primary sources named at each
+// message (K-Station manual SysEx appendix p. A-7, ../shared/seeds/004; dagargo/phatty).
 #include "support/test_support.hpp"
 #include <gtest/gtest.h>
 

@@ -18,15 +18,7 @@ namespace {
 using namespace syx;
 
 std::vector<std::filesystem::path> manifest_files() {
-    std::vector<std::filesystem::path> files;
-    for (const auto& entry :
-         std::filesystem::directory_iterator(syx::test::source_dir() / "firmware-manifests")) {
-        if (entry.path().extension() == ".toml") {
-            files.push_back(entry.path());
-        }
-    }
-    std::sort(files.begin(), files.end());
-    return files;
+    return syx::test::shipped_manifest_files();
 }
 
 std::vector<Manifest> load_all() {

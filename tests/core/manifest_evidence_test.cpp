@@ -13,14 +13,7 @@
 namespace {
 
 std::vector<std::filesystem::path> manifest_files() {
-    std::vector<std::filesystem::path> files;
-    for (const auto& entry :
-         std::filesystem::directory_iterator(syx::test::source_dir() / "firmware-manifests")) {
-        if (entry.path().extension() == ".toml") {
-            files.push_back(entry.path());
-        }
-    }
-    return files;
+    return syx::test::shipped_manifest_files();
 }
 
 // "path.to.table: line N" for every table tagged confirmed without a non-empty source.

@@ -54,7 +54,8 @@ Bytes message(Bytes head, std::size_t total, std::uint8_t fill = 0x11) {
 }
 
 // Prophet-600 (GliGli) firmware shape: 333-byte messages starting F0 00 61 16 6B, then the
-// documented end marker F0 00 61 16 6B 00 00 F7 (DEVICES.md [C]).
+// documented end marker F0 00 61 16 6B 00 00 F7 (gligli/p600fw gh-pages
+// p600/2_10_rc/2_0992/p600firmware.syx, the release file).
 std::vector<Bytes> prophet_firmware(std::size_t data_messages) {
     std::vector<Bytes> out;
     for (std::size_t i = 0; i < data_messages; ++i) {
@@ -122,7 +123,8 @@ TEST(Validation, PacingPlanUsesDinWireTimeAndTheDocumentedGap) {
 }
 
 TEST(Validation, LittlePhattyBankOfferedToTheMidiflyIsRefusedAtTheManufacturerByte) {
-    // LP "all presets" bank: one 17 144-byte message F0 04 05 01 03 <v> … (DEVICES.md [C]).
+    // LP "all presets" bank: one 17 144-byte message F0 04 05 01 03 <v> … (dagargo/phatty
+    // phatty/connector.py BANK_START, RED_BANK_SIZE 17142 + F0/F7).
     const auto file = file_of({message({0xF0, 0x04, 0x05, 0x01, 0x03, 0x01}, 17144)});
     const auto report = validate(file, device("parker-midifly"), Link::din);
     EXPECT_EQ(report.verdict, Verdict::refused);

@@ -1,5 +1,5 @@
 // Backups against the emulators in virtual time (issue 6). Byte expectations come from
-// DEVICES.md, not from our own output.
+// the primary sources named at each message, not from our own output.
 #include <gtest/gtest.h>
 
 #include "core/backup_session.hpp"

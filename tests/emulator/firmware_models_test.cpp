@@ -1,4 +1,5 @@
-// Octatrack and Prophet-600 firmware reception (DEVICES.md).
+// Octatrack and Prophet-600 firmware reception. Sources: Zac-Kyoti/octatrack-kyoti-fw FLASHING.md
+// (startup menu, DIN only) [R]; gligli/p600fw documentation/latex/firmware.tex (U, S, E, 250 ms).
 #include "emulator_test_helpers.hpp"
 #include "support/test_support.hpp"
 #include <gtest/gtest.h>

@@ -299,6 +299,13 @@ TEST(WizardEngine, OnlyTheVeryFileOfTheInterruptedUpdateKeepsItsConfirmation) {
     EXPECT_TRUE(channel.latest()->flow.firmware.loaded);
     EXPECT_TRUE(channel.latest()->flow.firmware.unknown_release);
     EXPECT_FALSE(channel.latest()->flow.firmware_confirmed) << "another file: confirm it again";
+    // Only the F0 00 01 25 prefix of MIDIFly firmware is documented (MIDIFly manual, SYSEX
+    // Specification): the firmware page says the judgement rests on modelled rules.
+    const auto& findings = channel.latest()->flow.firmware.findings;
+    EXPECT_TRUE(std::any_of(findings.begin(), findings.end(), [](const std::string& f) {
+        return f.find("cannot tell a MIDIFly firmware file from other MIDIFly data") !=
+               std::string::npos;
+    })) << "the modelled-rules notice is on the firmware page";
 
     engine.post(intent::ChooseFirmware{moved.string()});
     ASSERT_TRUE(wait_for(channel, [&](const Snapshot& s) {

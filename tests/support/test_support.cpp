@@ -1,5 +1,6 @@
 #include "support/test_support.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -42,6 +43,18 @@ std::optional<std::filesystem::path> fixture(const std::string& name) {
 
 std::filesystem::path source_dir() {
     return SYXFLASH_SOURCE_DIR;
+}
+
+std::vector<std::filesystem::path> shipped_manifest_files() {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(source_dir() / "firmware-manifests")) {
+        if (entry.path().extension() == ".toml") {
+            files.push_back(entry.path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
 }
 std::filesystem::path cli_path() {
     return SYXFLASH_CLI_PATH;

@@ -12,6 +12,8 @@ std::optional<std::filesystem::path> fixtures_dir();
 // Path of a fixture file, or nullopt when the folder or the file is absent.
 std::optional<std::filesystem::path> fixture(const std::string& name);
 std::filesystem::path source_dir();
+// The shipped manifests, source_dir()/firmware-manifests/*.toml, sorted by name.
+std::vector<std::filesystem::path> shipped_manifest_files();
 std::filesystem::path cli_path();
 
 struct ProcessResult {
