@@ -1,6 +1,7 @@
 #include "transport/rtmidi/rtmidi_transport.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -8,6 +9,9 @@
 #include <fmt/core.h>
 
 #include "transport/rtmidi/alsa_cards.hpp"
+#ifdef SYXFLASH_HAVE_ALSA
+#include "transport/alsa/alsa_seq_input.hpp"
+#endif
 #include "transport/rtmidi/jack_quiesce.hpp"
 
 #ifdef SYXFLASH_HAVE_JACK
@@ -138,7 +142,15 @@ public:
                 }
                 m_out = std::move(out);
             }
-            if (!options.input_port.empty()) {
+#ifdef SYXFLASH_HAVE_ALSA
+            if (!options.input_port.empty() && m_api == MidiApi::alsa) {
+                if (auto status = open_alsa_input(options); !status) {
+                    m_out.reset();
+                    return status;
+                }
+            } else
+#endif
+                if (!options.input_port.empty()) {
                 // The queue is bypassed while a callback is set, but size it anyway for the
                 // largest dump in case a backend queues before the callback is installed.
                 const unsigned queue = 1024;
@@ -261,6 +273,23 @@ public:
     }
 
     Status ports_still_present() override {
+#ifdef SYXFLASH_HAVE_ALSA
+        if (m_alsa_in && m_alsa_in->overruns() > m_overruns_reported) {
+            m_overruns_reported = m_alsa_in->overruns();
+            return make_error(
+                ErrorCode::transfer_failed,
+                fmt::format("MIDI input from '{}' was lost {} time(s) in the kernel ({} full), "
+                            "so a message arrived incomplete",
+                            m_options.input_port, m_overruns_reported, m_alsa_in->describe()));
+        }
+        try {
+            if (m_alsa_in && !find_port_in_listing(m_options.input_port)) {
+                return vanished("input", m_options.input_port);
+            }
+        } catch (const RtMidiError& e) {
+            return error_with_context("checking ports", e.getMessage());
+        }
+#endif
         try {
             if (m_out && !find_port(*m_out, m_options.output_port)) {
                 return vanished("output", m_options.output_port);
@@ -299,9 +328,54 @@ public:
         }
         m_in.reset();
         m_out.reset();
+#ifdef SYXFLASH_HAVE_ALSA
+        if (m_alsa_in && m_alsa_in->overruns() > m_overruns_reported) {
+            // Not seen by a poll (the session ended first): say it where a person looks.
+            std::fprintf(stderr,
+                         "warning: MIDI input from '%s' was lost %llu time(s) in the kernel (%s "
+                         "full)\n",
+                         m_options.input_port.c_str(),
+                         static_cast<unsigned long long>(m_alsa_in->overruns()),
+                         m_alsa_in->describe().c_str());
+        }
+        m_alsa_in.reset();
+        m_overruns_reported = 0;
+#endif
     }
 
 private:
+#ifdef SYXFLASH_HAVE_ALSA
+    // ALSA input through our own sequencer client (alsa_seq_input.hpp says why).
+    Status open_alsa_input(const OpenOptions& options) {
+        const auto address = parse_seq_address(options.input_port);
+        if (!address || !find_port_in_listing(options.input_port)) {
+            return not_found("input", options.input_port);
+        }
+        auto in = transport::open_alsa_input(
+            options.client_name, *address, options.filter_clock_and_active_sensing,
+            [this](std::span<const std::uint8_t> bytes, TimePoint arrival) {
+                if (m_callback && !bytes.empty()) {
+                    m_callback(bytes, arrival);
+                }
+            });
+        if (!in) {
+            return in.error();
+        }
+        m_alsa_in = std::move(*in);
+        return Ok{};
+    }
+
+    // Whether RtMidi lists an input port of that name (the listing we matched names against).
+    bool find_port_in_listing(const std::string& name) {
+        if (!m_lister) {
+            m_lister =
+                std::make_unique<RtMidiIn>(RtMidi::LINUX_ALSA, m_options.client_name + "-list");
+            m_lister->setErrorCallback(&RtMidiTransport::on_error, this);
+        }
+        return find_port(*m_lister, name).has_value();
+    }
+#endif
+
     // RtMidi's openPort() asks the JACK server to connect, but the server runs the new graph
     // only from a later cycle: a message sent before then leaves a port with no connection and
     // is lost (the first message of a transfer, now and then). Wait until the connection is in
@@ -396,6 +470,11 @@ private:
     ReceiveCallback m_callback;
     std::unique_ptr<RtMidiIn> m_in;
     std::unique_ptr<RtMidiOut> m_out;
+#ifdef SYXFLASH_HAVE_ALSA
+    std::unique_ptr<AlsaInput> m_alsa_in;
+    std::unique_ptr<RtMidiIn> m_lister;
+    std::uint64_t m_overruns_reported = 0;
+#endif
     std::chrono::microseconds m_jitter{0};
     TimePoint m_last_send{};
     TimePoint m_last_departure{};
