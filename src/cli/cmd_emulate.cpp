@@ -22,6 +22,7 @@
 #include "cli/exit_codes.hpp"
 #include "emulator/device_catalogue.hpp"
 #include "emulator/fault_spec.hpp"
+#include "emulator/modelled_firmware.hpp"
 #include "transport/emulated_transport.hpp"
 #include "transport/rtmidi/rtmidi_virtual_port.hpp"
 #ifdef SYXFLASH_HAVE_ALSA
@@ -66,8 +67,9 @@ struct EmulateArgs {
     bool list = false;
     // --api rawmidi: the device side of a cable.
     std::string device;
-    double byte_rate = 3125; // a DIN port's speed; 0 = as fast as the driver takes it
-    std::string timestamps;  // JSON lines: when each received message's first/last byte came
+    double byte_rate = 3125;    // a DIN port's speed; 0 = as fast as the driver takes it
+    std::string timestamps;     // JSON lines: when each received message's first/last byte came
+    std::string write_firmware; // write a firmware file the model accepts, and exit
 };
 
 // Where the device's answers go and how they leave: virtual ports, or a rawmidi device.
@@ -164,6 +166,27 @@ int run_emulate(const EmulateArgs& args) {
         fmt::print(stderr, "emulate: give a device id (see 'syxflash-cli emulate --list')\n");
         return kExitUsage;
     }
+    if (!args.write_firmware.empty()) {
+        // The modelled release 1.2.0.0 (emulator/modelled_firmware.hpp): for practice and tests
+        // on other machines (the VM tests), where the test helpers are not.
+        const auto messages = emu::make_test_firmware(args.id, {1, 2, 0, 0});
+        if (messages.empty()) {
+            fmt::print(stderr, "emulate: no modelled firmware for '{}'\n", args.id);
+            return kExitUsage;
+        }
+        std::ofstream out(args.write_firmware, std::ios::binary | std::ios::trunc);
+        for (const auto& m : messages) {
+            out.write(reinterpret_cast<const char*>(m.data()),
+                      static_cast<std::streamsize>(m.size()));
+        }
+        if (!out.flush()) {
+            fmt::print(stderr, "emulate: cannot write '{}'\n", args.write_firmware);
+            return kExitUsage;
+        }
+        fmt::print("Wrote {} modelled firmware messages for {} to {}\n", messages.size(), args.id,
+                   args.write_firmware);
+        return kExitSuccess;
+    }
     const bool rawmidi = args.api == "rawmidi";
     const auto api = transport::parse_api(args.api);
     if (!rawmidi &&
@@ -208,7 +231,8 @@ int run_emulate(const EmulateArgs& args) {
     if (rawmidi) {
 #ifdef SYXFLASH_HAVE_ALSA
         auto port = transport::RawMidiDevicePort::open(
-            args.device, [&inbox, &timestamps](transport::RawMidiArrival&& m) {
+            args.device,
+            [&inbox, &timestamps](transport::RawMidiArrival&& m) {
                 if (timestamps.is_open()) {
                     // Written on the reader thread, in arrival order; steady-clock microseconds.
                     const auto us = [](transport::TimePoint t) {
@@ -216,13 +240,20 @@ int run_emulate(const EmulateArgs& args) {
                                    t.time_since_epoch())
                             .count();
                     };
+                    std::string head;
+                    for (std::size_t i = 0; i < std::min<std::size_t>(m.bytes.size(), 6); ++i) {
+                        head += fmt::format("{}{:02X}", i == 0 ? "" : " ", m.bytes[i]);
+                    }
                     timestamps << fmt::format(
-                        "{{\"first_us\":{},\"last_us\":{},\"bytes\":{},\"status\":{}}}\n",
-                        us(m.first_byte), us(m.last_byte), m.bytes.size(),
-                        m.bytes.empty() ? 0 : m.bytes[0]);
+                        "{{\"first_us\":{},\"last_us\":{},\"bytes\":{},\"head\":\"{}\"}}\n",
+                        us(m.first_byte), us(m.last_byte), m.bytes.size(), head);
                     timestamps.flush();
                 }
-                inbox.push([&] { inbox.to_device.push_back(std::move(m.bytes)); });
+            },
+            // Straight to the model as the bytes come, so it sees when each byte came (its
+            // F7-to-F0 gaps are then the ones on the cable, not our loop's).
+            [&dev](std::span<const std::uint8_t> bytes, transport::TimePoint) {
+                (void)dev.send(bytes);
             });
         if (!port) {
             fmt::print(stderr, "emulate: {}\n", port.error().message);
@@ -335,6 +366,8 @@ CommandRegistrar reg{{
         sub.add_option("--timestamps", args->timestamps,
                        "--api rawmidi: write when each received message's first and last byte "
                        "came (JSON lines, steady-clock microseconds)");
+        sub.add_option("--write-firmware", args->write_firmware,
+                       "Write a (modelled) firmware file this emulated device accepts, and exit");
         sub.add_option("--name", args->name,
                        "Port name prefix: NAME:in and NAME-out:out (default syxflash-ID)");
         sub.add_option("--fault", args->faults, "Inject a fault (repeatable; see below)");

@@ -109,8 +109,10 @@ struct RawMidiDevicePort::Handles {
     Handles& operator=(const Handles&) = delete;
 };
 
-RawMidiDevicePort::RawMidiDevicePort(std::string device, RawMidiCallback on_message)
-    : m_device(std::move(device)), m_on_message(std::move(on_message)) {}
+RawMidiDevicePort::RawMidiDevicePort(std::string device, RawMidiCallback on_message,
+                                     RawBytesCallback on_bytes)
+    : m_device(std::move(device)), m_on_message(std::move(on_message)),
+      m_on_bytes(std::move(on_bytes)) {}
 
 RawMidiDevicePort::~RawMidiDevicePort() {
     m_stop = true;
@@ -120,8 +122,10 @@ RawMidiDevicePort::~RawMidiDevicePort() {
 }
 
 Result<std::unique_ptr<RawMidiDevicePort>> RawMidiDevicePort::open(const std::string& device,
-                                                                   RawMidiCallback on_message) {
-    std::unique_ptr<RawMidiDevicePort> port(new RawMidiDevicePort(device, std::move(on_message)));
+                                                                   RawMidiCallback on_message,
+                                                                   RawBytesCallback on_bytes) {
+    std::unique_ptr<RawMidiDevicePort> port(
+        new RawMidiDevicePort(device, std::move(on_message), std::move(on_bytes)));
     if (auto status = port->reopen(); !status) {
         return status.error();
     }
@@ -182,8 +186,12 @@ void RawMidiDevicePort::read_loop() {
                 gone = gone || n == -ENODEV || n == -EBADFD || n == -EIO;
                 break;
             }
-            for (auto& message :
-                 framer.feed(std::span(buffer.data(), static_cast<std::size_t>(n)), Clock::now())) {
+            const auto now = Clock::now();
+            const auto piece = std::span(buffer.data(), static_cast<std::size_t>(n));
+            if (m_on_bytes) {
+                m_on_bytes(piece, now);
+            }
+            for (auto& message : framer.feed(piece, now)) {
                 m_on_message(std::move(message));
             }
         }

@@ -36,6 +36,9 @@ struct RawMidiArrival {
 };
 
 using RawMidiCallback = std::function<void(RawMidiArrival&& message)>;
+// Every piece as read, before framing (a device model that frames bytes itself sees when each
+// byte came, e.g. a SysEx's F0 and F7 apart).
+using RawBytesCallback = std::function<void(std::span<const std::uint8_t> bytes, TimePoint now)>;
 
 // Splits a rawmidi byte stream into messages. Pure (no I/O), so it is tested on its own.
 class MidiByteStreamFramer {
@@ -54,9 +57,10 @@ private:
 class RawMidiDevicePort {
 public:
     // Opens `device` (an ALSA name such as "hw:1,0" or "hw:CARD=lp,DEV=0") for input and
-    // output and starts the reader thread. `on_message` runs on that thread: only enqueue.
+    // output and starts the reader thread. The callbacks run on that thread, `on_bytes` first
+    // (may be empty): only enqueue, or hand to something thread-safe.
     [[nodiscard]] static Result<std::unique_ptr<RawMidiDevicePort>>
-    open(const std::string& device, RawMidiCallback on_message);
+    open(const std::string& device, RawMidiCallback on_message, RawBytesCallback on_bytes = {});
 
     ~RawMidiDevicePort();
     RawMidiDevicePort(const RawMidiDevicePort&) = delete;
@@ -73,12 +77,13 @@ public:
 
 private:
     struct Handles;
-    RawMidiDevicePort(std::string device, RawMidiCallback on_message);
+    RawMidiDevicePort(std::string device, RawMidiCallback on_message, RawBytesCallback on_bytes);
     Status reopen();
     void read_loop();
 
     std::string m_device;
     RawMidiCallback m_on_message;
+    RawBytesCallback m_on_bytes;
     std::mutex m_mutex; // guards m_handles against the reader's reopening
     std::unique_ptr<Handles> m_handles;
     std::atomic<bool> m_present{false};

@@ -66,6 +66,14 @@ std::chrono::microseconds query_jack_period() {
     return kDefaultJackPeriod;
 }
 
+// ALSA hands a message to the kernel at once, but it reaches the device later by a varying
+// amount: snd-seq-midi's output buffer, snd-usb-audio's URBs (one per USB frame and endpoint),
+// the interface's own buffer. With no margin, every message delivered a little later than the one
+// before shortens that gap at the device: the VM tests (tests/vm/jobs/din_interface_upload.sh)
+// measured 8 of 38 gaps of a MIDIFly upload through a "UM-ONE" under wire time + 150 ms, the
+// worst by 4.7 ms. Twice that, as the pacer's margin, costs 10 ms per message.
+constexpr std::chrono::microseconds kAlsaDeliveryJitter{10'000};
+
 // Realtime priority for our JACK process threads when the server runs without realtime (a
 // realtime server schedules its clients itself). The thread only wakes once per period for a
 // few microseconds, so it cannot starve anything; the test fixture puts jackd's threads at 40.
@@ -269,6 +277,9 @@ public:
     }
 
     [[nodiscard]] std::chrono::microseconds delivery_jitter() const override {
+        if (m_api == MidiApi::alsa) {
+            return kAlsaDeliveryJitter;
+        }
         return m_api == MidiApi::jack ? m_jitter : std::chrono::microseconds{0};
     }
 
