@@ -2,6 +2,7 @@
 # syxflash developer entry point: installs what is missing (Debian 12, apt), builds, runs.
 #   scripts/dev.sh wizard [ARGS…]   build (release) and open the wizard on the simulated device
 #   scripts/dev.sh test             build (warnings as errors) and run every test
+#   scripts/dev.sh vm               build and run the ALSA/USB-MIDI tests in a QEMU VM (label vm)
 #   scripts/dev.sh deps             only install the Debian packages the build and tests need
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,6 +14,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   jackd2 xvfb xauth x11-apps x11-utils imagemagick openssl
   clang libclang-rt-14-dev
+  libasound2-dev qemu-system-x86 busybox-static cpio kmod alsa-utils
   fonts-dejavu-core dpkg-dev file lintian desktop-file-utils appstream librsvg2-bin
 )
 
@@ -65,11 +67,19 @@ case "$cmd" in
     # runs without realtime; on a starved shared machine it can miss a cycle, so a failing one
     # gets one more try (the failed try stays in the log). ctest 3.25 ignores a preset's
     # repetition, so it is given here.
-    ctest --preset ci -j "$(jobs)" -LE jack
+    ctest --preset ci -j "$(jobs)" -LE 'jack|vm'
     ctest --preset ci -L jack --repeat until-pass:2
     ;;
+  vm)
+    # The real ALSA sequencer, snd-usb-audio and USB-MIDI gadgets, in a QEMU VM booted from
+    # Debian's kernel (downloaded once into ~/.cache/syxflash-vm; tests/vm/vm.sh).
+    install_missing
+    cmake --preset ci
+    cmake --build --preset ci --target syxflash-cli -j "$(jobs)"
+    ctest --preset ci -L vm
+    ;;
   *)
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -1,8 +1,11 @@
-// syxflash-cli emulate ID: serves an emulated device on virtual MIDI ports until Ctrl-C.
+// syxflash-cli emulate ID: serves an emulated device on virtual MIDI ports, or on the device
+// side of a rawmidi cable (a USB gadget's card), until Ctrl-C.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -19,8 +22,12 @@
 #include "cli/exit_codes.hpp"
 #include "emulator/device_catalogue.hpp"
 #include "emulator/fault_spec.hpp"
+#include "emulator/modelled_firmware.hpp"
 #include "transport/emulated_transport.hpp"
 #include "transport/rtmidi/rtmidi_virtual_port.hpp"
+#ifdef SYXFLASH_HAVE_ALSA
+#include "transport/alsa/rawmidi_device_port.hpp"
+#endif
 
 namespace syx::cli {
 
@@ -58,7 +65,69 @@ struct EmulateArgs {
     std::vector<std::string> faults;
     std::uint64_t seed = 1;
     bool list = false;
+    // --api rawmidi: the device side of a cable.
+    std::string device;
+    double byte_rate = 3125;    // a DIN port's speed; 0 = as fast as the driver takes it
+    std::string timestamps;     // JSON lines: when each received message's first/last byte came
+    std::string write_firmware; // write a firmware file the model accepts, and exit
 };
+
+// Where the device's answers go and how they leave: virtual ports, or a rawmidi device.
+class DevicePorts {
+public:
+    virtual ~DevicePorts() = default;
+    virtual void send(const std::vector<std::uint8_t>& message) = 0;
+    virtual void describe(const std::string& id, const std::string& api) = 0;
+};
+
+class VirtualPorts final : public DevicePorts {
+public:
+    explicit VirtualPorts(std::unique_ptr<transport::VirtualMidiPort> port)
+        : m_port(std::move(port)) {}
+    void send(const std::vector<std::uint8_t>& m) override {
+        // Split what one send cannot carry (JACK: 16 KiB); pieces are SysEx chunks that a
+        // receiver re-frames, and the pause lets JACK drain its ring between them.
+        const std::size_t max = m_port->max_send_bytes().value_or(m.size());
+        for (std::size_t at = 0; at < m.size(); at += max) {
+            const auto n = std::min(max, m.size() - at);
+            if (auto status = m_port->send(std::span(m).subspan(at, n)); !status) {
+                fmt::print(stderr, "emulate: sending failed: {}\n", status.error().message);
+            }
+            if (at + n < m.size()) {
+                std::this_thread::sleep_for(std::chrono::milliseconds{20});
+            }
+        }
+    }
+    void describe(const std::string& id, const std::string& api) override {
+        fmt::print("Emulating {} on {} ports '{}' (send to it) and '{}' (its answers).\n", id, api,
+                   m_port->input_port_name(), m_port->output_port_name());
+    }
+
+private:
+    std::unique_ptr<transport::VirtualMidiPort> m_port;
+};
+
+#ifdef SYXFLASH_HAVE_ALSA
+class RawMidiPorts final : public DevicePorts {
+public:
+    RawMidiPorts(std::unique_ptr<transport::RawMidiDevicePort> port, std::optional<double> rate)
+        : m_port(std::move(port)), m_rate(rate) {}
+    void send(const std::vector<std::uint8_t>& m) override {
+        // Sent whole at the device's own pace, as a unit busy dumping would.
+        if (auto status = m_port->send(m, m_rate); !status) {
+            fmt::print("fault: not sent: {}\n", status.error().message);
+        }
+    }
+    void describe(const std::string& id, const std::string& /*api*/) override {
+        fmt::print("Emulating {} on rawmidi device '{}', answering at {}.\n", id, m_port->device(),
+                   m_rate ? fmt::format("{:.0f} bytes/s", *m_rate) : "full speed");
+    }
+
+private:
+    std::unique_ptr<transport::RawMidiDevicePort> m_port;
+    std::optional<double> m_rate;
+};
+#endif
 
 // "press BUTTON", "power-cycle [BUTTON…]" or "display" typed on stdin.
 void handle_command(transport::EmulatedDevice& device, const std::string& line) {
@@ -97,9 +166,40 @@ int run_emulate(const EmulateArgs& args) {
         fmt::print(stderr, "emulate: give a device id (see 'syxflash-cli emulate --list')\n");
         return kExitUsage;
     }
+    if (!args.write_firmware.empty()) {
+        // The modelled release 1.2.0.0 (emulator/modelled_firmware.hpp): for practice and tests
+        // on other machines (the VM tests), where the test helpers are not.
+        const auto messages = emu::make_test_firmware(args.id, {1, 2, 0, 0});
+        if (messages.empty()) {
+            fmt::print(stderr, "emulate: no modelled firmware for '{}'\n", args.id);
+            return kExitUsage;
+        }
+        std::ofstream out(args.write_firmware, std::ios::binary | std::ios::trunc);
+        for (const auto& m : messages) {
+            out.write(reinterpret_cast<const char*>(m.data()),
+                      static_cast<std::streamsize>(m.size()));
+        }
+        if (!out.flush()) {
+            fmt::print(stderr, "emulate: cannot write '{}'\n", args.write_firmware);
+            return kExitUsage;
+        }
+        fmt::print("Wrote {} modelled firmware messages for {} to {}\n", messages.size(), args.id,
+                   args.write_firmware);
+        return kExitSuccess;
+    }
+    const bool rawmidi = args.api == "rawmidi";
     const auto api = transport::parse_api(args.api);
-    if (!api || (*api != transport::MidiApi::jack && *api != transport::MidiApi::alsa)) {
-        fmt::print(stderr, "emulate: --api must be jack or alsa (got '{}')\n", args.api);
+    if (!rawmidi &&
+        (!api || (*api != transport::MidiApi::jack && *api != transport::MidiApi::alsa))) {
+        fmt::print(stderr, "emulate: --api must be jack, alsa or rawmidi (got '{}')\n", args.api);
+        return kExitUsage;
+    }
+    if (rawmidi && args.device.empty()) {
+        fmt::print(stderr, "emulate: --api rawmidi needs --device (e.g. hw:CARD=lp; 'amidi -l')\n");
+        return kExitUsage;
+    }
+    if (args.byte_rate < 0) {
+        fmt::print(stderr, "emulate: --byte-rate must be 0 (full speed) or more\n");
         return kExitUsage;
     }
     const auto faults = emu::parse_fault_specs(args.faults);
@@ -119,18 +219,67 @@ int run_emulate(const EmulateArgs& args) {
     });
     dev.set_display_listener(
         [&inbox](const std::string& text) { inbox.push([&] { inbox.displays.push_back(text); }); });
-    const std::string name = args.name.empty() ? "syxflash-" + args.id : args.name;
-    auto port = transport::open_virtual_midi_port(
-        *api, name, [&inbox](std::span<const std::uint8_t> bytes, transport::TimePoint) {
-            inbox.push([&] { inbox.to_device.emplace_back(bytes.begin(), bytes.end()); });
-        });
-    if (!port) {
-        fmt::print(stderr, "emulate: {}\nIs a {} server running? (JACK: jackd -d dummy)\n",
-                   port.error().message, args.api);
-        return kExitUsage;
+    std::unique_ptr<DevicePorts> ports;
+    std::ofstream timestamps;
+    if (!args.timestamps.empty()) {
+        timestamps.open(args.timestamps, std::ios::trunc);
+        if (!timestamps) {
+            fmt::print(stderr, "emulate: cannot write '{}'\n", args.timestamps);
+            return kExitUsage;
+        }
     }
-    fmt::print("Emulating {} on {} ports '{}' (send to it) and '{}' (its answers).\n", args.id,
-               args.api, (*port)->input_port_name(), (*port)->output_port_name());
+    if (rawmidi) {
+#ifdef SYXFLASH_HAVE_ALSA
+        auto port = transport::RawMidiDevicePort::open(
+            args.device,
+            [&inbox, &timestamps](transport::RawMidiArrival&& m) {
+                if (timestamps.is_open()) {
+                    // Written on the reader thread, in arrival order; steady-clock microseconds.
+                    const auto us = [](transport::TimePoint t) {
+                        return std::chrono::duration_cast<std::chrono::microseconds>(
+                                   t.time_since_epoch())
+                            .count();
+                    };
+                    std::string head;
+                    for (std::size_t i = 0; i < std::min<std::size_t>(m.bytes.size(), 6); ++i) {
+                        head += fmt::format("{}{:02X}", i == 0 ? "" : " ", m.bytes[i]);
+                    }
+                    timestamps << fmt::format(
+                        "{{\"first_us\":{},\"last_us\":{},\"bytes\":{},\"head\":\"{}\"}}\n",
+                        us(m.first_byte), us(m.last_byte), m.bytes.size(), head);
+                    timestamps.flush();
+                }
+            },
+            // Straight to the model as the bytes come, so it sees when each byte came (its
+            // F7-to-F0 gaps are then the ones on the cable, not our loop's).
+            [&dev](std::span<const std::uint8_t> bytes, transport::TimePoint) {
+                (void)dev.send(bytes);
+            });
+        if (!port) {
+            fmt::print(stderr, "emulate: {}\n", port.error().message);
+            return kExitUsage;
+        }
+        ports = std::make_unique<RawMidiPorts>(
+            std::move(*port),
+            args.byte_rate > 0 ? std::optional<double>{args.byte_rate} : std::nullopt);
+#else
+        fmt::print(stderr, "emulate: this build has no ALSA rawmidi support\n");
+        return kExitUsage;
+#endif
+    } else {
+        const std::string name = args.name.empty() ? "syxflash-" + args.id : args.name;
+        auto port = transport::open_virtual_midi_port(
+            *api, name, [&inbox](std::span<const std::uint8_t> bytes, transport::TimePoint) {
+                inbox.push([&] { inbox.to_device.emplace_back(bytes.begin(), bytes.end()); });
+            });
+        if (!port) {
+            fmt::print(stderr, "emulate: {}\nIs a {} server running? (JACK: jackd -d dummy)\n",
+                       port.error().message, args.api);
+            return kExitUsage;
+        }
+        ports = std::make_unique<VirtualPorts>(std::move(*port));
+    }
+    ports->describe(args.id, args.api);
     for (const auto& note : dev.notes()) {
         fmt::print("  [{}] {}\n", syx::to_string(note.confidence), note.text);
     }
@@ -162,18 +311,7 @@ int run_emulate(const EmulateArgs& args) {
             }
         }
         for (const auto& m : from_device) {
-            // Split what one send cannot carry (JACK: 16 KiB); pieces are SysEx chunks that a
-            // receiver re-frames, and the pause lets JACK drain its ring between them.
-            const std::size_t max = (*port)->max_send_bytes().value_or(m.size());
-            for (std::size_t at = 0; at < m.size(); at += max) {
-                const auto n = std::min(max, m.size() - at);
-                if (auto status = (*port)->send(std::span(m).subspan(at, n)); !status) {
-                    fmt::print(stderr, "emulate: sending failed: {}\n", status.error().message);
-                }
-                if (at + n < m.size()) {
-                    std::this_thread::sleep_for(std::chrono::milliseconds{20});
-                }
-            }
+            ports->send(m);
         }
         for (const auto& d : displays) {
             fmt::print("display: {}\n", one_line(d));
@@ -214,8 +352,22 @@ CommandRegistrar reg{{
         auto args = std::make_shared<EmulateArgs>();
         sub.add_option("ID", args->id, "Device id, e.g. moog-little-phatty (see --list)");
         sub.add_flag("--list", args->list, "List the devices that can be emulated");
-        sub.add_option("--api", args->api, "MIDI api for the virtual ports: jack or alsa")
+        sub.add_option("--api", args->api,
+                       "jack or alsa (virtual ports), or rawmidi (the device side of a cable: "
+                       "--device)")
             ->capture_default_str();
+        sub.add_option("--device", args->device,
+                       "--api rawmidi: the ALSA rawmidi device the device model sits behind, "
+                       "e.g. hw:CARD=lp (a USB gadget's MIDI function)");
+        sub.add_option("--byte-rate", args->byte_rate,
+                       "--api rawmidi: bytes per second the device sends at (3125 = a DIN "
+                       "port; 0 = as fast as the driver takes them)")
+            ->capture_default_str();
+        sub.add_option("--timestamps", args->timestamps,
+                       "--api rawmidi: write when each received message's first and last byte "
+                       "came (JSON lines, steady-clock microseconds)");
+        sub.add_option("--write-firmware", args->write_firmware,
+                       "Write a (modelled) firmware file this emulated device accepts, and exit");
         sub.add_option("--name", args->name,
                        "Port name prefix: NAME:in and NAME-out:out (default syxflash-ID)");
         sub.add_option("--fault", args->faults, "Inject a fault (repeatable; see below)");
@@ -232,6 +384,8 @@ CommandRegistrar reg{{
             "  syxflash-cli emulate parker-midifly --api jack --name fly --fault "
             "power-loss-at=50%\n"
             "  syxflash-cli emulate gligli-prophet-600 --api alsa --fault drop-above-rate=2000\n"
+            "  syxflash-cli emulate moog-little-phatty --api rawmidi --device hw:CARD=lp "
+            "--byte-rate 0\n"
             "In-process instead of virtual ports: any command with --api emulated --port ID,\n"
             "faults from SYXFLASH_EMULATED_FAULTS='no-reply;slow-reply=200'.");
         return [args] { return run_emulate(*args); };

@@ -32,7 +32,7 @@ TEST(EmulateCli, UsageErrorsExitWith2AndSayWhy) {
     EXPECT_NE(fault.err.find("fault 'melt'"), std::string::npos) << fault.err;
     const auto api = run_cli({"emulate", "parker-midifly", "--api", "emulated"});
     EXPECT_EQ(api.exit_code, 2);
-    EXPECT_NE(api.err.find("jack or alsa"), std::string::npos) << api.err;
+    EXPECT_NE(api.err.find("jack, alsa or rawmidi"), std::string::npos) << api.err;
     const auto none = run_cli({"emulate"});
     EXPECT_EQ(none.exit_code, 2);
 }

@@ -1,6 +1,7 @@
 #include "transport/rtmidi/rtmidi_transport.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -8,6 +9,9 @@
 #include <fmt/core.h>
 
 #include "transport/rtmidi/alsa_cards.hpp"
+#ifdef SYXFLASH_HAVE_ALSA
+#include "transport/alsa/alsa_seq_input.hpp"
+#endif
 #include "transport/rtmidi/jack_quiesce.hpp"
 
 #ifdef SYXFLASH_HAVE_JACK
@@ -61,6 +65,14 @@ std::chrono::microseconds query_jack_period() {
 #endif
     return kDefaultJackPeriod;
 }
+
+// ALSA hands a message to the kernel at once, but it reaches the device later by a varying
+// amount: snd-seq-midi's output buffer, snd-usb-audio's URBs (one per USB frame and endpoint),
+// the interface's own buffer. With no margin, every message delivered a little later than the one
+// before shortens that gap at the device: the VM tests (tests/vm/jobs/din_interface_upload.sh)
+// measured 8 of 38 gaps of a MIDIFly upload through a "UM-ONE" under wire time + 150 ms, the
+// worst by 4.7 ms. Twice that, as the pacer's margin, costs 10 ms per message.
+constexpr std::chrono::microseconds kAlsaDeliveryJitter{10'000};
 
 // Realtime priority for our JACK process threads when the server runs without realtime (a
 // realtime server schedules its clients itself). The thread only wakes once per period for a
@@ -138,7 +150,15 @@ public:
                 }
                 m_out = std::move(out);
             }
-            if (!options.input_port.empty()) {
+#ifdef SYXFLASH_HAVE_ALSA
+            if (!options.input_port.empty() && m_api == MidiApi::alsa) {
+                if (auto status = open_alsa_input(options); !status) {
+                    m_out.reset();
+                    return status;
+                }
+            } else
+#endif
+                if (!options.input_port.empty()) {
                 // The queue is bypassed while a callback is set, but size it anyway for the
                 // largest dump in case a backend queues before the callback is installed.
                 const unsigned queue = 1024;
@@ -257,10 +277,30 @@ public:
     }
 
     [[nodiscard]] std::chrono::microseconds delivery_jitter() const override {
+        if (m_api == MidiApi::alsa) {
+            return kAlsaDeliveryJitter;
+        }
         return m_api == MidiApi::jack ? m_jitter : std::chrono::microseconds{0};
     }
 
     Status ports_still_present() override {
+#ifdef SYXFLASH_HAVE_ALSA
+        if (m_alsa_in && m_alsa_in->overruns() > m_overruns_reported) {
+            m_overruns_reported = m_alsa_in->overruns();
+            return make_error(
+                ErrorCode::transfer_failed,
+                fmt::format("MIDI input from '{}' was lost {} time(s) in the kernel ({} full), "
+                            "so a message arrived incomplete",
+                            m_options.input_port, m_overruns_reported, m_alsa_in->describe()));
+        }
+        try {
+            if (m_alsa_in && !find_port_in_listing(m_options.input_port)) {
+                return vanished("input", m_options.input_port);
+            }
+        } catch (const RtMidiError& e) {
+            return error_with_context("checking ports", e.getMessage());
+        }
+#endif
         try {
             if (m_out && !find_port(*m_out, m_options.output_port)) {
                 return vanished("output", m_options.output_port);
@@ -299,9 +339,54 @@ public:
         }
         m_in.reset();
         m_out.reset();
+#ifdef SYXFLASH_HAVE_ALSA
+        if (m_alsa_in && m_alsa_in->overruns() > m_overruns_reported) {
+            // Not seen by a poll (the session ended first): say it where a person looks.
+            std::fprintf(stderr,
+                         "warning: MIDI input from '%s' was lost %llu time(s) in the kernel (%s "
+                         "full)\n",
+                         m_options.input_port.c_str(),
+                         static_cast<unsigned long long>(m_alsa_in->overruns()),
+                         m_alsa_in->describe().c_str());
+        }
+        m_alsa_in.reset();
+        m_overruns_reported = 0;
+#endif
     }
 
 private:
+#ifdef SYXFLASH_HAVE_ALSA
+    // ALSA input through our own sequencer client (alsa_seq_input.hpp says why).
+    Status open_alsa_input(const OpenOptions& options) {
+        const auto address = parse_seq_address(options.input_port);
+        if (!address || !find_port_in_listing(options.input_port)) {
+            return not_found("input", options.input_port);
+        }
+        auto in = transport::open_alsa_input(
+            options.client_name, *address, options.filter_clock_and_active_sensing,
+            [this](std::span<const std::uint8_t> bytes, TimePoint arrival) {
+                if (m_callback && !bytes.empty()) {
+                    m_callback(bytes, arrival);
+                }
+            });
+        if (!in) {
+            return in.error();
+        }
+        m_alsa_in = std::move(*in);
+        return Ok{};
+    }
+
+    // Whether RtMidi lists an input port of that name (the listing we matched names against).
+    bool find_port_in_listing(const std::string& name) {
+        if (!m_lister) {
+            m_lister =
+                std::make_unique<RtMidiIn>(RtMidi::LINUX_ALSA, m_options.client_name + "-list");
+            m_lister->setErrorCallback(&RtMidiTransport::on_error, this);
+        }
+        return find_port(*m_lister, name).has_value();
+    }
+#endif
+
     // RtMidi's openPort() asks the JACK server to connect, but the server runs the new graph
     // only from a later cycle: a message sent before then leaves a port with no connection and
     // is lost (the first message of a transfer, now and then). Wait until the connection is in
@@ -396,6 +481,11 @@ private:
     ReceiveCallback m_callback;
     std::unique_ptr<RtMidiIn> m_in;
     std::unique_ptr<RtMidiOut> m_out;
+#ifdef SYXFLASH_HAVE_ALSA
+    std::unique_ptr<AlsaInput> m_alsa_in;
+    std::unique_ptr<RtMidiIn> m_lister;
+    std::uint64_t m_overruns_reported = 0;
+#endif
     std::chrono::microseconds m_jitter{0};
     TimePoint m_last_send{};
     TimePoint m_last_departure{};

@@ -1,0 +1,88 @@
+# Shell helpers for the VM jobs (sourced; POSIX sh): USB-MIDI gadgets on dummy_hcd via configfs,
+# and the syxflash programs. Each gadget is a class-compliant USB-MIDI device: snd-usb-audio
+# names its ALSA client after the product string, exactly as for real hardware, and the
+# gadget's own side is a rawmidi card with id = the gadget's name (hw:CARD=NAME).
+
+: "${SYXFLASH_CLI:?SYXFLASH_CLI must name the syxflash-cli binary}"
+GADGETS=/sys/kernel/config/usb_gadget
+OUT=${SYXVM_RESULTS:?}
+
+# gadget_add NAME MANUFACTURER PRODUCT PORTS UDC: plug a gadget with PORTS in and out ports into
+# dummy_udc.UDC. NAME is also the card id of its far side (at most 15 letters or digits).
+gadget_add() {
+  name=$1 maker=$2 product=$3 ports=$4 udc=dummy_udc.$5
+  g=$GADGETS/$name
+  mkdir "$g"
+  echo 0x1d6b >"$g/idVendor"   # Linux Foundation: no snd-usb-audio quirk applies, names
+  echo 0x0104 >"$g/idProduct"  # come from the strings alone
+  mkdir "$g/strings/0x409"
+  echo "$maker" >"$g/strings/0x409/manufacturer"
+  echo "$product" >"$g/strings/0x409/product"
+  echo "syxflash-$name" >"$g/strings/0x409/serialnumber"
+  mkdir "$g/configs/c.1" "$g/configs/c.1/strings/0x409"
+  echo "MIDI" >"$g/configs/c.1/strings/0x409/configuration"
+  mkdir "$g/functions/midi.$name"
+  echo "$ports" >"$g/functions/midi.$name/in_ports"
+  echo "$ports" >"$g/functions/midi.$name/out_ports"
+  echo "$name" >"$g/functions/midi.$name/id"
+  ln -s "$g/functions/midi.$name" "$g/configs/c.1/"
+  echo "$udc" >"$g/UDC"
+  echo "$udc" >"$OUT/udc-$name"
+  wait_for_port "$product MIDI 1"
+}
+
+# A pulled cable: the gadget leaves its USB bus. gadget_replug puts it back.
+gadget_unplug() { echo "" >"$GADGETS/$1/UDC"; }
+gadget_replug() { cat "$OUT/udc-$1" >"$GADGETS/$1/UDC"; }
+
+# wait_for_port TEXT: until an ALSA sequencer port whose line contains TEXT is listed (10 s).
+wait_for_port() {
+  i=0
+  while ! aconnect -l 2>/dev/null | grep -q "'$1"; do
+    i=$((i + 1))
+    [ $i -lt 100 ] || { echo "no ALSA port '$1' after 10 s"; aconnect -l; cat /proc/asound/cards; return 1; }
+    sleep 0.1
+  done
+}
+
+# wait_for_rawmidi NAME: until the gadget's far side hw:CARD=NAME is there (10 s).
+wait_for_rawmidi() {
+  i=0
+  while ! grep -q "\[$1 *\]" /proc/asound/cards; do
+    i=$((i + 1))
+    [ $i -lt 100 ] || { echo "no rawmidi card '$1' after 10 s"; cat /proc/asound/cards; return 1; }
+    sleep 0.1
+  done
+}
+
+# emulate_on NAME DEVICE_ID [ARGS…]: serve DEVICE_ID's model on gadget NAME's far side, in the
+# background; its output goes to $OUT/emulate-NAME.log and its pid to $OUT/emulate-NAME.pid.
+emulate_on() {
+  name=$1 id=$2
+  shift 2
+  wait_for_rawmidi "$name"
+  # stdin stays open (a fifo nobody writes) so 'emulate' keeps reading commands.
+  mkfifo "/tmp/emulate-$name.in"
+  sleep 100000 >"/tmp/emulate-$name.in" &
+  "$SYXFLASH_CLI" emulate "$id" --api rawmidi --device "hw:CARD=$name" "$@" \
+    <"/tmp/emulate-$name.in" >"$OUT/emulate-$name.log" 2>&1 &
+  echo $! >"$OUT/emulate-$name.pid"
+  i=0
+  until grep -q "^Emulating" "$OUT/emulate-$name.log"; do
+    i=$((i + 1))
+    [ $i -lt 100 ] || { echo "emulate on $name did not start:"; cat "$OUT/emulate-$name.log"; return 1; }
+    sleep 0.1
+  done
+}
+
+# expect_exit CODE COMMAND…: run COMMAND and fail unless it exits with CODE.
+expect_exit() {
+  want=$1
+  shift
+  rc=0
+  "$@" || rc=$?
+  if [ "$rc" != "$want" ]; then
+    echo "FAIL: exit $rc (expected $want): $*"
+    return 1
+  fi
+}

@@ -1,0 +1,40 @@
+# A Parker MIDIFly behind a Roland "UM-ONE" (a DIN interface, so DIN pacing): the firmware
+# upload through snd-usb-audio, timed where the device reads the bytes. Every gap between two
+# messages' starts must be at least the earlier message's DIN wire time (bytes / 3125 B/s) plus
+# the manifest's 150 ms.
+. "$SYXFLASH_SOURCE/tests/vm/gadget.sh"
+gadget_add umone "Roland" "UM-ONE" 1 0
+cd /tmp
+"$SYXFLASH_CLI" emulate parker-midifly --write-firmware /tmp/fly.syx
+emulate_on umone parker-midifly --timestamps "$OUT/received.jsonl"
+"$SYXFLASH_CLI" ports --api alsa | grep UM-ONE
+# "1": it works normally (the question only a person can answer).
+echo 1 | XDG_DATA_HOME=/tmp/data XDG_STATE_HOME=/tmp/state "$SYXFLASH_CLI" upload --device parker-midifly \
+  --api alsa --port UM-ONE --yes --allow-unknown-release /tmp/fly.syx --trace "$OUT/trace.jsonl"
+cat "$OUT/emulate-umone.log" | grep -v "^\s*\[" | tail -n 5
+# The firmware messages as the device received them (their head is the firmware's prefix), and
+# when syxflash sent each one's first piece (its trace, on the same VM clock but another origin).
+prefix=$(head -c 6 /tmp/fly.syx | od -An -tx1 | tr a-f A-F | sed 's/^ //')
+grep "\"head\":\"$prefix\"" "$OUT/received.jsonl" | sed 's/.*"first_us":\([0-9]*\).*"bytes":\([0-9]*\).*/\1 \2/' >/tmp/device
+grep "\"dir\":\"out\".*\"bytes\":\"$prefix" "$OUT/trace.jsonl" | sed 's/.*"t_ms":\([0-9.]*\).*/\1/' >/tmp/sender
+paste -d' ' /tmp/device /tmp/sender >"$OUT/gaps.txt"
+# Needed between two starts: the earlier message's DIN wire time (bytes / 3125 B/s) + 150 ms.
+# The sender must keep it plus its ALSA margin (10 ms) on its own clock: that is ours, strictly.
+# At the device the gap is the sender's interval plus how much later the second message was
+# delivered than the first: every gap found under there is shown with that delivery difference,
+# and is ours only if the sender's own interval was short too.
+awk -v gap_ms=150 -v margin_ms=10 '
+  { dev = $1 / 1000; bytes = $2; sent = $3
+    if (NR > 1) {
+      need = prev_bytes * 1000 / 3125 + gap_ms
+      got_dev = dev - prev_dev; got_sent = sent - prev_sent; n++
+      if (got_sent < need + margin_ms - 0.5) {
+        ours++; printf "SENDER gap %d: %.1f ms sent < %.1f ms + %d ms margin\n", n, got_sent, need, margin_ms }
+      if (got_dev < need) {
+        under++; printf "device gap %d: %.1f ms < %.1f ms (sent %.1f ms apart: delivered %.1f ms later than the one before)\n", n, got_dev, need, got_sent, got_sent - got_dev }
+      if (n == 1 || got_dev - need < min) min = got_dev - need
+      if (n == 1 || got_sent - need < min_sent) min_sent = got_sent - need
+    }
+    prev_dev = dev; prev_sent = sent; prev_bytes = bytes }
+  END { printf "%d messages; at the device %d of %d gaps under wire time + %d ms (smallest margin %.1f ms); sender: smallest margin %.1f ms, %d under its own target\n", NR, under, n, gap_ms, min, min_sent, ours
+        exit (NR != 40 || ours > 0) }' "$OUT/gaps.txt"
