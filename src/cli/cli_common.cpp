@@ -1,5 +1,8 @@
 #include "cli/cli_common.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include <fmt/core.h>
 
 #include "engine/data_paths.hpp"
@@ -41,6 +44,46 @@ std::string describe(const Finding& finding) {
 void print_json(const nlohmann::json& document) {
     // Replace invalid UTF-8 rather than throwing: texts may quote bytes from damaged files.
     fmt::print("{}\n", document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    // Optimal string alignment distance: Levenshtein plus swapping two neighbours, the most
+    // common typo ("valdiate").
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) {
+        d[i][0] = i;
+    }
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        d[0][j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+std::optional<std::string> did_you_mean(std::string_view word,
+                                        const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    std::size_t best_distance = 0;
+    for (const auto& candidate : candidates) {
+        const std::size_t distance = edit_distance(word, candidate);
+        if (!best || distance < best_distance) {
+            best = candidate;
+            best_distance = distance;
+        }
+    }
+    const std::size_t allowed = std::max<std::size_t>(1, word.size() / 3);
+    if (best && best_distance <= allowed) {
+        return best;
+    }
+    return std::nullopt;
 }
 
 CatalogueLoad load_cli_catalogue(bool quiet) {

@@ -1,6 +1,8 @@
 #pragma once
 // Small helpers shared by subcommands: findings as JSON and as text lines.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +21,14 @@ namespace syx::cli {
 
 // Pretty-printed JSON document on stdout, ending with a newline.
 void print_json(const nlohmann::json& document);
+
+// Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`.
+[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate closest to a mistyped word ("valdiate" → "validate", "--devcie" → "--device"),
+// when it is close enough to be what was meant (a third of its letters wrong at most).
+[[nodiscard]] std::optional<std::string> did_you_mean(std::string_view word,
+                                                      const std::vector<std::string>& candidates);
 
 // The device catalogue (shipped + user manifests, engine/data_paths). Manifest problems are
 // printed to stderr as warnings (the broken file is skipped) unless `quiet`; an empty catalogue

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -27,6 +29,43 @@ extern "C" void on_sigint(int /*signal*/) {
     std::signal(SIGINT, SIG_DFL);
 }
 
+// A JACK server's socket in /dev/shm ("jack_<server>_<uid>_0", jack2's JackSocket naming), so
+// the advice can say whether --api jack would find a server.
+std::optional<std::string> running_jack_server() {
+    const std::string uid_part = fmt::format("_{}_0", ::getuid());
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator("/dev/shm", ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind("jack_", 0) == 0 && name.size() > uid_part.size() &&
+            name.compare(name.size() - uid_part.size(), uid_part.size(), uid_part) == 0 &&
+            it->is_socket(ec)) {
+            return name.substr(5, name.size() - 5 - uid_part.size());
+        }
+    }
+    return std::nullopt;
+}
+
+// ALSA's sequencer device: without it RtMidi's ALSA backend fails with the library's own text
+// (and exit 4, as if a transfer had failed). Said plainly instead, as a usage error.
+std::optional<CliError> check_alsa_sequencer() {
+    constexpr const char* kSequencer = "/dev/snd/seq";
+    if (::access(kSequencer, F_OK) == 0) {
+        return std::nullopt;
+    }
+    const auto jack = running_jack_server();
+    return CliError{
+        kExitUsage,
+        fmt::format("there is no ALSA sequencer on this machine ({} is missing: no sound "
+                    "hardware, or a container without /dev/snd). {}Use --api emulated to try "
+                    "syxflash with a built-in device model (the port is the device id, see "
+                    "'syxflash-cli devices').",
+                    kSequencer,
+                    jack ? fmt::format("A JACK server is running ('{}'): use --api jack. ", *jack)
+                         : std::string("If you use JACK, start its server and use --api jack. "))};
+}
+} // namespace
+
 std::string api_names() {
     std::string out;
     for (auto api : transport::all_apis()) {
@@ -35,7 +74,6 @@ std::string api_names() {
     }
     return out;
 }
-} // namespace
 
 transport::MidiApi default_api() {
 #if defined(__APPLE__)
@@ -95,14 +133,19 @@ std::optional<CliError> configure_faults(const TransportArgs& args, transport::M
 std::optional<CliError> parse_api_arg(const TransportArgs& args, transport::MidiApi& api) {
     if (args.api.empty()) {
         api = default_api();
-        return configure_faults(args, api);
+    } else {
+        const auto parsed = transport::parse_api(args.api);
+        if (!parsed) {
+            return CliError{kExitUsage, fmt::format("unknown --api '{}'; use one of: {}", args.api,
+                                                    api_names())};
+        }
+        api = *parsed;
     }
-    const auto parsed = transport::parse_api(args.api);
-    if (!parsed) {
-        return CliError{kExitUsage,
-                        fmt::format("unknown --api '{}'; use one of: {}", args.api, api_names())};
+    if (api == transport::MidiApi::alsa) {
+        if (auto missing = check_alsa_sequencer()) {
+            return missing;
+        }
     }
-    api = *parsed;
     return configure_faults(args, api);
 }
 
@@ -279,7 +322,13 @@ std::variant<LinkChoice, CliError> decide_link(const OpenedTransport& opened,
 }
 
 const std::atomic<bool>& install_interrupt_flag() {
-    std::signal(SIGINT, on_sigint);
+    // Without SA_RESTART: a blocking read (a question on the terminal) returns EINTR, so Ctrl-C
+    // ends any wait instead of being noted while the read carries on.
+    struct sigaction action {};
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    ::sigaction(SIGINT, &action, nullptr);
     return g_interrupted;
 }
 

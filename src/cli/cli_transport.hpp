@@ -38,6 +38,9 @@ struct TransportArgs {
 // --json.
 void add_transport_options(CLI::App& sub, TransportArgs& args, bool with_ports = true);
 
+// "alsa, jack, coremidi, winmm, emulated": the --api names.
+std::string api_names();
+
 // The platform's usual api: alsa on Linux, coremidi on macOS, winmm on Windows.
 transport::MidiApi default_api();
 
@@ -47,7 +50,8 @@ struct CliError {
     std::string message;
 };
 
-// Parses --api (usage error listing valid names).
+// Parses --api (usage error listing valid names). The ALSA api on a machine without an ALSA
+// sequencer is a usage error saying so, with what to use instead.
 [[nodiscard]] std::optional<CliError> parse_api_arg(const TransportArgs& args,
                                                     transport::MidiApi& api);
 

@@ -33,20 +33,11 @@ int run_backup(const BackupArgs& args) {
                                 "was written.",
                                 manifest.name, manifest.backup.reason));
     }
-    // Refuse before anyone presses a button: a backup never replaces an existing file.
+    // Refuse before anyone presses a button: a backup never replaces an existing file, is never
+    // written through a link, and needs a folder it can be written in (engine/backup_store.hpp).
     const std::filesystem::path output(args.output);
-    std::error_code ec;
-    for (const auto& p : {output, engine::sidecar_path(output)}) {
-        if (std::filesystem::exists(p, ec)) {
-            return fail(kName, json, kExitUsage,
-                        fmt::format("'{}' already exists; a backup never overwrites a file. "
-                                    "Choose another name or move the old one away.",
-                                    p.string()));
-        }
-    }
-    if (output.has_parent_path() && !std::filesystem::is_directory(output.parent_path(), ec)) {
-        return fail(kName, json, kExitUsage,
-                    fmt::format("the folder '{}' does not exist", output.parent_path().string()));
+    if (auto checked = engine::check_backup_output(output, manifest.id); !checked) {
+        return fail(kName, json, kExitUsage, checked.error().message);
     }
 
     auto session_ports = open_session_ports(args.flow.transport, manifest);

@@ -53,24 +53,40 @@ int list_interrupted(const RecoverArgs& args) {
     const bool json = args.flow.transport.json;
     const auto dir = engine::journal_dir();
     std::vector<engine::JournalSession> found;
+    // Files that hold no readable journal may be damaged records of interrupted updates: shown.
+    std::vector<engine::UnreadableJournal> unreadable;
     if (dir) {
         for (auto& s : engine::find_interrupted(*dir)) {
             if (args.flow.device.empty() || s.device_id == args.flow.device) {
                 found.push_back(std::move(s));
             }
         }
+        unreadable = engine::list_unreadable(*dir);
     }
     if (json) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& s : found) {
             list.push_back(session_json(s));
         }
+        nlohmann::json damaged = nlohmann::json::array();
+        for (const auto& u : unreadable) {
+            damaged.push_back({{"journal", u.path.string()}, {"reason", u.reason}});
+        }
         print_json({{"journal_dir", dir ? nlohmann::json(dir->string()) : nullptr},
-                    {"interrupted", list}});
+                    {"interrupted", list},
+                    {"unreadable", damaged}});
         return kExitSuccess;
     }
+    for (const auto& u : unreadable) {
+        fmt::print("Unreadable journal entry {}: {}. It may record an interrupted update; look "
+                   "at the file, then move it away.\n",
+                   u.path.filename().string(), u.reason);
+    }
+    if (!unreadable.empty()) {
+        fmt::print("\n");
+    }
     if (found.empty()) {
-        fmt::print("No interrupted updates{}.\n",
+        fmt::print("No {}interrupted updates{}.\n", unreadable.empty() ? "" : "other ",
                    dir ? fmt::format(" in {}", dir->string()) : std::string{});
         return kExitSuccess;
     }

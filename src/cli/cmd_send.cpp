@@ -8,8 +8,8 @@
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/link.hpp"
-#include "core/sysex_file.hpp"
 #include "engine/data_paths.hpp"
+#include "engine/sysex_file_reader.hpp"
 #include "engine/transfer.hpp"
 
 namespace syx::cli {

@@ -16,6 +16,7 @@
 #include "core/update_session.hpp"
 #include "engine/backup_store.hpp"
 #include "engine/journal.hpp"
+#include "engine/sysex_file_reader.hpp"
 
 namespace syx::cli {
 namespace {

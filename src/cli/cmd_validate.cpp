@@ -9,8 +9,8 @@
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/hash.hpp"
-#include "core/sysex_file.hpp"
 #include "core/validation.hpp"
+#include "engine/sysex_file_reader.hpp"
 
 namespace syx::cli {
 namespace {

@@ -12,6 +12,7 @@
 #include "cli/exit_codes.hpp"
 #include "engine/data_paths.hpp"
 #include "engine/journal.hpp"
+#include "engine/sysex_file_reader.hpp"
 
 namespace syx::cli {
 

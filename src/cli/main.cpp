@@ -2,11 +2,17 @@
 #include <algorithm>
 #include <exception>
 #include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "build_info.hpp"
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "cli/cli_common.hpp"
+#include "cli/cli_transport.hpp"
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
 
@@ -16,6 +22,85 @@ std::vector<Command>& command_registry() {
     static std::vector<Command> registry;
     return registry;
 }
+
+namespace {
+
+// The first option or argument of the parsed command given as an empty string, by its name
+// ("FILE", "--output"), or nullopt. An empty string names nothing (issue 17: `upload … ""` crashed
+// and `backup -o ""` quietly saved only to the library), so it is a usage error everywhere.
+std::optional<std::string> empty_argument(const CLI::App& sub) {
+    for (const CLI::Option* option : sub.get_options()) {
+        if (option->count() == 0 || option->get_type_size() == 0) {
+            continue; // not given, or a flag (flags carry no text)
+        }
+        for (const std::string& value : option->results()) {
+            if (value.empty()) {
+                return option->get_positional() ? option->get_name(true) : option->get_name();
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+// A mistyped command or long option, said with a suggestion before CLI11 parses: CLI11 would
+// report a missing required option ("--device is required" for `--devcie`) or the file that
+// follows, never the typo itself. Returns the exit code when it found one.
+std::optional<int> explain_typo(int argc, char** argv, CLI::App& app) {
+    int at = 1;
+    while (at < argc && argv[at][0] == '-') {
+        ++at; // --help, --version: CLI11 deals with those
+    }
+    if (at >= argc) {
+        return std::nullopt;
+    }
+    const std::string word = argv[at];
+    std::vector<std::string> commands;
+    CLI::App* sub = nullptr;
+    for (CLI::App* candidate : app.get_subcommands({})) {
+        commands.push_back(candidate->get_name());
+        if (candidate->get_name() == word) {
+            sub = candidate;
+        }
+    }
+    if (sub == nullptr) {
+        const auto guess = did_you_mean(word, commands);
+        std::string list;
+        for (const auto& c : commands) {
+            list += (list.empty() ? "" : ", ") + c;
+        }
+        fmt::print(stderr, "syxflash-cli: unknown command '{}'; {}\n", word,
+                   guess ? fmt::format("did you mean {}?", *guess)
+                         : fmt::format("the commands are: {}", list));
+        return kExitUsage;
+    }
+    std::vector<std::string> options{"--help"};
+    for (const CLI::Option* option : sub->get_options()) {
+        for (const auto& name : option->get_lnames()) {
+            options.push_back("--" + name);
+        }
+    }
+    for (int i = at + 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--") {
+            break; // what follows is arguments only
+        }
+        if (arg.size() <= 2 || arg.substr(0, 2) != "--") {
+            continue;
+        }
+        const std::string name(arg.substr(0, arg.find('=')));
+        if (std::find(options.begin(), options.end(), name) != options.end()) {
+            continue;
+        }
+        const auto guess = did_you_mean(name, options);
+        fmt::print(stderr, "syxflash-cli {}: unknown option '{}'; {}\n", word, name,
+                   guess ? fmt::format("did you mean {}?", *guess)
+                         : fmt::format("run 'syxflash-cli {} --help' for its options", word));
+        return kExitUsage;
+    }
+    return std::nullopt;
+}
+
+} // namespace
 
 } // namespace syx::cli
 
@@ -45,6 +130,9 @@ int main(int argc, char** argv) {
         runners[sub] = command.define(*sub);
     }
 
+    if (const auto typo = explain_typo(argc, argv, app)) {
+        return *typo;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -61,6 +149,16 @@ int main(int argc, char** argv) {
     try {
         for (auto& [sub, run] : runners) {
             if (sub->parsed()) {
+                if (const auto empty = empty_argument(*sub)) {
+                    fmt::print(stderr,
+                               "syxflash-cli {}: {} is empty; give a value (an empty string "
+                               "names nothing){}\nRun 'syxflash-cli {} --help' for the "
+                               "options.\n",
+                               sub->get_name(), *empty,
+                               *empty == "--api" ? "; use one of: " + api_names() : std::string{},
+                               sub->get_name());
+                    return kExitUsage;
+                }
                 return run();
             }
         }

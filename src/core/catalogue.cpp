@@ -110,45 +110,4 @@ const CatalogueEntry* Catalogue::match_identity(std::span<const std::uint8_t> re
     return nullptr;
 }
 
-namespace {
-
-std::vector<std::filesystem::path> toml_files(const std::filesystem::path& dir) {
-    std::vector<std::filesystem::path> files;
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) {
-        return files;
-    }
-    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->path().extension() == ".toml" && it->is_regular_file(ec)) {
-            files.push_back(it->path());
-        }
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-} // namespace
-
-CatalogueLoad load_catalogue(const std::vector<std::filesystem::path>& shipped_dirs,
-                             const std::vector<std::filesystem::path>& user_dirs) {
-    CatalogueLoad out;
-    auto load_tier = [&](const std::vector<std::filesystem::path>& dirs, ManifestOrigin origin) {
-        for (const auto& dir : dirs) {
-            for (const auto& file : toml_files(dir)) {
-                auto load = load_manifest_file(file);
-                out.problems.insert(out.problems.end(), load.problems.begin(), load.problems.end());
-                if (!load.ok()) {
-                    continue;
-                }
-                if (auto problem = out.catalogue.add(std::move(*load.manifest), file, origin)) {
-                    out.problems.push_back(std::move(*problem));
-                }
-            }
-        }
-    };
-    load_tier(shipped_dirs, ManifestOrigin::shipped);
-    load_tier(user_dirs, ManifestOrigin::user);
-    return out;
-}
-
 } // namespace syx

@@ -54,9 +54,6 @@ struct CatalogueLoad {
     std::vector<ManifestProblem> problems; // every file's problems, plus rejections
 };
 
-// Loads every *.toml (sorted by name) from the shipped folders, then the user folders. Missing
-// folders are skipped silently; a manifest with problems is left out and its problems reported.
-[[nodiscard]] CatalogueLoad load_catalogue(const std::vector<std::filesystem::path>& shipped_dirs,
-                                           const std::vector<std::filesystem::path>& user_dirs);
+// Filled by the engine's load_catalogue (manifest_files.hpp), which reads the folders.
 
 } // namespace syx

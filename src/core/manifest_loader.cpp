@@ -1,9 +1,7 @@
 #include "core/manifest_loader.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/core.h>
 #include <toml++/toml.h>
@@ -888,36 +886,6 @@ ManifestLoad parse_manifest(std::string_view toml_text, const std::string& file)
         load.manifest = std::move(m);
     }
     return load;
-}
-
-ManifestLoad load_manifest_file(const std::filesystem::path& path) {
-    const std::string name = path.string();
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) {
-        ManifestLoad load;
-        load.problems.push_back(
-            {name, 0, 0, fmt::format("cannot read the manifest: {}", ec.message())});
-        return load;
-    }
-    if (size > kMaxManifestFileBytes) {
-        ManifestLoad load;
-        load.problems.push_back(
-            {name, 0, 0,
-             fmt::format("the manifest is {} bytes; manifests are limited to {} "
-                         "bytes",
-                         size, kMaxManifestFileBytes)});
-        return load;
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) {
-        ManifestLoad load;
-        load.problems.push_back({name, 0, 0, "cannot read the manifest"});
-        return load;
-    }
-    return parse_manifest(text.str(), name);
 }
 
 } // namespace syx

@@ -4,7 +4,6 @@
 // problems; every problem is reported with file:line, not just the first one, so a manifest
 // author can fix a file in one pass.
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,7 +36,6 @@ inline constexpr std::uint64_t kMaxManifestFileBytes = 1024 * 1024;
 
 // Parses manifest text; `file` is used in problem locations.
 [[nodiscard]] ManifestLoad parse_manifest(std::string_view toml_text, const std::string& file);
-// Reads and parses one file (unreadable or oversized files are a problem at line 0).
-[[nodiscard]] ManifestLoad load_manifest_file(const std::filesystem::path& path);
+// Reading a manifest file is the engine's: load_manifest_file in the engine's manifest_files.hpp.
 
 } // namespace syx

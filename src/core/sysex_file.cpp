@@ -2,22 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <memory>
-#include <system_error>
 #include <utility>
-
-#if defined(__unix__) || defined(__APPLE__)
-#define SYX_HAVE_MMAP 1
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#else
-#define SYX_HAVE_MMAP 0
-#endif
 
 #include <fmt/core.h>
 
@@ -260,57 +246,6 @@ SysexFile refused_file(std::uint64_t size, const ReadOptions& options) {
     return file;
 }
 
-struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
-// Reads a stream (a pipe, a device, a file that cannot be mapped) in blocks: never more than
-// the cap + 1 byte, so memory stays bounded whatever the stream holds.
-Result<LoadedFile> read_stream(std::FILE* stream, const std::filesystem::path& path,
-                               std::uint64_t size_hint, const ReadOptions& options) {
-    std::vector<std::uint8_t> data;
-    data.reserve(static_cast<std::size_t>(std::min(size_hint, options.max_file_bytes) + 1));
-    std::array<std::uint8_t, 64 * 1024> block{};
-    while (data.size() <= options.max_file_bytes) {
-        const std::size_t got = std::fread(block.data(), 1, block.size(), stream);
-        if (got == 0) {
-            if (std::ferror(stream) != 0) {
-                return make_error(ErrorCode::io, fmt::format("{}: read failed", path.string()));
-            }
-            break;
-        }
-        data.insert(data.end(), block.begin(), block.begin() + static_cast<std::ptrdiff_t>(got));
-    }
-    LoadedFile loaded;
-    loaded.size = data.size();
-    if (data.size() > options.max_file_bytes) {
-        loaded.refused = true;
-        return loaded;
-    }
-    loaded.content = SharedBytes::adopt(std::move(data));
-    return loaded;
-}
-
-#if SYX_HAVE_MMAP
-// Maps a regular file read-only. The kernel hands out the page-cache pages themselves: no
-// zero-filled buffer, no copy (for a 64 MiB file those cost more than hashing it).
-std::optional<SharedBytes> map_file(int fd, std::size_t size) {
-    int flags = MAP_PRIVATE;
-#if defined(MAP_POPULATE)
-    flags |= MAP_POPULATE; // one system call sets up every page instead of a fault per 64 KiB
-#endif
-    void* address = mmap(nullptr, size, PROT_READ, flags, fd, 0);
-    if (address == MAP_FAILED) {
-        return std::nullopt;
-    }
-    SharedBytes mapped;
-    mapped.owner = std::shared_ptr<const void>(
-        address, [size](const void* p) { munmap(const_cast<void*>(p), size); });
-    mapped.bytes = std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(address), size);
-    return mapped;
-}
-#endif
-
 } // namespace
 
 SharedBytes SharedBytes::adopt(std::vector<std::uint8_t>&& vector) {
@@ -338,82 +273,11 @@ SysexFile read_sysex_bytes(std::span<const std::uint8_t> data, const ReadOptions
                       options);
 }
 
-Result<LoadedFile> load_file(const std::filesystem::path& path, const ReadOptions& options) {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(status)) {
-        return make_error(ErrorCode::not_found,
-                          fmt::format("{}: no such file (check the path)", path.string()));
-    }
-    if (std::filesystem::is_directory(status)) {
-        return make_error(ErrorCode::usage,
-                          fmt::format("{}: is a folder, not a file", path.string()));
-    }
-    const std::uint64_t size =
-        std::filesystem::is_regular_file(status) ? std::filesystem::file_size(path, ec) : 0;
-    if (ec) {
-        return make_error(ErrorCode::io,
-                          fmt::format("{}: cannot get its size: {}", path.string(), ec.message()));
-    }
-    if (size > options.max_file_bytes) {
-        // Refused from its size alone: the content is never read.
-        LoadedFile loaded;
-        loaded.size = size;
-        loaded.refused = true;
-        return loaded;
-    }
-
-#if SYX_HAVE_MMAP
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return make_error(ErrorCode::io,
-                          fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
-    }
-    struct stat info {};
-    if (options.map_regular_files && fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
-        info.st_size > 0 && static_cast<std::uint64_t>(info.st_size) <= options.max_file_bytes) {
-        // The size of the file we opened (it may have changed since we asked by name).
-        const auto mapped_size = static_cast<std::size_t>(info.st_size);
-        std::optional<SharedBytes> mapped = map_file(fd, mapped_size);
-        if (mapped) {
-            ::close(fd); // the mapping stays valid
-            LoadedFile loaded;
-            loaded.size = mapped_size;
-            loaded.content = std::move(*mapped);
-            return loaded;
-        }
-    }
-    // Not asked to map, or not mappable (a pipe, /proc, an empty or grown file): read it.
-    const std::unique_ptr<std::FILE, FileCloser> stream(fdopen(fd, "rb"));
-    if (!stream) {
-        const int error = errno;
-        ::close(fd);
-        return make_error(ErrorCode::io,
-                          fmt::format("{}: cannot open: {}", path.string(), std::strerror(error)));
-    }
-#else
-    const std::unique_ptr<std::FILE, FileCloser> stream(std::fopen(path.c_str(), "rb"));
-    if (!stream) {
-        return make_error(ErrorCode::io,
-                          fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
-    }
-#endif
-    return read_stream(stream.get(), path, size, options);
-}
-
 SysexFile read_loaded_file(LoadedFile loaded, const ReadOptions& options) {
     if (loaded.refused) {
         return refused_file(loaded.size, options);
     }
     return read_input(std::move(loaded.content), options);
-}
-
-Result<SysexFile> read_sysex_file(const std::filesystem::path& path, const ReadOptions& options) {
-    auto loaded = load_file(path, options);
-    if (!loaded.ok()) {
-        return loaded.error();
-    }
-    return read_loaded_file(std::move(*loaded), options);
 }
 
 } // namespace syx

@@ -21,18 +21,18 @@
 // message_index = nullopt and the byte offset of the problem.
 //
 // Memory: messages are views into one contiguous buffer, message_bytes(). For a raw .syx that
-// is the input itself (read_sysex_file memory-maps it read-only, so reading a 64 MiB file
+// is the input itself (the engine may memory-map it read-only, so reading a 64 MiB file
 // neither zero-fills nor copies 64 MiB: target peak ≤ 1.2 × size + 32 MiB); for the other
 // formats it is `built_storage`, the messages' complete F0…F7 bytes back to back.
 //
-// The pieces are public so the engine can run them concurrently (core stays thread-free):
-// load_file() gets the bytes without hashing them, read_loaded_file() parses them (with
-// ReadOptions::hash_file = false it leaves the file's SHA-256 and CRC-32 to the caller), and
-// read_sysex_file() is the two in sequence.
+// core only parses bytes (DESIGN.md §2): opening, reading and mapping files is the engine's
+// (sysex_file_reader.hpp there: load_file() gets a file's bytes without hashing them,
+// read_sysex_file() loads and parses). read_loaded_file() parses loaded bytes (with
+// ReadOptions::hash_file = false it leaves the file's SHA-256 and CRC-32 to the caller, so the
+// engine can hash on another thread while core parses: core stays thread-free).
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <span>
@@ -123,6 +123,7 @@ struct ReadOptions {
     // False: sysex_file.sha256/crc32 are left zero for the caller to fill in (the engine hashes
     // the file on another thread while it is parsed).
     bool hash_file = true;
+    // For the engine's load_file (core never touches files).
     // True: a regular file is memory-mapped instead of read (no zero-fill, no copy: the fastest
     // way to report on a 64 MiB file). Only for read-and-report paths (inspect, validate): if
     // another program truncates the file while it is mapped, touching the lost pages kills the
@@ -131,19 +132,12 @@ struct ReadOptions {
     bool map_regular_files = false;
 };
 
-// A file's bytes as loaded, not yet parsed or hashed.
+// A file's bytes as loaded (by the engine), not yet parsed or hashed.
 struct LoadedFile {
     std::uint64_t size = 0; // bytes in the file (at least cap + 1 when refused)
     bool refused = false;   // over ReadOptions::max_file_bytes: not read (content empty)
     SharedBytes content;
 };
-
-// Loads a file's bytes: read in blocks into memory of our own, never more than the cap + 1 byte,
-// or memory-mapped read-only when ReadOptions::map_regular_files asks for it (see there).
-// Errors (not found, unreadable) are Result errors; a file over the cap is refused from its size
-// without being read.
-[[nodiscard]] Result<LoadedFile> load_file(const std::filesystem::path& path,
-                                           const ReadOptions& options = {});
 
 // Parses loaded bytes. The returned SysexFile may share them (SysexFile::input).
 [[nodiscard]] SysexFile read_loaded_file(LoadedFile loaded, const ReadOptions& options = {});
@@ -153,10 +147,5 @@ struct LoadedFile {
 // (gzip output is capped at max_file_bytes too).
 [[nodiscard]] SysexFile read_sysex_bytes(std::span<const std::uint8_t> data,
                                          const ReadOptions& options = {});
-
-// Reads a file from disk. Errors (not found, unreadable) are Result errors; everything about the
-// content is a finding in the returned report, including "over the size cap".
-[[nodiscard]] Result<SysexFile> read_sysex_file(const std::filesystem::path& path,
-                                                const ReadOptions& options = {});
 
 } // namespace syx

@@ -121,6 +121,14 @@ bool is_temporary_file_name(std::string_view file_name) {
            file_name.find(kTempMarker) != std::string_view::npos;
 }
 
+bool writer_may_be_running(long pid) {
+    if (pid == static_cast<long>(::getpid())) {
+        return true;
+    }
+    // EPERM: alive, another user's.
+    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
 std::size_t remove_abandoned_temporary_files(const std::filesystem::path& dir) {
     std::size_t removed = 0;
     std::error_code ec;
@@ -137,12 +145,8 @@ std::size_t remove_abandoned_temporary_files(const std::filesystem::path& dir) {
         char* end = nullptr;
         const long pid = std::strtol(pid_text.c_str(), &end, 10);
         const bool has_pid = end != pid_text.c_str() && *end == '-' && pid > 0;
-        if (has_pid && pid != static_cast<long>(::getpid()) &&
-            (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) {
-            continue; // still running (EPERM: alive, another user's)
-        }
-        if (has_pid && pid == static_cast<long>(::getpid())) {
-            continue; // ours, being written on another thread
+        if (has_pid && writer_may_be_running(pid)) {
+            continue; // still running, or ours (being written on another thread)
         }
         std::error_code remove_ec;
         if (std::filesystem::remove(it->path(), remove_ec)) {

@@ -32,6 +32,10 @@ enum class Overwrite { never, allowed };
 
 [[nodiscard]] bool is_temporary_file_name(std::string_view file_name);
 
+// Whether the process that wrote a file with this pid in its name may still be writing it: alive
+// (also another user's), or ourselves.
+[[nodiscard]] bool writer_may_be_running(long pid);
+
 // Removes temporary files in `dir` left behind by writers that no longer run (killed, crashed).
 // Returns how many were removed; a missing folder is not an error.
 std::size_t remove_abandoned_temporary_files(const std::filesystem::path& dir);

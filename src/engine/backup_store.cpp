@@ -3,21 +3,27 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <iterator>
 
 #include "build_info.hpp"
+#include <fcntl.h>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/backup_completeness.hpp"
 #include "core/hash.hpp"
-#include "core/sysex_file.hpp"
 #include "engine/atomic_file.hpp"
 #include "engine/crash_point.hpp"
 #include "engine/data_paths.hpp"
+#include "engine/file_access.hpp"
+#include "engine/sysex_file_reader.hpp"
 
 namespace syx::engine {
 
@@ -134,6 +140,75 @@ void remove_created(const std::vector<fs::path>& created) {
     }
 }
 
+// The pending record (issue 17: a kill between the .syx and its sidecar left a .syx that no
+// sidecar commits, which later blocked that name and `upload --backup`). Before the .syx is
+// written, ".<name>.syx.pending-<pid>" records which file this writer is about to create and its
+// SHA-256; it goes once the sidecar, the commit record, is in place. A later start
+// (sweep_backup_folder) finds the records of writers that no longer run and rolls their work back:
+// a .syx without its sidecar is removed (only if it is exactly the bytes the record names, so a
+// user's own file is never touched), a committed pair is kept.
+constexpr std::string_view kPendingMarker = ".pending-";
+constexpr std::string_view kPendingHeader = "syxflash-backup-pending 1";
+
+fs::path pending_path(const fs::path& file) {
+    return file.parent_path() / fmt::format(".{}{}{}", file.filename().string(), kPendingMarker,
+                                            static_cast<long>(::getpid()));
+}
+
+Status write_pending(const fs::path& marker, const fs::path& file, const std::string& sha256_hex) {
+    const std::string text =
+        fmt::format("{}\n{}\n{}\n", kPendingHeader, file.filename().string(), sha256_hex);
+    const int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return make_error(ErrorCode::io, fmt::format("cannot create '{}': {}", marker.string(),
+                                                     std::strerror(errno)));
+    }
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                    ::fsync(fd) == 0;
+    const int err = errno;
+    ::close(fd);
+    if (!ok) {
+        ::unlink(marker.c_str());
+        return make_error(ErrorCode::io, fmt::format("cannot write '{}': {}", marker.string(),
+                                                     std::strerror(err)));
+    }
+    sync_directory(marker.has_parent_path() ? marker.parent_path() : fs::path("."));
+    crash_point("backup:pending-written");
+    return Ok{};
+}
+
+// Rolls back what a dead writer's pending record names. Returns true when it removed a .syx.
+bool roll_back_pending(const fs::path& marker) {
+    bool removed = false;
+    std::vector<std::uint8_t> text;
+    if (auto bytes = read_file_bytes(marker)) {
+        text = std::move(*bytes);
+    }
+    std::vector<std::string> lines(1);
+    for (const auto byte : text) {
+        if (byte == '\n') {
+            lines.emplace_back();
+        } else {
+            lines.back().push_back(static_cast<char>(byte));
+        }
+    }
+    // A torn record (killed while writing it): nothing else was written yet.
+    if (lines.size() >= 4 && lines[0] == kPendingHeader && !lines[1].empty() &&
+        lines[1].find('/') == std::string::npos && lines[1] != "." && lines[1] != "..") {
+        const fs::path file = marker.parent_path() / lines[1];
+        std::error_code ec;
+        if (!fs::exists(sidecar_path(file), ec)) {
+            auto bytes = read_file_bytes(file);
+            if (bytes && to_hex(sha256(*bytes)) == lines[2]) {
+                removed = fs::remove(file, ec);
+            }
+        }
+    }
+    std::error_code ec;
+    fs::remove(marker, ec);
+    return removed;
+}
+
 // Writes .syx then sidecar, then reads the .syx back. On failure nothing we wrote stays.
 Result<BackupSidecar> write_pair(const BackupContent& content, const fs::path& file,
                                  std::span<const std::uint8_t> bytes, bool complete) {
@@ -145,7 +220,12 @@ Result<BackupSidecar> write_pair(const BackupContent& content, const fs::path& f
                                       "named '{}'); it is not overwritten: choose another name",
                                       side.string(), file.filename().string()));
     }
+    const fs::path marker = pending_path(file);
+    if (auto status = write_pending(marker, file, to_hex(sha256(bytes))); !status) {
+        return status.error();
+    }
     if (auto status = write_file_atomically(file, bytes, Overwrite::never); !status) {
+        remove_created({marker});
         return status.error();
     }
     crash_point("backup:syx-written");
@@ -153,7 +233,7 @@ Result<BackupSidecar> write_pair(const BackupContent& content, const fs::path& f
     // Re-read and re-hash before the sidecar commits the backup: what is on disk is what we got.
     auto back = read_file_bytes(file);
     if (!back || to_hex(sha256(*back)) != sidecar.sha256) {
-        remove_created({file});
+        remove_created({file, marker});
         return make_error(ErrorCode::io,
                           fmt::format("'{}' reads back differently from what was written (disk "
                                       "or file system problem); no backup was kept there",
@@ -162,10 +242,13 @@ Result<BackupSidecar> write_pair(const BackupContent& content, const fs::path& f
     const std::string text = to_json(sidecar).dump(2) + "\n";
     if (auto status = write_file_atomically(side, std::string_view(text), Overwrite::never);
         !status) {
-        remove_created({file});
+        remove_created({file, marker});
         return status.error();
     }
     crash_point("backup:sidecar-written");
+    // Committed: the record has done its work.
+    remove_created({marker});
+    sync_directory(file.has_parent_path() ? file.parent_path() : fs::path("."));
     return sidecar;
 }
 
@@ -276,6 +359,92 @@ fs::path incomplete_path(const fs::path& output) {
     return output.parent_path() / (stem + ".incomplete.syx");
 }
 
+std::size_t sweep_backup_folder(const fs::path& dir) {
+    std::size_t removed = 0;
+    std::error_code ec;
+    std::vector<fs::path> markers;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const auto at = name.rfind(kPendingMarker);
+        if (name.size() < 2 || name.front() != '.' || at == std::string::npos) {
+            continue;
+        }
+        const std::string pid_text = name.substr(at + kPendingMarker.size());
+        char* end = nullptr;
+        const long pid = std::strtol(pid_text.c_str(), &end, 10);
+        if (end == pid_text.c_str() || *end != '\0' || !writer_may_be_running(pid)) {
+            markers.push_back(it->path());
+        }
+    }
+    for (const auto& marker : markers) {
+        removed += roll_back_pending(marker) ? 1U : 0U;
+    }
+    remove_abandoned_temporary_files(dir);
+    if (!markers.empty()) {
+        sync_directory(dir);
+    }
+    return removed;
+}
+
+Status check_backup_output(const fs::path& output, std::string_view device_id) {
+    if (output.empty()) {
+        return make_error(ErrorCode::usage, "the output path is empty");
+    }
+    const fs::path dir = output.has_parent_path() ? output.parent_path() : fs::path(".");
+    // The next start after a killed backup: finish the sweep first, so a half-written pair of an
+    // earlier run does not block the name or linger.
+    sweep_backup_folder(dir);
+    if (!device_id.empty()) {
+        if (const auto library = backup_library_dir()) {
+            sweep_backup_folder(*library / sanitize_file_name(device_id));
+        }
+    }
+    for (const fs::path& p : {output, sidecar_path(output)}) {
+        struct stat info {};
+        if (::lstat(p.c_str(), &info) != 0) {
+            continue;
+        }
+        if (S_ISLNK(info.st_mode)) {
+            std::error_code ec;
+            const fs::path target = fs::read_symlink(p, ec);
+            return make_error(ErrorCode::usage,
+                              fmt::format("'{}' is a symbolic link (to '{}'{}); a backup is "
+                                          "written as a new file, never through a link. Choose "
+                                          "another name.",
+                                          p.string(), target.string(),
+                                          fs::exists(p, ec) ? "" : ", which does not exist"));
+        }
+        return make_error(ErrorCode::usage,
+                          fmt::format("'{}' already exists ({}); a backup never overwrites a "
+                                      "file. Choose another name or move the old one away.",
+                                      p.string(), describe_file_type(info.st_mode)));
+    }
+    struct stat info {};
+    if (::stat(dir.c_str(), &info) != 0) {
+        return make_error(ErrorCode::usage, fmt::format("the folder '{}' does not exist ({})",
+                                                        dir.string(), std::strerror(errno)));
+    }
+    if (!S_ISDIR(info.st_mode)) {
+        return make_error(ErrorCode::usage,
+                          fmt::format("'{}' is {}, not a folder: the backup cannot be written "
+                                      "there",
+                                      dir.string(), describe_file_type(info.st_mode)));
+    }
+    // Can a file be made there? Try it, as the save would (permissions, a read-only file system).
+    std::string probe = (dir / fmt::format(".{}.tmp-{}-XXXXXX", output.filename().string(),
+                                           static_cast<long>(::getpid())))
+                            .string();
+    const int fd = ::mkstemp(probe.data());
+    if (fd < 0) {
+        return make_error(ErrorCode::usage, fmt::format("cannot write in the folder '{}': {}",
+                                                        dir.string(), std::strerror(errno)));
+    }
+    ::close(fd);
+    ::unlink(probe.c_str());
+    return Ok{};
+}
+
 Result<SavedBackup> save_backup(const BackupContent& content, const SaveBackupOptions& options) {
     if (!content.complete) {
         return make_error(ErrorCode::refused,
@@ -297,6 +466,8 @@ Result<SavedBackup> save_backup(const BackupContent& content, const SaveBackupOp
 
     SavedBackup saved;
     if (!options.output.empty()) {
+        sweep_backup_folder(options.output.has_parent_path() ? options.output.parent_path()
+                                                             : fs::path("."));
         auto written = write_pair(content, options.output, bytes, true);
         if (!written) {
             return written.error();
@@ -319,7 +490,7 @@ Result<SavedBackup> save_backup(const BackupContent& content, const SaveBackupOp
                 return make_error(ErrorCode::io, fmt::format("cannot create '{}': {}", dir.string(),
                                                              ec.message()));
             }
-            remove_abandoned_temporary_files(dir);
+            sweep_backup_folder(dir);
             std::string stem = compact_utc(content.created);
             if (!content.label.empty()) {
                 stem += "-" + sanitize_file_name(content.label);
@@ -491,7 +662,7 @@ std::vector<LibraryEntry> list_library(const std::optional<fs::path>& root,
         if (!device_id.empty() && dev->path().filename() != sanitize_file_name(device_id)) {
             continue;
         }
-        remove_abandoned_temporary_files(dev->path());
+        sweep_backup_folder(dev->path());
         std::error_code inner;
         for (auto it = fs::directory_iterator(dev->path(), inner);
              !inner && it != fs::directory_iterator(); it.increment(inner)) {

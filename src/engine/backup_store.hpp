@@ -10,8 +10,11 @@
 //    `<name>.incomplete.syx` (sidecar says complete: false) for diagnosis, never as the name
 //    asked for;
 //  - both files are written atomically (engine/atomic_file.hpp) and never overwrite anything;
-//    the `.syx` first, the sidecar last: the sidecar is the commit record, so a crash leaves
-//    either no backup or a whole one, and a `.syx` without sidecar is never listed as a backup;
+//    the `.syx` first, the sidecar last: the sidecar is the commit record. A pending record
+//    written before the `.syx` names what the writer is about to create; the next start
+//    (sweep_backup_folder, run before every backup and by list_library) rolls back the work of
+//    writers that no longer run: a `.syx` without its sidecar and stray temporary files go, so a
+//    kill at any moment leaves either no backup or a whole pair;
 //  - the `.syx` is read back and re-hashed after writing;
 //  - every backup is also copied into the library
 //    ($XDG_DATA_HOME/syxflash/backups/<device-id>/<UTC time>[-<label>].syx, default
@@ -93,6 +96,19 @@ struct SaveBackupOptions {
 
 // "OUT.syx" → "OUT.incomplete.syx".
 [[nodiscard]] std::filesystem::path incomplete_path(const std::filesystem::path& output);
+
+// The start-up sweep of a folder that holds backups: rolls back the half-written pairs of
+// writers that no longer run (their `.syx` without sidecar, see above) and removes their
+// temporary files. Returns how many `.syx` files it removed; a missing folder is not an error.
+std::size_t sweep_backup_folder(const std::filesystem::path& dir);
+
+// Checks where a backup is to be written, before the device is asked for anything: the path is
+// not empty, neither it nor its sidecar exists (a dangling symbolic link included: a backup is
+// never written through a link), its folder exists and a file can be created in it. Sweeps that
+// folder and the device's library folder first (sweep_backup_folder). Errors are usage errors
+// in words.
+[[nodiscard]] Status check_backup_output(const std::filesystem::path& output,
+                                         std::string_view device_id);
 
 // Writes a complete backup (refused, writing nothing, when content.complete is false or no
 // message arrived). Errors: refused when a target exists; io when writing or the read-back fails

@@ -5,6 +5,8 @@
 
 #include "build_info.hpp"
 
+#include "engine/manifest_files.hpp"
+
 #if defined(_WIN32)
 #include <windows.h>
 #elif defined(__APPLE__)

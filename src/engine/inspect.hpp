@@ -10,6 +10,7 @@
 #include "core/hash.hpp"
 #include "core/result.hpp"
 #include "core/sysex_file.hpp"
+#include "engine/sysex_file_reader.hpp"
 
 namespace syx::engine {
 

@@ -1,10 +1,10 @@
 #include "engine/journal.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 
 #include <fcntl.h>
 #include <fmt/core.h>
@@ -15,6 +15,7 @@
 #include "engine/atomic_file.hpp"
 #include "engine/backup_store.hpp"
 #include "engine/crash_point.hpp"
+#include "engine/file_access.hpp"
 
 namespace syx::engine {
 
@@ -34,21 +35,60 @@ Error io_error(std::string_view what, const fs::path& path, int err) {
                       fmt::format("{} '{}': {}", what, path.string(), std::strerror(err)));
 }
 
-Status write_line(int fd, const fs::path& path, const std::string& line) {
+// `written` (may be null) gets how many bytes went out, also when the write fails part way.
+Status write_line(int fd, const fs::path& path, const std::string& line,
+                  std::size_t* written = nullptr) {
     // One write() per record: a kill lands before or after it, not inside a record (only a power
-    // cut can tear the tail, and readers ignore a torn last line).
+    // cut or a full disk can tear the tail, and readers ignore a torn line).
     std::size_t done = 0;
+    Status status = Ok{};
     while (done < line.size()) {
         const auto n = ::write(fd, line.data() + done, line.size() - done);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
             }
-            return io_error("cannot append to the journal", path, errno);
+            status = io_error("cannot append to the journal", path, errno);
+            break;
         }
         done += static_cast<std::size_t>(n);
     }
-    return Ok{};
+    if (written != nullptr) {
+        *written = done;
+    }
+    return status;
+}
+
+// Space kept beside the journal for its final record (see journal.hpp): a few lines' worth, in
+// whole pages.
+constexpr std::size_t kReserveBytes = 8 * 1024;
+// A journal is a few hundred KiB at most (one line per message); anything far larger is not one.
+constexpr std::uint64_t kMaxJournalBytes = 64ULL * 1024 * 1024;
+
+bool is_session_id(std::string_view id) {
+    if (id.empty() || id.size() > 200 || id.front() == '.' || id.find("..") != std::string::npos) {
+        return false;
+    }
+    return std::all_of(id.begin(), id.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x80 && (std::isalnum(u) != 0 || c == '-' || c == '_' || c == '.');
+    });
+}
+
+// Why a file with no start record is no journal, in words.
+std::string why_unreadable(const std::vector<std::uint8_t>& bytes) {
+    if (bytes.empty()) {
+        return "it is empty";
+    }
+    const auto binary = std::count_if(bytes.begin(), bytes.end(), [](std::uint8_t b) {
+        return b == 0 || (b < 0x20 && b != '\n' && b != '\r' && b != '\t');
+    });
+    if (binary > 0) {
+        return fmt::format("it holds binary data ({} control byte(s) in {} bytes), not journal "
+                           "records",
+                           binary, bytes.size());
+    }
+    return "its first line is not a journal start record (the file is damaged or not a journal)";
 }
 
 std::uint64_t u64(const Json& j, const char* key) {
@@ -115,6 +155,24 @@ Result<UpdateJournal> UpdateJournal::start(const JournalStart& info, const fs::p
     }
     // Held until this process ends or finishes the session: readers see "running".
     ::flock(journal.m_fd, LOCK_EX | LOCK_NB);
+    // The reserve for the final record (best effort); a killed writer's is a temporary file the
+    // next start removes.
+    remove_abandoned_temporary_files(dir);
+    const fs::path reserve = dir / fmt::format(".{}{}.tmp-{}-reserve", journal.m_session,
+                                               kExtension, static_cast<long>(::getpid()));
+    if (const int fd = ::open(reserve.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        fd >= 0) {
+        const std::vector<char> zeros(kReserveBytes, 0);
+        const bool kept =
+            ::write(fd, zeros.data(), zeros.size()) == static_cast<ssize_t>(zeros.size()) &&
+            ::fsync(fd) == 0;
+        ::close(fd);
+        if (kept) {
+            journal.m_reserve = reserve;
+        } else {
+            ::unlink(reserve.c_str());
+        }
+    }
     sync_directory(dir);
     const Json record{{"record", "start"},
                       {"session", journal.m_session},
@@ -140,12 +198,16 @@ UpdateJournal::~UpdateJournal() {
         ::fsync(m_fd);
         ::close(m_fd); // also drops the lock
     }
+    release_reserve();
 }
 
 UpdateJournal::UpdateJournal(UpdateJournal&& other) noexcept
     : m_path(std::move(other.m_path)), m_session(std::move(other.m_session)), m_fd(other.m_fd),
-      m_sync_every(other.m_sync_every), m_unsynced(other.m_unsynced), m_finished(other.m_finished) {
+      m_sync_every(other.m_sync_every), m_unsynced(other.m_unsynced), m_finished(other.m_finished),
+      m_write_failed(other.m_write_failed), m_partial_line(other.m_partial_line),
+      m_reserve(std::move(other.m_reserve)) {
     other.m_fd = -1;
+    other.m_reserve.clear();
 }
 
 UpdateJournal& UpdateJournal::operator=(UpdateJournal&& other) noexcept {
@@ -153,24 +215,41 @@ UpdateJournal& UpdateJournal::operator=(UpdateJournal&& other) noexcept {
         if (m_fd >= 0) {
             ::close(m_fd);
         }
+        release_reserve();
         m_path = std::move(other.m_path);
         m_session = std::move(other.m_session);
         m_fd = other.m_fd;
         m_sync_every = other.m_sync_every;
         m_unsynced = other.m_unsynced;
         m_finished = other.m_finished;
+        m_write_failed = other.m_write_failed;
+        m_partial_line = other.m_partial_line;
+        m_reserve = std::move(other.m_reserve);
         other.m_fd = -1;
+        other.m_reserve.clear();
     }
     return *this;
+}
+
+void UpdateJournal::release_reserve() {
+    if (!m_reserve.empty()) {
+        ::unlink(m_reserve.c_str());
+        m_reserve.clear();
+    }
 }
 
 Status UpdateJournal::append(const std::string& line, bool sync) {
     if (m_fd < 0) {
         return make_error(ErrorCode::internal, "journal is closed");
     }
-    if (auto s = write_line(m_fd, m_path, line + "\n"); !s) {
+    // After a write that stopped part way, end that torn line first so this record stands alone.
+    const std::string text = (m_partial_line ? "\n" : "") + line + "\n";
+    std::size_t written = 0;
+    if (auto s = write_line(m_fd, m_path, text, &written); !s) {
+        m_partial_line = m_partial_line || written > 0;
         return s;
     }
+    m_partial_line = false;
     if (sync || ++m_unsynced >= m_sync_every) {
         if (::fsync(m_fd) != 0) {
             return io_error("cannot flush the journal", m_path, errno);
@@ -180,13 +259,32 @@ Status UpdateJournal::append(const std::string& line, bool sync) {
     return Ok{};
 }
 
+namespace {
+
+// The first failed write, in words that say what happens next (it is reported once).
+Status first_failure(const Status& status) {
+    return make_error(status.error().code,
+                      status.error().message +
+                          "; progress is no longer written to the journal (said once), the "
+                          "final state will be recorded if there is room");
+}
+
+} // namespace
+
 Status UpdateJournal::phase(std::string_view phase) {
     auto s = append(Json{{"record", "phase"}, {"time", now_utc()}, {"phase", phase}}.dump(), true);
     crash_point("journal:phase");
-    return s;
+    if (!s && !m_write_failed) {
+        m_write_failed = true;
+        return first_failure(s);
+    }
+    return Ok{}; // written, or a later failure of a journal that already said it fails
 }
 
 Status UpdateJournal::progress(std::uint64_t messages_sent, std::uint64_t bytes_sent) {
+    if (m_write_failed) {
+        return Ok{}; // reported once already; the final record needs the room more
+    }
     auto s = append(Json{{"record", "progress"},
                          {"time", now_utc()},
                          {"messages_sent", messages_sent},
@@ -194,11 +292,18 @@ Status UpdateJournal::progress(std::uint64_t messages_sent, std::uint64_t bytes_
                         .dump(),
                     false);
     crash_point("journal:progress");
-    return s;
+    if (!s) {
+        m_write_failed = true;
+        return first_failure(s);
+    }
+    return Ok{};
 }
 
 Status UpdateJournal::finish(std::string_view outcome, DeviceState state, std::string_view detail,
                              std::string_view recovery_plan) {
+    if (m_write_failed) {
+        release_reserve(); // the room kept for this record
+    }
     auto s = append(Json{{"record", "finished"},
                          {"time", now_utc()},
                          {"outcome", outcome},
@@ -208,6 +313,13 @@ Status UpdateJournal::finish(std::string_view outcome, DeviceState state, std::s
                         .dump(),
                     true);
     m_finished = s.ok();
+    release_reserve();
+    if (!s) {
+        m_write_failed = true;
+        return make_error(s.error().code, s.error().message +
+                                              "; the final state could not be recorded: the "
+                                              "journal will show this run as interrupted");
+    }
     return s;
 }
 
@@ -215,24 +327,43 @@ Result<JournalSession> read_journal(const fs::path& path) {
     JournalSession session;
     session.path = path;
     session.session = path.stem().string();
-    // A lock we cannot take belongs to a live writer.
-    const int fd = ::open(path.c_str(), O_RDONLY); // NOLINT(cppcoreguidelines-pro-type-vararg)
-    if (fd < 0) {
-        return io_error("cannot open the journal", path, errno);
+    // Only a regular file is opened (a FIFO in the folder would block the reader forever).
+    auto file = open_regular_file(path);
+    if (!file) {
+        return file.error();
     }
-    if (::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+    // A lock we cannot take belongs to a live writer.
+    if (::flock(file->fd(), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
         session.running = true;
     }
-    ::close(fd);
-
-    std::ifstream in(path);
-    if (!in) {
-        return make_error(ErrorCode::not_found, fmt::format("cannot read '{}'", path.string()));
+    auto bytes = read_up_to(*file, path, kMaxJournalBytes);
+    if (!bytes) {
+        return bytes.error();
     }
-    std::string line;
+    if (bytes->size() > kMaxJournalBytes) {
+        return make_error(ErrorCode::invalid_data,
+                          fmt::format("'{}' is larger than {} MiB: no journal is", path.string(),
+                                      kMaxJournalBytes / (1024 * 1024)));
+    }
+    std::vector<std::string> lines;
+    {
+        std::string current;
+        for (const auto byte : *bytes) {
+            if (byte == '\n') {
+                lines.push_back(std::move(current));
+                current.clear();
+            } else {
+                current.push_back(static_cast<char>(byte));
+            }
+        }
+        if (!current.empty()) {
+            lines.push_back(std::move(current));
+        }
+    }
     bool saw_start = false;
-    while (std::getline(in, line)) {
-        const bool last = in.peek() == std::char_traits<char>::eof();
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::string& line = lines[i];
+        const bool last = i + 1 == lines.size();
         const Json j = Json::parse(line, nullptr, false);
         if (j.is_discarded() || !j.is_object()) {
             if (last) {
@@ -274,14 +405,22 @@ Result<JournalSession> read_journal(const fs::path& path) {
         session.last_time = str(j, "time");
     }
     if (!saw_start) {
-        return make_error(ErrorCode::invalid_data,
-                          fmt::format("'{}' has no start record", path.string()));
+        if (session.running) {
+            return make_error(
+                ErrorCode::refused,
+                fmt::format("'{}' is being started by another process", path.string()));
+        }
+        return make_error(
+            ErrorCode::invalid_data,
+            fmt::format("'{}' has no start record: {}", path.string(), why_unreadable(*bytes)));
     }
     return session;
 }
 
-std::vector<JournalSession> list_sessions(const fs::path& dir) {
-    std::vector<JournalSession> out;
+namespace {
+
+void scan_journal_folder(const fs::path& dir, std::vector<JournalSession>* sessions,
+                         std::vector<UnreadableJournal>* unreadable) {
     std::error_code ec;
     for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
          it.increment(ec)) {
@@ -289,12 +428,37 @@ std::vector<JournalSession> list_sessions(const fs::path& dir) {
             is_temporary_file_name(it->path().filename().string())) {
             continue;
         }
-        if (auto s = read_journal(it->path())) {
-            out.push_back(std::move(*s));
+        auto s = read_journal(it->path());
+        if (s && sessions != nullptr) {
+            sessions->push_back(std::move(*s));
+        } else if (!s && unreadable != nullptr && s.error().code != ErrorCode::refused) {
+            std::string reason = s.error().message;
+            // "'<path>' has no start record: it is empty" → "no start record: it is empty"
+            const std::string prefix = fmt::format("'{}' ", it->path().string());
+            if (reason.rfind(prefix, 0) == 0) {
+                reason.erase(0, prefix.size());
+            }
+            unreadable->push_back({it->path(), std::move(reason)});
         }
     }
+}
+
+} // namespace
+
+std::vector<JournalSession> list_sessions(const fs::path& dir) {
+    std::vector<JournalSession> out;
+    scan_journal_folder(dir, &out, nullptr);
     std::sort(out.begin(), out.end(), [](const JournalSession& a, const JournalSession& b) {
         return a.started != b.started ? a.started < b.started : a.session < b.session;
+    });
+    return out;
+}
+
+std::vector<UnreadableJournal> list_unreadable(const fs::path& dir) {
+    std::vector<UnreadableJournal> out;
+    scan_journal_folder(dir, nullptr, &out);
+    std::sort(out.begin(), out.end(), [](const UnreadableJournal& a, const UnreadableJournal& b) {
+        return a.path < b.path;
     });
     return out;
 }
@@ -308,10 +472,15 @@ std::vector<JournalSession> find_interrupted(const fs::path& dir) {
 }
 
 Status mark_resolved(const fs::path& dir, std::string_view session, std::string_view how) {
-    fs::path path = fs::path(session);
-    if (path.extension() != kExtension) {
-        path = dir / (std::string(session) + std::string(kExtension));
+    // An id, never a path: "../../x" must not reach a file outside the journal folder.
+    if (!is_session_id(session)) {
+        return make_error(ErrorCode::usage,
+                          fmt::format("'{}' is not a session id (ids look like "
+                                      "20261205T101500Z-parker-midifly-4242; 'syxflash-cli "
+                                      "recover' lists them)",
+                                      session));
     }
+    const fs::path path = dir / (std::string(session) + std::string(kExtension));
     auto current = read_journal(path);
     if (!current) {
         return current.error();

@@ -15,6 +15,11 @@
 //   {"record":"resolved", "time", "how"}
 // Each record is one write() of a whole line; the file is fsynced at phase changes, at the end,
 // and every `sync_every` progress records. A torn last line (power cut) is ignored when reading.
+// A write that fails (a full disk) is reported once, by the call that met it; from then on
+// progress records are no longer written (their calls return Ok: the failure was reported), and
+// the final record is still written where possible: the writer keeps a few KiB reserved beside
+// the journal from the start and frees them for the final record, so a full disk during an
+// upload does not make a finished run look killed.
 // The writer holds an advisory lock on its file for its whole life: a journal whose lock can be
 // taken belongs to a process that is gone (the kernel drops the lock even on SIGKILL), so a run
 // in progress is never mistaken for an interrupted one.
@@ -68,12 +73,15 @@ public:
                                 std::string_view detail = {}, std::string_view recovery_plan = {});
 
     [[nodiscard]] const std::string& session_id() const { return m_session; }
+    // True once a write failed (reported by the call that met it).
+    [[nodiscard]] bool write_failed() const { return m_write_failed; }
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
     void set_sync_every(unsigned n) { m_sync_every = n == 0 ? 1 : n; }
 
 private:
     UpdateJournal() = default;
     Status append(const std::string& line, bool sync);
+    void release_reserve();
 
     std::filesystem::path m_path;
     std::string m_session;
@@ -81,6 +89,9 @@ private:
     unsigned m_sync_every = 16;
     unsigned m_unsynced = 0;
     bool m_finished = false;
+    bool m_write_failed = false;
+    bool m_partial_line = false; // a failed write left part of a line: start the next one afresh
+    std::filesystem::path m_reserve; // the reserved space for the final record, if any
 };
 
 // $XDG_STATE_HOME/syxflash/journal, default ~/.local/state/syxflash/journal.
@@ -119,16 +130,28 @@ struct JournalSession {
     }
 };
 
-// Reads one journal file.
+// Reads one journal file. Errors: the path is not a regular file (engine/file_access.hpp), or
+// invalid_data saying why it is no journal (empty, binary, no start record).
 [[nodiscard]] Result<JournalSession> read_journal(const std::filesystem::path& path);
+
+// A file in the journal folder that holds no readable journal.
+struct UnreadableJournal {
+    std::filesystem::path path;
+    std::string reason; // "it is empty", "it holds binary data", …
+};
 
 // Every session in the folder, oldest first.
 [[nodiscard]] std::vector<JournalSession> list_sessions(const std::filesystem::path& dir);
 
+// The journal files in the folder that could not be read, by name: they may be interrupted
+// updates whose record was damaged, so they are shown, never silently skipped.
+[[nodiscard]] std::vector<UnreadableJournal> list_unreadable(const std::filesystem::path& dir);
+
 // The sessions that need recovery (needs_recovery()), oldest first.
 [[nodiscard]] std::vector<JournalSession> find_interrupted(const std::filesystem::path& dir);
 
-// Appends a "resolved" record to the session's journal (by session id or by path).
+// Appends a "resolved" record to the session's journal. `session` is a session id as listed
+// (letters, digits, '.', '-', '_'), never a path: anything else is a usage error.
 [[nodiscard]] Status mark_resolved(const std::filesystem::path& dir, std::string_view session,
                                    std::string_view how);
 

@@ -20,6 +20,7 @@
 #include "engine/atomic_file.hpp"
 #include "engine/backup_store.hpp"
 #include "engine/journal.hpp"
+#include "engine/sysex_file_reader.hpp"
 #include "gui/app_options.hpp"
 #include "gui/support_bundle.hpp"
 

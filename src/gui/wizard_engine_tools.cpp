@@ -13,6 +13,7 @@
 #include "engine/backup_export.hpp"
 #include "engine/backup_store.hpp"
 #include "engine/recorded_dump.hpp"
+#include "engine/sysex_file_reader.hpp"
 #include "engine/transfer.hpp"
 #include "engine/transfer_receive.hpp"
 #include "gui/wizard_engine.hpp"

@@ -5,6 +5,11 @@
 #include <string>
 #include <vector>
 
+// Tests read their fixtures (SysEx files, the shipped manifests) the way the product does: with
+// the engine's file reading (core only parses bytes and text, DESIGN.md §2).
+#include "engine/manifest_files.hpp"
+#include "engine/sysex_file_reader.hpp"
+
 namespace syx::test {
 
 // ../shared/fixtures beside the project, or nullopt when absent (tests then GTEST_SKIP()).
