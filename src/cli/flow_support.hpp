@@ -52,10 +52,15 @@ struct FlowStart {
     Link link = Link::usb;
     std::optional<Link> asked_link;        // --link as given
     std::shared_ptr<const SysexFile> file; // null when no file was asked for
+    // What every run says: a user manifest in use, a documented gap it could not lower.
+    std::vector<std::string> notices;
+    bool gap_floor_overridden = false; // the typed override let a smaller gap through
 };
+// `gap_override`: the phrase the user typed to go below a documented gap (empty: none).
 std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
                                              const std::string& link_text,
-                                             const std::string& file_path);
+                                             const std::string& file_path,
+                                             const std::string& gap_override = {});
 
 // The device's port opened for a session: both directions, input buffers sized for the largest
 // message the manifest expects, every received message going to `mailbox`.

@@ -186,6 +186,10 @@ Status UpdateJournal::phase(std::string_view phase) {
     return s;
 }
 
+Status UpdateJournal::note(std::string_view text) {
+    return append(Json{{"record", "note"}, {"time", now_utc()}, {"text", text}}.dump(), true);
+}
+
 Status UpdateJournal::progress(std::uint64_t messages_sent, std::uint64_t bytes_sent) {
     auto s = append(Json{{"record", "progress"},
                          {"time", now_utc()},
