@@ -15,9 +15,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_transport.hpp"
+#include "core/backup_session.hpp"
 #include "core/manifest.hpp"
 #include "core/session.hpp"
 #include "core/sysex_file.hpp"
+#include "engine/backup_store.hpp"
 #include "engine/session_runner.hpp"
 
 namespace CLI {
@@ -78,6 +80,10 @@ std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& arg
 // question.
 std::variant<SessionPorts, CliError> open_sending_ports(const FlowArgs& args,
                                                         const FlowStart& start);
+
+// What a backup session brought back, ready for engine::save_backup (device, messages, identity;
+// the caller sets completeness and label).
+engine::BackupContent backup_content(const Manifest& manifest, const session::BackupResult& result);
 
 // "\n  first\n  second": problems listed under a sentence.
 std::string indented_lines(const std::vector<std::string>& lines);

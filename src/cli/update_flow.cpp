@@ -207,14 +207,7 @@ std::optional<int> make_backup(Flow& f, const RunContext& context) {
         f.json ? emit_event(result_event(o, code)) : print_outcome(o);
         return code;
     }
-    engine::BackupContent content;
-    content.device_id = manifest.id;
-    content.device_name = manifest.name;
-    content.messages = result.messages;
-    if (result.identity) {
-        content.identity_reply = result.identity->reply;
-        content.firmware_version = result.identity->version_text;
-    }
+    engine::BackupContent content = backup_content(manifest, result);
     content.complete = true;
     content.completeness = result.verdict.summary;
     content.backup_kind = to_string(manifest.backup.kind);
