@@ -69,14 +69,7 @@ int run_backup(const BackupArgs& args) {
     t.transport->close();
 
     const auto& result = session.result();
-    engine::BackupContent content;
-    content.device_id = manifest.id;
-    content.device_name = manifest.name;
-    content.messages = result.messages;
-    if (result.identity) {
-        content.identity_reply = result.identity->reply;
-        content.firmware_version = result.identity->version_text;
-    }
+    engine::BackupContent content = backup_content(manifest, result);
     content.complete = result.verdict.complete;
     content.completeness = result.verdict.summary;
     content.backup_kind = to_string(manifest.backup.kind);

@@ -10,6 +10,7 @@
 #include "core/link.hpp"
 #include "engine/data_paths.hpp"
 #include "engine/sysex_file_reader.hpp"
+#include "engine/flow_gates.hpp"
 #include "engine/transfer.hpp"
 
 namespace syx::cli {
@@ -26,6 +27,8 @@ struct SendArgs {
     std::uint32_t chunk_bytes = 0;
     bool smf_timing = false;
     bool yes = false;
+    bool allow_unknown_release = false;
+    std::string gap_override; // the typed phrase for going below a documented gap
 };
 
 // Any format the readers understand (raw .syx, SMF, hex text, gzip of these). A file with an
@@ -51,6 +54,166 @@ std::variant<SysexFile, CliError> load_file(const std::string& path) {
     return std::move(*file);
 }
 
+// --device: the manifest in use (a user manifest that overrides a shipped one is named) and the
+// file checked against it. Nothing is opened before this passes.
+std::optional<int> check_device(const SendArgs& args, const SysexFile& file,
+                                std::optional<engine::ResolvedDevice>& device) {
+    if (args.device.empty()) {
+        return std::nullopt;
+    }
+    auto resolved = engine::resolve_device(args.device);
+    if (!resolved) {
+        fmt::print(stderr, "syxflash-cli send: {}\n", resolved.error().message);
+        return kExitUsage;
+    }
+    auto notices = engine::enforce_gap_floor(*resolved, args.gap_override, nullptr);
+    if (!notices) {
+        fmt::print(stderr, "syxflash-cli send: {}\n", notices.error().message);
+        return kExitUsage;
+    }
+    for (const auto& text : *notices) {
+        fmt::print(stderr, "note: {}\n", text);
+    }
+    const auto gate = engine::check_send(file, args.file, resolved->manifest,
+                                         resolved->manifest.transports.preferred_link(),
+                                         args.allow_unknown_release);
+    if (gate.refused) {
+        fmt::print(stderr, "syxflash-cli send: {}\n", gate.reason);
+        return kExitRefused;
+    }
+    device = std::move(*resolved);
+    return std::nullopt;
+}
+
+// The pacing for the link: the device's, a --gap-ms never below its documented gap (unless the
+// override phrase was typed), --rate and --chunk-bytes on top.
+std::variant<engine::TransferOptions, CliError>
+pacing_for(const SendArgs& args, const std::optional<engine::ResolvedDevice>& device, Link link) {
+    engine::TransferOptions options;
+    options.pacer.link = link;
+    if (device) {
+        if (const auto* pacing = device->manifest.pacing.for_link(link)) {
+            options.pacer.rules = pacing->rules;
+        }
+    }
+    if (args.gap_given || !device) {
+        const auto floor = device ? engine::gap_floor(*device, link) : std::nullopt;
+        auto decided =
+            engine::apply_gap_floor(floor, std::chrono::milliseconds(args.gap_ms),
+                                    fmt::format("--gap-ms {}", args.gap_ms), args.gap_override);
+        if (!decided) {
+            return CliError{decided.error().code == ErrorCode::usage ? kExitUsage : kExitRefused,
+                            decided.error().message};
+        }
+        if (decided->notice) {
+            fmt::print(stderr, "note: {}\n", *decided->notice);
+        }
+        options.pacer.rules.gap_after_message = decided->gap;
+    }
+    if (args.rate > 0) {
+        options.pacer.rules.max_bytes_per_second = args.rate;
+    }
+    if (args.chunk_bytes > 0) {
+        options.pacer.rules.chunk_bytes = args.chunk_bytes;
+    }
+    options.pacer.use_smf_times = args.smf_timing;
+    return options;
+}
+
+int report_send(const SendArgs& args, const engine::TransferReport& report, std::size_t count,
+                Link link, const std::string& port) {
+    const bool json = args.transport.json;
+    int exit_code = kExitSuccess;
+    std::string summary;
+    if (report.cancelled) {
+        exit_code = kExitCancelled;
+        summary = fmt::format("cancelled: sent {} of {} message(s) ({}); messages {}–{} were not "
+                              "sent. The last message sent went out whole.",
+                              report.messages_sent, count, format_bytes(report.bytes_sent),
+                              report.messages_sent + 1, count);
+    } else if (report.error) {
+        exit_code = kExitTransferFailed;
+        summary = fmt::format("failed: {}. Sent {} of {} message(s) completely. If this was a "
+                              "firmware update, do not power the device off: reconnect it and "
+                              "send the whole file again (slower: a larger --gap-ms, or --link din "
+                              "pacing), or follow the device's recovery steps.",
+                              report.error->message, report.messages_sent, count);
+    } else {
+        summary =
+            fmt::format("sent {} message(s), {} in {} (plan {}, floor {})", report.messages_sent,
+                        format_bytes(report.bytes_sent), format_duration(report.elapsed),
+                        format_duration(report.plan.duration), format_duration(report.plan.floor));
+    }
+    if (!json) {
+        fmt::print(exit_code == kExitSuccess ? stdout : stderr, "{}\n", summary);
+        return exit_code;
+    }
+    const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+    emit_event({{"event", "result"},
+                {"ok", exit_code == kExitSuccess},
+                {"exit_code", exit_code},
+                {"messages_sent", report.messages_sent},
+                {"message_count", count},
+                {"link", to_string(link)},
+                {"bytes_sent", report.bytes_sent},
+                {"elapsed_ms", ms(report.elapsed)},
+                {"plan_ms", ms(report.plan.duration)},
+                {"floor_ms", ms(report.plan.floor)},
+                {"chunk_bytes", report.plan.chunk_size},
+                {"port", port},
+                {"summary", summary}});
+    return exit_code;
+}
+
+int transfer(const SendArgs& args, const SysexFile& loaded, OpenedTransport& t,
+             engine::TransferOptions options) {
+    const bool json = args.transport.json;
+    const auto& interrupted = install_interrupt_flag();
+    options.cancel = &interrupted;
+    ProgressBar bar(!json && stderr_is_terminal());
+    options.on_progress = [&](const engine::TransferProgress& p) {
+        const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+        if (json) {
+            emit_event({{"event", p.messages_done == 0 ? "start" : "progress"},
+                        {"messages_done", p.messages_done},
+                        {"message_count", p.message_count},
+                        {"bytes_done", p.bytes_done},
+                        {"total_bytes", p.total_bytes},
+                        {"elapsed_ms", ms(p.elapsed)},
+                        {"eta_ms", ms(p.eta)}});
+        }
+        bar.update(p.messages_done, p.message_count, p.bytes_done, p.total_bytes, p.eta);
+    };
+    std::vector<std::span<const std::uint8_t>> views;
+    std::vector<std::optional<double>> seconds;
+    std::uint64_t total_bytes = 0;
+    for (const auto& m : loaded.messages) {
+        views.push_back(loaded.bytes_of(m));
+        seconds.push_back(m.seconds);
+        total_bytes += views.back().size();
+    }
+    if (!json) {
+        fmt::print(stderr, "Sending {} message(s), {} to '{}' over {} (gap {} ms at the device)\n",
+                   views.size(), format_bytes(total_bytes), t.ports.output,
+                   to_string(options.pacer.link), options.pacer.rules.gap_after_message.count());
+    }
+    auto report_or = engine::send_messages(*t.transport, views, options, seconds);
+    bar.finish();
+    t.transport->close();
+    if (!report_or) {
+        if (json) {
+            emit_event({{"event", "result"},
+                        {"ok", false},
+                        {"exit_code", kExitRefused},
+                        {"messages_sent", 0},
+                        {"error", report_or.error().message}});
+        }
+        fmt::print(stderr, "syxflash-cli send: {}; nothing was sent\n", report_or.error().message);
+        return kExitRefused;
+    }
+    return report_send(args, *report_or, views.size(), options.pacer.link, t.ports.output);
+}
+
 int run_send(const SendArgs& args) {
     std::optional<Link> link;
     if (!args.link.empty()) {
@@ -61,21 +224,10 @@ int run_send(const SendArgs& args) {
             return kExitUsage;
         }
     }
-    // --device: the manifest's pacing for the link (explicit --gap-ms/--rate still win).
-    std::optional<CatalogueEntry> device;
-    if (!args.device.empty()) {
-        auto load = engine::load_device_catalogue();
-        const auto* entry = load.catalogue.find(args.device);
-        if (entry == nullptr) {
-            std::string ids;
-            for (const auto& id : load.catalogue.ids()) {
-                ids += "\n  " + id;
-            }
-            fmt::print(stderr, "syxflash-cli send: unknown device '{}'. Known devices:{}\n",
-                       args.device, ids);
-            return kExitUsage;
-        }
-        device = *entry;
+    if (args.gap_ms < 0) {
+        fmt::print(stderr, "syxflash-cli send: --gap-ms {}: a gap cannot be negative\n",
+                   args.gap_ms);
+        return kExitUsage;
     }
     auto loaded_or = load_file(args.file);
     if (auto* err = std::get_if<CliError>(&loaded_or)) {
@@ -83,133 +235,33 @@ int run_send(const SendArgs& args) {
         return err->exit_code;
     }
     const auto& loaded = std::get<SysexFile>(loaded_or);
-
+    std::optional<engine::ResolvedDevice> device;
+    if (auto code = check_device(args, loaded, device)) {
+        return *code;
+    }
     auto opened = open_for_transfer(args.transport, true, false);
     if (auto* err = std::get_if<CliError>(&opened)) {
         fmt::print(stderr, "syxflash-cli send: {}\n", err->message);
         return err->exit_code;
     }
     auto& t = std::get<OpenedTransport>(opened);
-    const bool json = args.transport.json;
-
     // Which link carries the bytes: as given, else what the port is (an interface means a DIN
     // cable, so DIN wire time applies), else the device's preference; DIN while the device's own
     // USB port is connected needs a yes.
-    auto decided =
-        decide_link(t, link, device ? &device->manifest.transports : nullptr,
-                    device ? device->manifest.name : std::string("the device"), args.yes, json);
+    auto decided = decide_link(t, link, device ? &device->manifest.transports : nullptr,
+                               device ? device->manifest.name : std::string("the device"), args.yes,
+                               args.transport.json);
     if (auto* err = std::get_if<CliError>(&decided)) {
         fmt::print(stderr, "syxflash-cli send: {}\n", err->message);
         return err->exit_code;
     }
-    link = std::get<LinkChoice>(decided).link;
-
-    engine::TransferOptions options;
-    options.pacer.link = *link;
-    if (device) {
-        if (const auto* pacing = device->manifest.pacing.for_link(*link)) {
-            options.pacer.rules = pacing->rules;
-        }
+    auto options = pacing_for(args, device, std::get<LinkChoice>(decided).link);
+    if (auto* err = std::get_if<CliError>(&options)) {
+        t.transport->close();
+        fmt::print(stderr, "syxflash-cli send: {}\n", err->message);
+        return err->exit_code;
     }
-    if (args.gap_given || !device) {
-        options.pacer.rules.gap_after_message = std::chrono::milliseconds(std::max(args.gap_ms, 0));
-    }
-    if (args.rate > 0) {
-        options.pacer.rules.max_bytes_per_second = args.rate;
-    }
-    if (args.chunk_bytes > 0) {
-        options.pacer.rules.chunk_bytes = args.chunk_bytes;
-    }
-    options.pacer.use_smf_times = args.smf_timing;
-    const auto& interrupted = install_interrupt_flag();
-    options.cancel = &interrupted;
-    ProgressBar bar(!json && stderr_is_terminal());
-    options.on_progress = [&](const engine::TransferProgress& p) {
-        if (json) {
-            emit_event(
-                {{"event", p.messages_done == 0 ? "start" : "progress"},
-                 {"messages_done", p.messages_done},
-                 {"message_count", p.message_count},
-                 {"bytes_done", p.bytes_done},
-                 {"total_bytes", p.total_bytes},
-                 {"elapsed_ms", std::chrono::duration<double, std::milli>(p.elapsed).count()},
-                 {"eta_ms", std::chrono::duration<double, std::milli>(p.eta).count()}});
-        }
-        bar.update(p.messages_done, p.message_count, p.bytes_done, p.total_bytes, p.eta);
-    };
-
-    std::vector<std::span<const std::uint8_t>> views;
-    std::vector<std::optional<double>> seconds;
-    views.reserve(loaded.messages.size());
-    for (const auto& m : loaded.messages) {
-        views.push_back(loaded.bytes_of(m));
-        seconds.push_back(m.seconds);
-    }
-    std::uint64_t total_bytes = 0;
-    for (const auto& v : views) {
-        total_bytes += v.size();
-    }
-    if (!json) {
-        fmt::print(stderr, "Sending {} message(s), {} to '{}' over {} (gap {} ms at the device)\n",
-                   views.size(), format_bytes(total_bytes), t.ports.output, to_string(*link),
-                   options.pacer.rules.gap_after_message.count());
-    }
-    auto report_or = engine::send_messages(*t.transport, views, options, seconds);
-    bar.finish();
-    t.transport->close();
-    if (!report_or) {
-        const auto& e = report_or.error();
-        if (json) {
-            emit_event({{"event", "result"},
-                        {"ok", false},
-                        {"exit_code", kExitRefused},
-                        {"messages_sent", 0},
-                        {"error", e.message}});
-        }
-        fmt::print(stderr, "syxflash-cli send: {}; nothing was sent\n", e.message);
-        return kExitRefused;
-    }
-    const auto& report = *report_or;
-    int exit_code = kExitSuccess;
-    std::string summary;
-    if (report.cancelled) {
-        exit_code = kExitCancelled;
-        summary = fmt::format("cancelled: sent {} of {} message(s) ({}); messages {}–{} were not "
-                              "sent. The last message sent went out whole.",
-                              report.messages_sent, views.size(), format_bytes(report.bytes_sent),
-                              report.messages_sent + 1, views.size());
-    } else if (report.error) {
-        exit_code = kExitTransferFailed;
-        summary = fmt::format("failed: {}. Sent {} of {} message(s) completely. If this was a "
-                              "firmware update, do not power the device off: reconnect it and "
-                              "send the whole file again (slower: a larger --gap-ms, or --link din "
-                              "pacing), or follow the device's recovery steps.",
-                              report.error->message, report.messages_sent, views.size());
-    } else {
-        summary =
-            fmt::format("sent {} message(s), {} in {} (plan {}, floor {})", report.messages_sent,
-                        format_bytes(report.bytes_sent), format_duration(report.elapsed),
-                        format_duration(report.plan.duration), format_duration(report.plan.floor));
-    }
-    if (json) {
-        emit_event(
-            {{"event", "result"},
-             {"ok", exit_code == kExitSuccess},
-             {"exit_code", exit_code},
-             {"messages_sent", report.messages_sent},
-             {"message_count", views.size()},
-             {"link", to_string(*link)},
-             {"bytes_sent", report.bytes_sent},
-             {"elapsed_ms", std::chrono::duration<double, std::milli>(report.elapsed).count()},
-             {"plan_ms", std::chrono::duration<double, std::milli>(report.plan.duration).count()},
-             {"floor_ms", std::chrono::duration<double, std::milli>(report.plan.floor).count()},
-             {"chunk_bytes", report.plan.chunk_size},
-             {"port", t.ports.output},
-             {"summary", summary}});
-    } else {
-        fmt::print(exit_code == kExitSuccess ? stdout : stderr, "{}\n", summary);
-    }
-    return exit_code;
+    return transfer(args, loaded, t, std::get<engine::TransferOptions>(options));
 }
 
 const CommandRegistrar kRegistrar{Command{
@@ -224,7 +276,15 @@ const CommandRegistrar kRegistrar{Command{
             "the device manifest's with --device)");
         gap->each([args](const std::string&) { args->gap_given = true; });
         sub.add_option("--device", args->device,
-                       "Device id (see 'syxflash-cli devices'): use its manifest's pacing");
+                       "Device id (see 'syxflash-cli devices'): check the file against its "
+                       "manifest and use its pacing (a --gap-ms below its documented gap is "
+                       "refused)");
+        sub.add_flag("--allow-unknown-release", args->allow_unknown_release,
+                     "With --device: send firmware that passes every check but is not a release "
+                     "the manifest knows");
+        sub.add_option("--below-gap-floor", args->gap_override,
+                       fmt::format("Go below the device's documented gap: type \"{}\"",
+                                   engine::kGapFloorOverridePhrase));
         sub.add_option("--rate", args->rate, "Byte-rate cap in bytes per second (0 = none)");
         sub.add_option("--link", args->link,
                        "usb: the device's own USB port; din: through a MIDI interface, so each "

@@ -130,8 +130,13 @@ void attach_emulated_hands(TerminalPrompt& prompt, transport::MidiApi api,
                         device->mode() == "normal" ? "works" : "problem", {}};
                 }
                 const std::string shown = device->display_text();
-                if (shown.empty() && has("normal")) {
+                // A blank display is the normal screen only when the device is running normally:
+                // a half-written unit is blank too (the emulator's state is the evidence).
+                if (shown.empty() && has("normal") && device->mode() == "normal") {
                     return TerminalPrompt::AutoAnswer{"normal", {}};
+                }
+                if (shown.empty()) {
+                    return TerminalPrompt::AutoAnswer{"other", "(blank)"};
                 }
                 return TerminalPrompt::AutoAnswer{"other", shown};
             }

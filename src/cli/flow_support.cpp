@@ -11,6 +11,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "engine/data_paths.hpp"
+#include "engine/flow_gates.hpp"
 #include "engine/journal.hpp"
 #include "engine/sysex_file_reader.hpp"
 
@@ -28,26 +29,30 @@ void add_flow_options(CLI::App& sub, FlowArgs& args) {
 }
 
 std::variant<Manifest, CliError> load_manifest(const std::string& device_id) {
-    auto load = engine::load_device_catalogue();
-    if (const auto* entry = load.catalogue.find(device_id)) {
-        return entry->manifest;
+    auto device = engine::resolve_device(device_id);
+    if (!device) {
+        return CliError{kExitUsage, device.error().message};
     }
-    std::string ids;
-    for (const auto& id : load.catalogue.ids()) {
-        ids += fmt::format("\n  {}", id);
-    }
-    return CliError{kExitUsage, fmt::format("unknown device '{}'. Known devices:{}", device_id,
-                                            ids.empty() ? "\n  (none: no manifests found)" : ids)};
+    return std::move(device->manifest);
 }
 
 std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
                                              const std::string& link_text,
-                                             const std::string& file_path) {
-    auto manifest = load_manifest(device_id);
-    if (auto* err = std::get_if<CliError>(&manifest)) {
-        return *err;
+                                             const std::string& file_path,
+                                             const std::string& gap_override) {
+    auto device = engine::resolve_device(device_id);
+    if (!device) {
+        return CliError{kExitUsage, device.error().message};
     }
-    FlowStart start{std::move(std::get<Manifest>(manifest)), Link::usb, std::nullopt, nullptr};
+    // The gap floor: a user manifest may raise a documented gap, never lower it (unless typed).
+    bool overridden = false;
+    auto notices = engine::enforce_gap_floor(*device, gap_override, &overridden);
+    if (!notices) {
+        return CliError{kExitUsage, notices.error().message};
+    }
+    FlowStart start{std::move(device->manifest), Link::usb, std::nullopt, nullptr, {}, false};
+    start.notices = std::move(*notices);
+    start.gap_floor_overridden = overridden;
     start.link = start.manifest.transports.preferred_link();
     if (!link_text.empty()) {
         const auto parsed = parse_link(link_text);
@@ -66,6 +71,19 @@ std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
         start.file = std::make_shared<const SysexFile>(std::move(*read));
     }
     return start;
+}
+
+engine::BackupContent backup_content(const Manifest& manifest,
+                                     const session::BackupResult& result) {
+    engine::BackupContent content;
+    content.device_id = manifest.id;
+    content.device_name = manifest.name;
+    content.messages = result.messages;
+    if (result.identity) {
+        content.identity_reply = result.identity->reply;
+        content.firmware_version = result.identity->version_text;
+    }
+    return content;
 }
 
 std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& args,

@@ -15,9 +15,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_transport.hpp"
+#include "core/backup_session.hpp"
 #include "core/manifest.hpp"
 #include "core/session.hpp"
 #include "core/sysex_file.hpp"
+#include "engine/backup_store.hpp"
 #include "engine/session_runner.hpp"
 
 namespace CLI {
@@ -52,10 +54,15 @@ struct FlowStart {
     Link link = Link::usb;
     std::optional<Link> asked_link;        // --link as given
     std::shared_ptr<const SysexFile> file; // null when no file was asked for
+    // What every run says: a user manifest in use, a documented gap it could not lower.
+    std::vector<std::string> notices;
+    bool gap_floor_overridden = false; // the typed override let a smaller gap through
 };
+// `gap_override`: the phrase the user typed to go below a documented gap (empty: none).
 std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
                                              const std::string& link_text,
-                                             const std::string& file_path);
+                                             const std::string& file_path,
+                                             const std::string& gap_override = {});
 
 // The device's port opened for a session: both directions, input buffers sized for the largest
 // message the manifest expects, every received message going to `mailbox`.
@@ -73,6 +80,10 @@ std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& arg
 // question.
 std::variant<SessionPorts, CliError> open_sending_ports(const FlowArgs& args,
                                                         const FlowStart& start);
+
+// What a backup session brought back, ready for engine::save_backup (device, messages, identity;
+// the caller sets completeness and label).
+engine::BackupContent backup_content(const Manifest& manifest, const session::BackupResult& result);
 
 // "\n  first\n  second": problems listed under a sentence.
 std::string indented_lines(const std::vector<std::string>& lines);

@@ -111,7 +111,11 @@ Command RecoverySession::start_update() {
     ++m_attempts;
     UpdateOptions o = m_options.update;
     o.slowdown = m_slowdown;
-    o.backup = BackupGate{BackupGateKind::not_needed, "recovery"};
+    // The caller says why the gate does not apply (the journal shows a half-written device).
+    o.backup = BackupGate{BackupGateKind::not_needed,
+                          m_options.update.backup.kind == BackupGateKind::not_needed
+                              ? m_options.update.backup.description
+                              : std::string{}};
     o.device_waiting_for_firmware = true;
     info(fmt::format("Sending the firmware again (attempt {} of {}, {}× slower pacing).",
                      m_attempts, m_options.max_attempts, m_slowdown));

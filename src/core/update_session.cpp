@@ -164,6 +164,7 @@ Command UpdateSession::start() {
                                   "log). Nothing was sent.",
                                   m_manifest.name, errors));
     }
+    m_release_version = check.release_version;
     if (check.release_version) {
         info(fmt::format("Known release {}.", *check.release_version));
     }
@@ -218,7 +219,9 @@ Command UpdateSession::after_validation() {
                              gate.description.empty() ? "" : " — " + gate.description));
             break;
         case BackupGateKind::not_needed:
-            info("Backup gate: not needed for this recovery.");
+            info(gate.description.empty()
+                     ? std::string("Backup gate: not needed for this recovery.")
+                     : "Backup gate skipped: " + gate.description);
             break;
         }
     }
@@ -581,12 +584,12 @@ Command UpdateSession::on_verify(const Event& event) {
     m_identity_after = m_identify->result();
     if (f->outcome.kind == OutcomeKind::success && m_identity_after->matches_manifest) {
         std::string versions;
+        if (auto refusal = version_evidence()) {
+            return fail(OutcomeKind::transfer_failed, Phase::verify, std::move(*refusal));
+        }
         if (m_identity_before && !m_identity_before->version_text.empty()) {
             versions = fmt::format(" OS {} → {}.", m_identity_before->version_text,
                                    m_identity_after->version_text);
-            if (m_identity_before->version == m_identity_after->version) {
-                warn("The version did not change (the same release again?).");
-            }
         } else {
             versions = fmt::format(" It now reports OS {}.", m_identity_after->version_text);
         }
@@ -599,6 +602,39 @@ Command UpdateSession::on_verify(const Event& event) {
         warn(fmt::format("The {} does not answer normally after the update.", m_manifest.name));
     }
     return ask_display();
+}
+
+namespace {
+// "2.1" and "2.1.0.0" are the same version: trailing zero parts are dropped.
+std::string normalized_version(std::string_view text) {
+    std::string out(text);
+    while (out.size() >= 2 && out.compare(out.size() - 2, 2, ".0") == 0) {
+        out.resize(out.size() - 2);
+    }
+    return out;
+}
+} // namespace
+
+std::optional<std::string> UpdateSession::version_evidence() const {
+    const auto& after = m_identity_after->version_text;
+    if (after.empty()) {
+        return std::nullopt; // the reply carries no version: the answer itself is the evidence
+    }
+    if (m_release_version) {
+        if (normalized_version(after) == normalized_version(*m_release_version)) {
+            return std::nullopt;
+        }
+        return fmt::format("The {} answers, but it reports OS {}, not the file's release {}: the "
+                           "new firmware is not running.",
+                           m_manifest.name, after, *m_release_version);
+    }
+    if (m_identity_before && !m_identity_before->version_text.empty() &&
+        m_identity_before->version == m_identity_after->version) {
+        return fmt::format("The {} answers, but its version did not change (OS {} before and "
+                           "after): the new firmware is not running.",
+                           m_manifest.name, after);
+    }
+    return std::nullopt;
 }
 
 Command UpdateSession::ask_display() {

@@ -18,10 +18,13 @@
 //                     A cancel asks first ("stop now leaves the device half-updated"); a second
 //                     cancel (or the answer "stop") stops, reporting the device's likely state.
 //   verify            after settle_after_last: identity request (retried while the device boots);
-//                     application reply → success. No reply, or a device without identity →
-//                     "what does the display show?" with the manifest's display texts: a success
-//                     text → success, an error text → its recovery plan (terminal → service
-//                     centre), anything else → transfer_failed with the verify-phase plan.
+//                     application reply with the file's release (known release), or a changed
+//                     version (unknown release) → success; the same version as before, or
+//                     another release than the file's → transfer_failed (verify-phase plan). No
+//                     reply, or a device without identity → "what does the display show?" with the
+//                     manifest's display texts: a success text → success, an error text → its
+//                     recovery plan (terminal → service centre), anything else → transfer_failed
+//                     with the verify-phase plan.
 //   offer restore     when a backup exists and the manifest restores: Outcome::restore_requested.
 #include <chrono>
 #include <memory>
@@ -132,6 +135,8 @@ private:
                  const RecoveryPlan* plan = nullptr);
     Command succeed(std::string message);
     bool is_nak(const Bytes& message) const;
+    // Why the identity after the update does not show the new firmware (nullopt: it does).
+    [[nodiscard]] std::optional<std::string> version_evidence() const;
     void update_transfer_progress();
 
     Manifest m_manifest;
@@ -156,6 +161,7 @@ private:
     std::uint64_t m_bytes_sent = 0;
     bool m_touched = false;
     std::string m_unknown_release_text;
+    std::optional<std::string> m_release_version; // the file's known release, if any
     std::string m_verified_message;
     unsigned m_display_round = 0;
 };

@@ -281,6 +281,10 @@ Status UpdateJournal::phase(std::string_view phase) {
     return Ok{}; // written, or a later failure of a journal that already said it fails
 }
 
+Status UpdateJournal::note(std::string_view text) {
+    return append(Json{{"record", "note"}, {"time", now_utc()}, {"text", text}}.dump(), true);
+}
+
 Status UpdateJournal::progress(std::uint64_t messages_sent, std::uint64_t bytes_sent) {
     if (m_write_failed) {
         return Ok{}; // reported once already; the final record needs the room more

@@ -12,6 +12,7 @@
 //   {"record":"progress", "time", "messages_sent", "bytes_sent"}
 //   {"record":"finished", "time", "outcome": "success"|"failed"|"cancelled"|"refused",
 //    "device_state": "updated"|"unchanged"|"unknown", "detail", "recovery_plan"}
+//   {"record":"note", "time", "text"}      (a typed override the user gave, e.g. the gap floor)
 //   {"record":"resolved", "time", "how"}
 // Each record is one write() of a whole line; the file is fsynced at phase changes, at the end,
 // and every `sync_every` progress records. A torn last line (power cut) is ignored when reading.
@@ -66,6 +67,8 @@ public:
     UpdateJournal& operator=(const UpdateJournal&) = delete;
 
     [[nodiscard]] Status phase(std::string_view phase);
+    // Something the user decided that the record must keep (a typed override), synced.
+    [[nodiscard]] Status note(std::string_view text);
     // Appends a progress record; fsyncs every sync_every records.
     [[nodiscard]] Status progress(std::uint64_t messages_sent, std::uint64_t bytes_sent);
     // `recovery_plan`: the manifest's plan id for the failure, so `recover` can run it later.

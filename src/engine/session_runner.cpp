@@ -137,16 +137,20 @@ session::Command SessionRunner::deliver(const session::Event& event) {
     // The journal follows the session's progress: phase changes (synced) and completed messages.
     if (m_options.journal != nullptr) {
         const auto& p = m_session.progress();
+        // The message that ends the transfer also ends the critical phase in the same step: its
+        // count is journaled before the phase change, so the journal counts every message that
+        // left (not one short).
+        if ((p.critical || m_journal_critical) && p.messages_done > m_journal_messages) {
+            m_journal_messages = p.messages_done;
+            if (auto s = m_options.journal->progress(p.messages_done, p.bytes_done); !s) {
+                note(fmt::format("journal: {}", s.error().message));
+            }
+        }
+        m_journal_critical = p.critical;
         if (!p.phase.empty() && p.phase != m_journal_phase) {
             m_journal_phase = p.phase;
             m_journal_messages = 0; // a recovery retry starts its transfer from message 1
             if (auto s = m_options.journal->phase(p.phase); !s) {
-                note(fmt::format("journal: {}", s.error().message));
-            }
-        }
-        if (p.critical && p.messages_done > m_journal_messages) {
-            m_journal_messages = p.messages_done;
-            if (auto s = m_options.journal->progress(p.messages_done, p.bytes_done); !s) {
                 note(fmt::format("journal: {}", s.error().message));
             }
         }

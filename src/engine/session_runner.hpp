@@ -158,6 +158,7 @@ private:
     std::optional<session::Ask> m_open_question;
     std::string m_journal_phase;
     std::size_t m_journal_messages = 0;
+    bool m_journal_critical = false; // the previous step was in the critical (sending) phase
     std::atomic<unsigned> m_cancel_requests{0};
     unsigned m_cancels_delivered = 0;
     bool m_flag_seen = false;
