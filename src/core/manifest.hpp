@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,6 +22,8 @@
 #include "core/result.hpp"
 
 namespace syx {
+
+struct FirmwareGrammar; // core/firmware_grammar.hpp
 
 // ---------------------------------------------------------------------------------------------
 // Evidence
@@ -179,6 +182,9 @@ struct FirmwareRules {
     std::vector<std::string> bootloader_steps;
     std::string note;
     Evidence evidence;
+    // [firmware.grammar]: the loader's message layouts, checksums and image rules, when known
+    // (core/firmware_grammar.hpp); validation then decodes the file down to every checksum.
+    std::shared_ptr<const FirmwareGrammar> grammar;
 
     [[nodiscard]] const FirmwareRelease*
     find_release(const std::array<std::uint8_t, 32>& sha256) const;
