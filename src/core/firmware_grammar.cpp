@@ -121,9 +121,9 @@ std::optional<BadBlockBehaviour> parse_bad_block_behaviour(std::string_view text
 std::string ChecksumSpec::describe() const {
     const char* what = over == ChecksumOver::decoded ? "the decoded data" : "the bytes as sent";
     switch (kind) {
-    case ChecksumKind::none:
+    case ChecksumAlgorithm::none:
         return "no checksum";
-    case ChecksumKind::sum:
+    case ChecksumAlgorithm::sum:
         switch (sum) {
         case SumForm::mod256:
             return fmt::format("sum mod 256 of {}", what);
@@ -133,7 +133,7 @@ std::string ChecksumSpec::describe() const {
             return fmt::format("7-bit two's complement of the sum of {}", what);
         }
         break;
-    case ChecksumKind::crc:
+    case ChecksumAlgorithm::crc:
         return fmt::format("CRC-{} (poly {:X}) of {}", crc.width, crc.poly, what);
     }
     return {};
@@ -279,11 +279,11 @@ std::string hex_of(std::uint32_t value, unsigned width) {
 }
 
 std::uint32_t checksum_value(const ChecksumSpec& c, std::span<const std::uint8_t> bytes) {
-    return c.kind == ChecksumKind::crc ? crc_of(c.crc, bytes) : sum_of(c.sum, bytes);
+    return c.kind == ChecksumAlgorithm::crc ? crc_of(c.crc, bytes) : sum_of(c.sum, bytes);
 }
 
 unsigned checksum_width(const ChecksumSpec& c) {
-    if (c.kind == ChecksumKind::crc) {
+    if (c.kind == ChecksumAlgorithm::crc) {
         return c.crc.width;
     }
     return c.sum == SumForm::mod256 ? 8 : 7;
@@ -353,7 +353,7 @@ std::optional<DecodedMessage> decode_message(const MessageType& type,
         out.fields.push_back({f.name, *v});
         pos += f.bytes;
     }
-    const std::size_t tail_data = type.checksum.kind != ChecksumKind::none &&
+    const std::size_t tail_data = type.checksum.kind != ChecksumAlgorithm::none &&
                                           type.checksum.place == ChecksumPlace::payload_tail
                                       ? type.checksum.bytes
                                       : 0;
@@ -385,7 +385,7 @@ std::optional<DecodedMessage> decode_message(const MessageType& type,
     }
     out.data = std::move(decoded.data);
     const auto& c = type.checksum;
-    if (c.kind != ChecksumKind::none) {
+    if (c.kind != ChecksumAlgorithm::none) {
         std::uint32_t found = 0;
         std::size_t at = 0;
         if (c.place == ChecksumPlace::payload_tail) {
@@ -623,7 +623,7 @@ DecodedFirmware decode_firmware(const FirmwareGrammar& grammar,
                              starts, grammar.name)});
             continue;
         }
-        if (decoded->type->checksum.kind != ChecksumKind::none) {
+        if (decoded->type->checksum.kind != ChecksumAlgorithm::none) {
             ++checksummed;
             if (out.problems.size() == before) {
                 ++out.checksums_correct;
@@ -659,7 +659,7 @@ std::string DecodedFirmware::summary(const FirmwareGrammar& g) const {
     }
     const bool checked =
         std::any_of(g.messages.begin(), g.messages.end(), [](const MessageType& t) {
-            return t.image_data && t.checksum.kind != ChecksumKind::none;
+            return t.image_data && t.checksum.kind != ChecksumAlgorithm::none;
         });
     if (checked) {
         s += ok() ? fmt::format(", every {} checksum correct", noun)
@@ -731,7 +731,7 @@ std::vector<std::uint8_t> encode_message(const MessageType& type,
     const std::size_t fields_end = out.size();
     const auto& c = type.checksum;
     std::vector<std::uint8_t> carried = payload;
-    if (c.kind != ChecksumKind::none && c.place == ChecksumPlace::payload_tail) {
+    if (c.kind != ChecksumAlgorithm::none && c.place == ChecksumPlace::payload_tail) {
         const std::uint32_t value = checksum_value(c, payload);
         for (std::size_t i = 0; i < c.bytes; ++i) {
             carried.push_back(static_cast<std::uint8_t>(value >> (8 * (c.bytes - 1 - i))));
@@ -739,7 +739,7 @@ std::vector<std::uint8_t> encode_message(const MessageType& type,
     }
     const auto wire = type.codec.encode(carried);
     out.insert(out.end(), wire.begin(), wire.end());
-    if (c.kind != ChecksumKind::none && c.place == ChecksumPlace::trailing) {
+    if (c.kind != ChecksumAlgorithm::none && c.place == ChecksumPlace::trailing) {
         const std::uint32_t value =
             c.over == ChecksumOver::decoded
                 ? checksum_value(c, payload)

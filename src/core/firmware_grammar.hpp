@@ -54,7 +54,7 @@ struct FieldSpec {
     FieldRole role = FieldRole::none;
 };
 
-enum class ChecksumKind { none, sum, crc };
+enum class ChecksumAlgorithm { none, sum, crc };
 enum class ChecksumOver {
     wire,    // the 7-bit bytes as sent, from byte `from` of the message to the payload's end
     decoded, // the decoded payload data (without a checksum carried in it)
@@ -65,7 +65,7 @@ enum class ChecksumPlace {
 };
 
 struct ChecksumSpec {
-    ChecksumKind kind = ChecksumKind::none;
+    ChecksumAlgorithm kind = ChecksumAlgorithm::none;
     SumForm sum = SumForm::mod256;
     CrcModel crc;
     ChecksumOver over = ChecksumOver::decoded;
@@ -75,8 +75,9 @@ struct ChecksumSpec {
     std::vector<unsigned> split_bits{7}; // trailing: bits per wire byte, most significant first
 
     [[nodiscard]] std::size_t trailing_wire_bytes() const {
-        return kind != ChecksumKind::none && place == ChecksumPlace::trailing ? split_bits.size()
-                                                                              : 0;
+        return kind != ChecksumAlgorithm::none && place == ChecksumPlace::trailing
+                   ? split_bits.size()
+                   : 0;
     }
     [[nodiscard]] std::string describe() const; // "sum mod 256 of the decoded page", "CRC-16 …"
 };

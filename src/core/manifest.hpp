@@ -136,6 +136,7 @@ enum class FirmwareChecksum {
     twos_complement_7bit,
     roland,      // Roland DT1/RQ1 checksum (core/sysex_analysis.hpp check_roland_checksum)
     yamaha_bulk, // Yamaha bulk dump checksum (check_yamaha_bulk_checksum)
+    grammar,     // described by [firmware.grammar] (core/firmware_grammar.hpp) and checked there
 };
 const char* to_string(FirmwareChecksum kind); // "none" | "unknown" | "twos-complement-7bit" | ...
 std::optional<FirmwareChecksum> parse_firmware_checksum(std::string_view text);

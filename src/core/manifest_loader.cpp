@@ -446,12 +446,12 @@ ChecksumSpec read_checksum(TableReader& r) {
     ChecksumSpec c;
     const auto kind = r.string("kind", true).value_or("");
     if (kind == "sum") {
-        c.kind = ChecksumKind::sum;
+        c.kind = ChecksumAlgorithm::sum;
         c.sum =
             r.choice<SumForm>("sum", true, parse_sum_form, "mod-256, low-7, twos-complement-7bit")
                 .value_or(SumForm::mod256);
     } else if (kind == "crc") {
-        c.kind = ChecksumKind::crc;
+        c.kind = ChecksumAlgorithm::crc;
         if (auto model = read_crc_model(r)) {
             c.crc = *model;
         }
@@ -500,9 +500,9 @@ ChecksumSpec read_checksum(TableReader& r) {
                 total += static_cast<unsigned>(i->get());
             }
         }
-        const unsigned width = c.kind == ChecksumKind::crc ? c.crc.width
-                               : c.sum == SumForm::mod256  ? 8U
-                                                           : 7U;
+        const unsigned width = c.kind == ChecksumAlgorithm::crc ? c.crc.width
+                               : c.sum == SumForm::mod256       ? 8U
+                                                                : 7U;
         if (!c.split_bits.empty() && total < width) {
             r.problem(r.loc("split_bits"), fmt::format("'{}' carries {} bits; the checksum has {}",
                                                        r.name("split_bits"), total, width));
@@ -763,10 +763,9 @@ FirmwareRules read_firmware(TableReader& r) {
     f.max_messages = to_u64(r.integer("max_messages", req, 1, kMaxMessages));
     check_min_max(r, "min_messages", f.min_messages, "max_messages", f.max_messages);
     f.final_message = r.sysex_pattern("final_message", false, true, true);
-    f.checksum =
-        r.choice<FirmwareChecksum>("checksum", req, parse_firmware_checksum,
-                                   "none, unknown, twos-complement-7bit, roland, yamaha-bulk")
-            .value_or(FirmwareChecksum::unknown);
+    f.checksum = r.choice<FirmwareChecksum>("checksum", req, parse_firmware_checksum,
+                                            "none, unknown, twos-complement-7bit, grammar")
+                     .value_or(FirmwareChecksum::unknown);
     f.checksum_from = to_u64(r.integer("checksum_from", false, 1, kMaxMessageBytes), 1);
     f.max_file_bytes = to_u64(r.integer("max_file_bytes", req, 1, kMaxMessageBytes));
     if (auto steps = r.strings("bootloader_steps", req)) {
@@ -819,6 +818,9 @@ FirmwareRules read_firmware(TableReader& r) {
     if (const auto* t = r.table("grammar", false)) {
         TableReader gr(*t, "firmware.grammar", r.problems());
         f.grammar = read_grammar(gr);
+    } else if (f.checksum == FirmwareChecksum::grammar) {
+        r.problem(r.loc("checksum"), "'firmware.checksum' = \"grammar\" needs a [firmware.grammar] "
+                                     "table that describes it");
     }
     r.finish();
     return f;
