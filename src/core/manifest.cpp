@@ -222,13 +222,15 @@ const char* to_string(FirmwareChecksum kind) {
         return "roland";
     case FirmwareChecksum::yamaha_bulk:
         return "yamaha-bulk";
+    case FirmwareChecksum::grammar:
+        return "grammar";
     }
     return "unknown";
 }
 
 std::optional<FirmwareChecksum> parse_firmware_checksum(std::string_view text) {
     for (auto kind : {FirmwareChecksum::none, FirmwareChecksum::unknown,
-                      FirmwareChecksum::twos_complement_7bit}) {
+                      FirmwareChecksum::twos_complement_7bit, FirmwareChecksum::grammar}) {
         if (text == to_string(kind)) {
             return kind;
         }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,6 +22,8 @@
 #include "core/result.hpp"
 
 namespace syx {
+
+struct FirmwareGrammar; // core/firmware_grammar.hpp
 
 // ---------------------------------------------------------------------------------------------
 // Evidence
@@ -133,6 +136,7 @@ enum class FirmwareChecksum {
     twos_complement_7bit,
     roland,      // Roland DT1/RQ1 checksum (core/sysex_analysis.hpp check_roland_checksum)
     yamaha_bulk, // Yamaha bulk dump checksum (check_yamaha_bulk_checksum)
+    grammar,     // described by [firmware.grammar] (core/firmware_grammar.hpp) and checked there
 };
 const char* to_string(FirmwareChecksum kind); // "none" | "unknown" | "twos-complement-7bit" | ...
 std::optional<FirmwareChecksum> parse_firmware_checksum(std::string_view text);
@@ -179,6 +183,9 @@ struct FirmwareRules {
     std::vector<std::string> bootloader_steps;
     std::string note;
     Evidence evidence;
+    // [firmware.grammar]: the loader's message layouts, checksums and image rules, when known
+    // (core/firmware_grammar.hpp); validation then decodes the file down to every checksum.
+    std::shared_ptr<const FirmwareGrammar> grammar;
 
     [[nodiscard]] const FirmwareRelease*
     find_release(const std::array<std::uint8_t, 32>& sha256) const;

@@ -1,10 +1,13 @@
 #include "core/manifest_loader.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include <fmt/core.h>
 #include <toml++/toml.h>
+
+#include "core/firmware_grammar.hpp"
 
 namespace syx {
 
@@ -420,6 +423,305 @@ Transports read_transports(TableReader& r) {
     return t;
 }
 
+// [firmware.grammar] (core/firmware_grammar.hpp, README "Firmware grammar").
+std::optional<CrcModel> read_crc_model(TableReader& r) {
+    CrcModel c;
+    const auto width = r.integer("width", true, 1, 32);
+    c.width = static_cast<unsigned>(width.value_or(16));
+    const std::int64_t top = width ? (std::int64_t{1} << *width) - 1 : 0xFFFFFFFFLL;
+    c.poly = static_cast<std::uint32_t>(r.integer("poly", true, 1, top).value_or(1));
+    c.init = static_cast<std::uint32_t>(r.integer("init", true, 0, top).value_or(0));
+    c.refin = r.boolean("refin", true).value_or(false);
+    c.refout = r.boolean("refout", true).value_or(false);
+    c.xorout = static_cast<std::uint32_t>(r.integer("xorout", true, 0, top).value_or(0));
+    if (!width) {
+        return std::nullopt;
+    }
+    return c;
+}
+
+ChecksumSpec read_checksum(TableReader& r) {
+    ChecksumSpec c;
+    const auto kind = r.string("kind", true).value_or("");
+    if (kind == "sum") {
+        c.kind = ChecksumAlgorithm::sum;
+        c.sum =
+            r.choice<SumForm>("sum", true, parse_sum_form, "mod-256, low-7, twos-complement-7bit")
+                .value_or(SumForm::mod256);
+    } else if (kind == "crc") {
+        c.kind = ChecksumAlgorithm::crc;
+        if (auto model = read_crc_model(r)) {
+            c.crc = *model;
+        }
+    } else if (!kind.empty()) {
+        r.problem(r.loc("kind"),
+                  fmt::format("'{}' = \"{}\" is not one of: sum, crc", r.name("kind"), kind));
+    }
+    const auto over = r.string("over", true).value_or("decoded");
+    if (over == "wire") {
+        c.over = ChecksumOver::wire;
+        c.from = static_cast<std::size_t>(r.integer("from", true, 0, kMaxMessageBytes).value_or(1));
+    } else if (over != "decoded") {
+        r.problem(r.loc("over"),
+                  fmt::format("'{}' = \"{}\" is not one of: wire, decoded", r.name("over"), over));
+    }
+    const auto place = r.string("place", true).value_or("payload-tail");
+    if (place == "payload-tail") {
+        c.place = ChecksumPlace::payload_tail;
+        c.bytes = static_cast<std::size_t>(r.integer("bytes", true, 1, 4).value_or(1));
+        if (c.over == ChecksumOver::wire) {
+            r.problem(r.loc("place"), fmt::format("'{}': a checksum over the wire bytes cannot be "
+                                                  "carried inside the payload it covers",
+                                                  r.name("place")));
+        }
+    } else if (place == "trailing") {
+        c.place = ChecksumPlace::trailing;
+        c.split_bits.clear();
+        const toml::node* n = r.node("split_bits", true);
+        const auto* a = n != nullptr ? n->as_array() : nullptr;
+        unsigned total = 0;
+        if (n != nullptr && (a == nullptr || a->empty())) {
+            r.problem(location_of(n->source()),
+                      fmt::format("'{}' must be a non-empty array of integers 1..7",
+                                  r.name("split_bits")));
+        } else if (a != nullptr) {
+            for (const auto& e : *a) {
+                const auto* i = e.as_integer();
+                if (i == nullptr || i->get() < 1 || i->get() > 7) {
+                    r.problem(location_of(e.source()),
+                              fmt::format("elements of '{}' must be integers 1..7 (bits carried "
+                                          "per 7-bit byte)",
+                                          r.name("split_bits")));
+                    continue;
+                }
+                c.split_bits.push_back(static_cast<unsigned>(i->get()));
+                total += static_cast<unsigned>(i->get());
+            }
+        }
+        const unsigned width = c.kind == ChecksumAlgorithm::crc ? c.crc.width
+                               : c.sum == SumForm::mod256       ? 8U
+                                                                : 7U;
+        if (!c.split_bits.empty() && total < width) {
+            r.problem(r.loc("split_bits"), fmt::format("'{}' carries {} bits; the checksum has {}",
+                                                       r.name("split_bits"), total, width));
+        }
+    } else {
+        r.problem(r.loc("place"), fmt::format("'{}' = \"{}\" is not one of: payload-tail, trailing",
+                                              r.name("place"), place));
+    }
+    r.finish();
+    return c;
+}
+
+FieldSpec read_field_spec(TableReader& r) {
+    FieldSpec f;
+    f.name = r.string("name", true).value_or("");
+    f.encoding = r.choice<FieldEncoding>("encoding", true, parse_field_encoding,
+                                         "7bit-msb-first, 7bit-lsb-first, nibbles-high-first, "
+                                         "nibbles-low-first, digits")
+                     .value_or(FieldEncoding::msb_first_7bit);
+    const std::int64_t max_bytes = f.encoding == FieldEncoding::digits ? 9
+                                   : f.encoding == FieldEncoding::nibbles_high_first ||
+                                           f.encoding == FieldEncoding::nibbles_low_first
+                                       ? 8
+                                       : 5;
+    f.bytes = static_cast<std::size_t>(r.integer("bytes", true, 1, max_bytes).value_or(1));
+    f.scale = to_u64(r.integer("scale", false, 1, 1 << 20), 1);
+    if (auto mask = r.integer("mask", false, 1, 0x7F)) {
+        f.mask = static_cast<std::uint8_t>(*mask);
+        f.equals = static_cast<std::uint8_t>(r.integer("equals", true, 0, 0x7F).value_or(0));
+        if ((f.equals & ~f.mask) != 0) {
+            r.problem(r.loc("equals"),
+                      fmt::format("'{}' has bits outside '{}'", r.name("equals"), r.name("mask")));
+        }
+    }
+    if (auto v = r.integer("value", false, 0, std::numeric_limits<std::int64_t>::max())) {
+        f.value = static_cast<std::uint64_t>(*v);
+    }
+    f.role = r.choice<FieldRole>("role", false, parse_field_role,
+                                 "none, block-number, address, payload-bytes, block-bytes, "
+                                 "image-bytes, image-crc, version")
+                 .value_or(FieldRole::none);
+    r.finish();
+    return f;
+}
+
+MessageType read_message_type(TableReader& r) {
+    MessageType t;
+    t.id = r.string("id", true).value_or("");
+    t.description = r.string("description", true).value_or("");
+    if (const toml::node* n = r.node("headers", true)) {
+        const auto* a = n->as_array();
+        if (a == nullptr || a->empty()) {
+            r.problem(
+                location_of(n->source()),
+                fmt::format("'{}' must be a non-empty array of hex strings", r.name("headers")));
+        } else {
+            for (const auto& e : *a) {
+                const auto* s = e.as_string();
+                auto p =
+                    s != nullptr
+                        ? BytePattern::parse(s->get())
+                        : Result<BytePattern>(make_error(ErrorCode::invalid_data, "not a string"));
+                if (!p || p->empty() || !p->bytes().front() || *p->bytes().front() != 0xF0) {
+                    r.problem(location_of(e.source()),
+                              fmt::format("'{}': {}", r.name("headers"),
+                                          p ? std::string("each header must start with F0")
+                                            : "not valid hex: " + p.error().message));
+                    continue;
+                }
+                if (!t.headers.empty() && p->size() != t.headers.front().size()) {
+                    r.problem(location_of(e.source()),
+                              fmt::format("'{}': alternative headers must have the same length",
+                                          r.name("headers")));
+                    continue;
+                }
+                t.headers.push_back(std::move(p).value());
+            }
+        }
+    }
+    t.exact = r.boolean("exact", false).value_or(false);
+    t.image_data = r.boolean("image_data", false).value_or(false);
+    if (t.exact) {
+        for (const auto& h : t.headers) {
+            const auto& b = h.bytes();
+            if (h.has_wildcards() || !b.back() || *b.back() != 0xF7) {
+                r.problem(r.loc("headers"),
+                          fmt::format("'{}': an exact message is a complete message ending F7, "
+                                      "without ??",
+                                      r.name("headers")));
+                break;
+            }
+        }
+    }
+    if (auto payload = r.choice<PayloadEncoding>("payload", false, parse_payload_encoding,
+                                                 "raw7, nibbles, groups, bitstream7")) {
+        t.codec.encoding = *payload;
+        if (*payload == PayloadEncoding::nibbles) {
+            t.codec.high_nibble_first = r.boolean("high_nibble_first", true).value_or(true);
+        } else if (*payload == PayloadEncoding::groups) {
+            t.codec.group_bytes =
+                static_cast<std::size_t>(r.integer("group_bytes", true, 1, 7).value_or(7));
+            const auto where = r.string("high_bits", true).value_or("before");
+            if (where != "before" && where != "after") {
+                r.problem(r.loc("high_bits"),
+                          fmt::format("'{}' = \"{}\" is not one of: before, after",
+                                      r.name("high_bits"), where));
+            }
+            t.codec.high_bits_before = where == "before";
+            const auto bit = r.integer("first_byte_bit", true, 0, 6).value_or(0);
+            t.codec.first_byte_in_low_bit = bit == 0;
+            if (bit != 0 && static_cast<std::size_t>(bit) != t.codec.group_bytes - 1) {
+                r.problem(r.loc("first_byte_bit"),
+                          fmt::format("'{}' must be 0 or group_bytes − 1 ({})",
+                                      r.name("first_byte_bit"), t.codec.group_bytes - 1));
+            }
+        }
+        t.payload_bytes = to_u64(r.integer("payload_bytes", false, 1, kMaxMessageBytes));
+        t.max_payload_bytes = to_u64(r.integer("max_payload_bytes", false, 1, kMaxMessageBytes));
+    } else if (t.image_data) {
+        r.problem(r.where(), fmt::format("[{}]: image data needs a 'payload' encoding", r.path()));
+    }
+    const auto fields = r.tables("fields", false);
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        TableReader fr(*fields[i], element_path(r.path() + ".fields", i), r.problems());
+        t.fields.push_back(read_field_spec(fr));
+    }
+    if (t.exact && (!t.fields.empty() || r.has("payload"))) {
+        r.problem(r.where(),
+                  fmt::format("[{}]: an exact message has no fields or payload", r.path()));
+    }
+    if (r.has("payload") && !t.exact) {
+        const bool declared = t.has_field(FieldRole::payload_bytes);
+        if (declared && t.max_payload_bytes == 0) {
+            r.problem(r.where(), fmt::format("[{}]: a payload-bytes field needs "
+                                             "'max_payload_bytes'",
+                                             r.path()));
+        } else if (!declared && t.payload_bytes == 0) {
+            r.problem(r.where(), fmt::format("[{}]: give 'payload_bytes' (decoded data bytes "
+                                             "per message) or a payload-bytes field",
+                                             r.path()));
+        }
+    }
+    if (const auto* c = r.table("checksum", false)) {
+        TableReader cr(*c, r.path() + ".checksum", r.problems());
+        t.checksum = read_checksum(cr);
+        if (!r.has("payload") && t.checksum.place == ChecksumPlace::payload_tail) {
+            r.problem(cr.where(), fmt::format("[{}.checksum]: carried in the payload, but the "
+                                              "message has no payload",
+                                              r.path()));
+        }
+    }
+    t.evidence = r.evidence();
+    r.finish();
+    return t;
+}
+
+std::shared_ptr<const FirmwareGrammar> read_grammar(TableReader& r) {
+    auto g = std::make_shared<FirmwareGrammar>();
+    g->name = r.string("name", true).value_or("");
+    g->block_noun = r.string("block_noun", false).value_or("block");
+    g->order = r.choice<BlockOrder>("order", true, parse_block_order,
+                                    "as-sent, ascending, descending, first-block-last, by-address")
+                   .value_or(BlockOrder::as_sent);
+    g->bad_block =
+        r.choice<BadBlockBehaviour>("bad_block", true, parse_bad_block_behaviour,
+                                    "unknown, skipped-silently, stops-with-error, answers-error")
+            .value_or(BadBlockBehaviour::unknown);
+    g->bad_block_display = r.string("bad_block_display", false).value_or("");
+    g->evidence = r.evidence();
+    const auto types = r.tables("messages", true);
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        TableReader tr(*types[i], element_path("firmware.grammar.messages", i), r.problems());
+        auto type = read_message_type(tr);
+        if (!type.id.empty() && g->find(type.id) != nullptr) {
+            tr.problem(tr.loc("id"), fmt::format("message type \"{}\" is defined twice", type.id));
+        }
+        g->messages.push_back(std::move(type));
+    }
+    if (auto seq = r.strings("sequence", true)) {
+        for (const auto& text : *seq) {
+            SequenceItem item;
+            item.type = text;
+            if (!text.empty() && (text.back() == '+' || text.back() == '*' || text.back() == '?')) {
+                const char q = text.back();
+                item.type.pop_back();
+                item.min = q == '+' ? 1 : 0;
+                item.max = q == '?' ? 1 : std::numeric_limits<std::size_t>::max();
+            }
+            if (g->find(item.type) == nullptr) {
+                r.problem(r.loc("sequence"),
+                          fmt::format("'{}': \"{}\" names no [[firmware.grammar.messages]] id",
+                                      r.name("sequence"), item.type));
+            }
+            g->sequence.push_back(item);
+        }
+    }
+    const bool numbered = std::any_of(g->messages.begin(), g->messages.end(), [](const auto& t) {
+        return t.image_data && t.has_field(FieldRole::block_number);
+    });
+    const bool addressed = std::any_of(g->messages.begin(), g->messages.end(), [](const auto& t) {
+        return t.image_data && t.has_field(FieldRole::address);
+    });
+    if ((g->order == BlockOrder::ascending || g->order == BlockOrder::descending) && !numbered) {
+        r.problem(r.loc("order"), fmt::format("'{}' = \"{}\" needs a block-number field in the "
+                                              "data messages",
+                                              r.name("order"), to_string(g->order)));
+    }
+    if (g->order == BlockOrder::by_address && !addressed) {
+        r.problem(r.loc("order"), fmt::format("'{}' = \"by-address\" needs an address field in "
+                                              "the data messages",
+                                              r.name("order")));
+    }
+    if (const auto* t = r.table("image_crc", false)) {
+        TableReader cr(*t, "firmware.grammar.image_crc", r.problems());
+        g->image_crc = read_crc_model(cr);
+        cr.finish();
+    }
+    r.finish();
+    return g;
+}
+
 FirmwareRules read_firmware(TableReader& r) {
     FirmwareRules f;
     f.supported = r.boolean("supported", true).value_or(false);
@@ -459,10 +761,9 @@ FirmwareRules read_firmware(TableReader& r) {
     f.max_messages = to_u64(r.integer("max_messages", req, 1, kMaxMessages));
     check_min_max(r, "min_messages", f.min_messages, "max_messages", f.max_messages);
     f.final_message = r.sysex_pattern("final_message", false, true, true);
-    f.checksum =
-        r.choice<FirmwareChecksum>("checksum", req, parse_firmware_checksum,
-                                   "none, unknown, twos-complement-7bit, roland, yamaha-bulk")
-            .value_or(FirmwareChecksum::unknown);
+    f.checksum = r.choice<FirmwareChecksum>("checksum", req, parse_firmware_checksum,
+                                            "none, unknown, twos-complement-7bit, grammar")
+                     .value_or(FirmwareChecksum::unknown);
     f.checksum_from = to_u64(r.integer("checksum_from", false, 1, kMaxMessageBytes), 1);
     f.max_file_bytes = to_u64(r.integer("max_file_bytes", req, 1, kMaxMessageBytes));
     if (auto steps = r.strings("bootloader_steps", req)) {
@@ -511,6 +812,13 @@ FirmwareRules read_firmware(TableReader& r) {
         release.evidence.source = release.source;
         rr.finish();
         f.releases.push_back(std::move(release));
+    }
+    if (const auto* t = r.table("grammar", false)) {
+        TableReader gr(*t, "firmware.grammar", r.problems());
+        f.grammar = read_grammar(gr);
+    } else if (f.checksum == FirmwareChecksum::grammar) {
+        r.problem(r.loc("checksum"), "'firmware.checksum' = \"grammar\" needs a [firmware.grammar] "
+                                     "table that describes it");
     }
     r.finish();
     return f;

@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include "core/firmware_grammar.hpp"
 #include "core/hash.hpp"
 #include "core/manufacturer_ids.hpp"
 #include "core/pacer.hpp"
@@ -205,6 +206,7 @@ std::optional<ChecksumCheck> checksum_problem(const FirmwareRules& fw,
     switch (fw.checksum) {
     case FirmwareChecksum::none:
     case FirmwareChecksum::unknown:
+    case FirmwareChecksum::grammar: // check_grammar()
         return std::nullopt;
     case FirmwareChecksum::roland:
         check = check_roland_checksum(bytes);
@@ -234,6 +236,60 @@ std::optional<ChecksumCheck> checksum_problem(const FirmwareRules& fw,
         return check;
     }
     return std::nullopt;
+}
+
+// What the loader does with a damaged block, in words (the grammar's bad_block fact).
+std::string bad_block_consequence(const FirmwareGrammar& g) {
+    switch (g.bad_block) {
+    case BadBlockBehaviour::skipped_silently:
+        return fmt::format(" The loader would skip this {} without a word, leaving a hole in the "
+                           "firmware.",
+                           g.block_noun);
+    case BadBlockBehaviour::stops_with_error:
+        return g.bad_block_display.empty()
+                   ? std::string(" The loader would stop with an error.")
+                   : fmt::format(" The loader would stop and show \"{}\".", g.bad_block_display);
+    case BadBlockBehaviour::answers_error:
+        return " The loader would answer with an error and stop.";
+    case BadBlockBehaviour::unknown:
+        break;
+    }
+    return {};
+}
+
+// Decodes the file by the manifest's [firmware.grammar]: every problem becomes a located error;
+// a clean decode becomes one info finding saying what was found. Returns the summary.
+std::string check_grammar(const SysexFile& file, const Manifest& manifest, Collector& out) {
+    const auto& g = *manifest.firmware.grammar;
+    std::vector<std::span<const std::uint8_t>> messages;
+    messages.reserve(file.messages.size());
+    for (const auto& msg : file.messages) {
+        messages.push_back(file.bytes_of(msg));
+    }
+    const auto decoded = decode_firmware(g, messages);
+    for (const auto& p : decoded.problems) {
+        std::string text = p.text;
+        if (p.code == "checksum-mismatch" || p.code == "bad-payload") {
+            text += ".";
+            text += bad_block_consequence(g);
+        } else {
+            text += ".";
+        }
+        if (p.message && *p.message < file.messages.size()) {
+            const auto& msg = file.messages[*p.message];
+            out.add(located(Severity::error, "firmware-" + p.code, msg, p.byte.value_or(0),
+                            std::move(text)));
+        } else {
+            out.add(Finding{Severity::error, "firmware-" + p.code, std::nullopt, std::nullopt,
+                            std::move(text)});
+        }
+    }
+    const auto summary = decoded.summary(g);
+    if (decoded.ok()) {
+        out.add(
+            Finding{Severity::info, "firmware-decoded", std::nullopt, std::nullopt, summary + "."});
+    }
+    return summary;
 }
 
 void check_firmware(const SysexFile& file, const Manifest& manifest, Collector& out) {
@@ -404,6 +460,12 @@ ValidationReport validate(const SysexFile& file, const Manifest& manifest, Link 
                             fw.unsupported_reason});
         } else if (!file.messages.empty()) {
             check_firmware(file, manifest, out);
+            // Files for another device were refused by their prefixes already; decoding them
+            // would only repeat that for every message.
+            if (fw.grammar && !has_code(report.findings, "wrong-manufacturer") &&
+                !has_code(report.findings, "wrong-prefix")) {
+                report.firmware_summary = check_grammar(file, manifest, out);
+            }
             if (const auto* release = fw.find_release(file.sha256)) {
                 report.release = *release;
                 out.add(Finding{Severity::info, "known-release", std::nullopt, std::nullopt,

@@ -63,6 +63,9 @@ struct ValidationReport {
     std::array<std::uint8_t, 32> sha256{};
     std::optional<FirmwareRelease> release; // a known release matched by SHA-256
     TransferEstimate plan;
+    // With a [firmware.grammar]: what decoding found, in words ("Shruthi-1 firmware, 249 pages
+    // of 256 bytes, every page checksum correct, ends with the reboot message").
+    std::string firmware_summary;
 
     [[nodiscard]] bool refused() const { return verdict == Verdict::refused; }
 };

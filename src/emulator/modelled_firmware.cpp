@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/checksum.hpp"
+#include "core/payload_codec.hpp"
 #include "emulator/model_base.hpp"
 
 namespace syx::emu {
@@ -99,11 +101,37 @@ std::optional<FirmwareBlock> decode_firmware_block(std::span<const std::uint8_t>
 }
 
 std::vector<Bytes> make_prophet600_test_firmware(std::size_t blocks) {
+    // The real page layout (gligli/p600fw fw2syx.py) [C]: page size 256 and the page number as
+    // 14-bit values, pages highest first, 256 bytes 4-in-5, CRC-16/XMODEM of the bytes from the
+    // page size on, sent as 7 + 7 + 2 bits — so the stricter manifest accepts these files.
+    PayloadCodec codec;
+    codec.encoding = PayloadEncoding::groups;
+    codec.group_bytes = 4;
+    codec.high_bits_before = false;
+    codec.first_byte_in_low_bit = true;
+    const CrcModel xmodem{16, 0x1021, 0, false, false, 0};
     std::vector<Bytes> out;
-    for (std::size_t i = 0; i < blocks; ++i) {
-        Bytes m{0xF0, 0x00, 0x61, 0x16, 0x6B, 0x02};
-        const Bytes data = pattern(333 - 7, static_cast<std::uint32_t>(i + 100));
-        m.insert(m.end(), data.begin(), data.end());
+    for (std::size_t k = 0; k < blocks; ++k) {
+        const std::size_t page = blocks - 1 - k;
+        Bytes m{0xF0,
+                0x00,
+                0x61,
+                0x16,
+                0x6B,
+                0x02,
+                0x00,
+                static_cast<std::uint8_t>((page >> 7) & 0x7F),
+                static_cast<std::uint8_t>(page & 0x7F)};
+        Bytes data(256);
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            data[i] = static_cast<std::uint8_t>(i * 131 + page * 7 + 100);
+        }
+        const auto wire = codec.encode(data);
+        m.insert(m.end(), wire.begin(), wire.end());
+        const auto crc = crc_of(xmodem, std::span(m).subspan(5));
+        m.push_back(static_cast<std::uint8_t>((crc >> 9) & 0x7F));
+        m.push_back(static_cast<std::uint8_t>((crc >> 2) & 0x7F));
+        m.push_back(static_cast<std::uint8_t>(crc & 0x03));
         m.push_back(0xF7);
         out.push_back(std::move(m));
     }

@@ -1,0 +1,112 @@
+// [firmware.grammar] is loaded strictly: the real Prophet-600 grammar (kept apart from the
+// shipped manifest for now) loads, and a misspelt key inside it is reported at its line.
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "support/test_support.hpp"
+#include <gtest/gtest.h>
+
+#include "core/firmware_grammar.hpp"
+#include "core/manifest_loader.hpp"
+
+namespace {
+
+using namespace syx;
+
+std::string p600_with_grammar() {
+    std::ifstream in(syx::test::source_dir() / "firmware-manifests" / "gligli-prophet-600.toml");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str() + R"(
+[firmware.grammar]
+name = "Prophet-600 GliGli firmware"
+block_noun = "page"
+sequence = ["block+", "end"]
+order = "descending"
+bad_block = "stops-with-error"
+confidence = "confirmed"
+
+[[firmware.grammar.messages]]
+id = "end"
+description = "the end marker"
+headers = ["F0 00 61 16 6B 00 00 F7"]
+exact = true
+confidence = "confirmed"
+
+[[firmware.grammar.messages]]
+id = "block"
+description = "a 256-byte flash page"
+headers = ["F0 00 61 16 6B"]
+payload = "groups"
+group_bytes = 4
+high_bits = "after"
+first_byte_bit = 0
+payload_bytes = 256
+image_data = true
+confidence = "confirmed"
+
+[[firmware.grammar.messages.fields]]
+name = "page size"
+encoding = "7bit-msb-first"
+bytes = 2
+role = "block-bytes"
+
+[[firmware.grammar.messages.fields]]
+name = "page"
+encoding = "7bit-msb-first"
+bytes = 2
+role = "block-number"
+
+[firmware.grammar.messages.checksum]
+kind = "crc"
+width = 16
+poly = 0x1021
+init = 0
+refin = false
+refout = false
+xorout = 0
+over = "wire"
+from = 5
+place = "trailing"
+split_bits = [7, 7, 2]
+)";
+}
+
+TEST(FirmwareGrammarLoader, LoadsAndDecodesTheRealProphet600File) {
+    const auto load = parse_manifest(p600_with_grammar(), "p600.toml");
+    ASSERT_TRUE(load.problems.empty()) << load.problems.front().to_string();
+    const auto& g = *load.manifest->firmware.grammar;
+    EXPECT_EQ(g.messages.size(), 2U);
+    EXPECT_EQ(g.find("block")->checksum.split_bits, (std::vector<unsigned>{7, 7, 2}));
+    SYX_REQUIRE_FIXTURE(path, "gligli_prophet600_firmware_2_0992.syx");
+    const auto bytes = syx::test::read_file_bytes(path);
+    std::vector<std::span<const std::uint8_t>> messages;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (bytes[i] == 0xF0) {
+            start = i;
+        } else if (bytes[i] == 0xF7) {
+            messages.emplace_back(bytes.data() + start, i - start + 1);
+        }
+    }
+    const auto d = decode_firmware(g, messages);
+    EXPECT_TRUE(d.ok()) << d.problems.front().text;
+    EXPECT_EQ(d.data_messages, 183U);
+    EXPECT_EQ(d.checksums_correct, 183U);
+}
+
+TEST(FirmwareGrammarLoader, MisspeltKeyIsReportedAtItsLine) {
+    auto text = p600_with_grammar();
+    text.replace(text.find("split_bits"), 10, "split_bitz");
+    const auto load = parse_manifest(text, "p600.toml");
+    ASSERT_FALSE(load.problems.empty());
+    bool found = false;
+    for (const auto& p : load.problems) {
+        found = found || p.text.find("split_bitz") != std::string::npos;
+        EXPECT_GT(p.line, 0U);
+    }
+    EXPECT_TRUE(found);
+}
+
+} // namespace
