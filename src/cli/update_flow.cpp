@@ -12,6 +12,7 @@
 #include "engine/backup_store.hpp"
 #include "engine/flow_gates.hpp"
 #include "engine/journal.hpp"
+#include "engine/sysex_file_reader.hpp"
 
 namespace syx::cli {
 namespace {

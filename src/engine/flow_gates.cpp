@@ -6,6 +6,7 @@
 
 #include "core/hash.hpp"
 #include "engine/data_paths.hpp"
+#include "engine/manifest_files.hpp"
 
 namespace syx::engine {
 
