@@ -119,14 +119,16 @@ TEST(EmulateOverJack, SeparateClientGetsTheDocumentedIdentityReplyAndDumps) {
     ASSERT_TRUE(pushed.has_value());
     EXPECT_EQ(pushed->size(), 193U);
 
-    // A preset sent to it changes its display, which `emulate` prints.
-    Bytes incoming{0xF0, 0x04, 0x05, 0x05, 0x03, 0x07};
+    // A preset sent to it changes its display, which `emulate` prints. A received preset goes to
+    // the current preset location (LP manual, SysEx section [R]): the one it just pushed.
+    const std::uint8_t current = (*pushed)[5];
+    Bytes incoming{0xF0, 0x04, 0x05, 0x05, 0x03, current};
     incoming.insert(incoming.end(), 186, 0x01);
     incoming.push_back(0xF7);
     std::optional<Bytes> stored;
     for (int attempt = 0; attempt < 3 && !(stored && *stored == incoming); ++attempt) {
         ASSERT_TRUE(client->send(incoming).ok());
-        stored = ask(*client, queue, lp_request(0x04, 7), 193);
+        stored = ask(*client, queue, lp_request(0x04, current), 193);
     }
     ASSERT_TRUE(stored.has_value());
     EXPECT_EQ(*stored, incoming);

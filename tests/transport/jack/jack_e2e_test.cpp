@@ -14,6 +14,7 @@
 
 #include "core/link.hpp"
 #include "core/pacer.hpp"
+#include "emulator/modelled_firmware.hpp"
 #include "engine/transfer.hpp"
 #include "transport/rtmidi/rtmidi_transport.hpp"
 
@@ -352,15 +353,25 @@ TEST_F(JackEndToEnd, CliSendOverAnInterfaceWhileTheSynthsUsbPortIsThereNeedsAYes
     syx::test::JackPeer synth("Little Phatty SE");
     syx::test::JackPeer interface("UM-ONE");
     syx::test::TempDir dir;
-    const auto messages = make_messages(3, 100); // 32 ms on the DIN wire each
+    // `send --device` validates the file for the device (the engine's gate): two copies of the
+    // modelled Little Phatty firmware message (24 017 bytes, 7.7 s on the DIN wire each).
+    const auto firmware = syx::emu::make_test_firmware("moog-little-phatty", {2, 1, 0, 0});
+    ASSERT_EQ(firmware.size(), 1U);
+    const std::vector<Bytes> messages{firmware.front(), firmware.front()};
     Bytes file;
     for (const auto& m : messages) {
         file.insert(file.end(), m.begin(), m.end());
     }
     syx::test::write_file_bytes(dir / "three.syx", file);
-    const std::vector<std::string> base{
-        "send",     (dir / "three.syx").string(), "--api", "jack", "--port", "UM-ONE-rx",
-        "--device", "moog-little-phatty"};
+    const std::vector<std::string> base{"send",
+                                        (dir / "three.syx").string(),
+                                        "--api",
+                                        "jack",
+                                        "--port",
+                                        "UM-ONE-rx",
+                                        "--device",
+                                        "moog-little-phatty",
+                                        "--allow-unknown-release"};
     auto r = run_cli_rt(base);
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_NE(r.err.find("Little Phatty SE-rx:in"), std::string::npos) << r.err;
