@@ -232,7 +232,7 @@ int run_emulate(const EmulateArgs& args) {
 #ifdef SYXFLASH_HAVE_ALSA
         auto port = transport::RawMidiDevicePort::open(
             args.device,
-            [&inbox, &timestamps](transport::RawMidiArrival&& m) {
+            [&timestamps](transport::RawMidiArrival&& m) {
                 if (timestamps.is_open()) {
                     // Written on the reader thread, in arrival order; steady-clock microseconds.
                     const auto us = [](transport::TimePoint t) {
