@@ -9,8 +9,8 @@
 #include "cli/exit_codes.hpp"
 #include "core/link.hpp"
 #include "engine/data_paths.hpp"
-#include "engine/sysex_file_reader.hpp"
 #include "engine/flow_gates.hpp"
+#include "engine/sysex_file_reader.hpp"
 #include "engine/transfer.hpp"
 
 namespace syx::cli {

@@ -237,9 +237,9 @@ TEST(SafetyGates, Prophet600PowerLossMidTransferIsNotASuccess) {
     syx::test::ScopedEnv faults("SYXFLASH_EMULATED_FAULTS", "power-loss-at=30%");
     // The Prophet-600's backup is a front-panel dump (sysex_patch.tex); this test is about the
     // transfer, so the backup is skipped explicitly.
-    const auto r = run_cli(
-        emulated("upload", "gligli-prophet-600") +
-        std::vector<std::string>{fixture.string(), "--skip-backup", "--yes", "--json"});
+    const auto r =
+        run_cli(emulated("upload", "gligli-prophet-600") +
+                std::vector<std::string>{fixture.string(), "--skip-backup", "--yes", "--json"});
     EXPECT_EQ(r.exit_code, 4) << r.err << r.out;
     int finished = 0;
     for (const auto& rec : journal_records(home)) {

@@ -1,6 +1,7 @@
 #include <string>
 #include <vector>
 
+#include "support/test_support.hpp"
 #include <gtest/gtest.h>
 
 #include "core/hash.hpp"
@@ -17,14 +18,7 @@ Bytes bytes_of(const SysexFile& file, std::size_t index) {
     return {span.begin(), span.end()};
 }
 
-bool has_finding(const SysexFile& file, const std::string& code) {
-    for (const auto& f : file.findings) {
-        if (f.code == code) {
-            return true;
-        }
-    }
-    return false;
-}
+using syx::test::has_finding;
 
 Bytes header(std::uint16_t format, std::uint16_t tracks, std::uint16_t division) {
     return {'M',

@@ -16,14 +16,7 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-bool has_finding(const SysexFile& file, const std::string& code) {
-    for (const auto& f : file.findings) {
-        if (f.code == code) {
-            return true;
-        }
-    }
-    return false;
-}
+using syx::test::has_finding;
 
 const Finding* find(const SysexFile& file, const std::string& code) {
     for (const auto& f : file.findings) {

@@ -17,14 +17,7 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-bool has_finding(const SysexFile& file, const std::string& code) {
-    for (const auto& f : file.findings) {
-        if (f.code == code) {
-            return true;
-        }
-    }
-    return false;
-}
+using syx::test::has_finding;
 
 // Identity Request and a Roland DT1 (see sysex_analysis_test for its checksum).
 const Bytes kSyx = {0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7, 0xF0, 0x41, 0x10,

@@ -196,4 +196,13 @@ void write_file_bytes(const std::filesystem::path& path, const std::vector<unsig
     }
 }
 
+bool has_finding(const SysexFile& file, const std::string& code) {
+    for (const auto& f : file.findings) {
+        if (f.code == code) {
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace syx::test

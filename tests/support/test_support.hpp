@@ -51,6 +51,9 @@ private:
 std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path);
 void write_file_bytes(const std::filesystem::path& path, const std::vector<unsigned char>& bytes);
 
+// True when the file's findings include one with this code.
+bool has_finding(const SysexFile& file, const std::string& code);
+
 } // namespace syx::test
 
 #define SYX_REQUIRE_FIXTURE(var, name)                                                             \

@@ -27,9 +27,8 @@ TEST(MidiByteStreamFramer, JoinsSysexFedInPiecesAndStampsFirstAndLastByte) {
 TEST(MidiByteStreamFramer, ShortMessagesWithRunningStatusAndACutShortSysex) {
     MidiByteStreamFramer framer;
     const TimePoint t{};
-    const auto done = framer.feed(Bytes{0x90, 0x3C, 0x40, 0x3E, 0x40, 0xC1, 0x05, 0xF0, 0x01,
-                                        0x02, 0x80, 0x3C, 0x00},
-                                  t);
+    const auto done = framer.feed(
+        Bytes{0x90, 0x3C, 0x40, 0x3E, 0x40, 0xC1, 0x05, 0xF0, 0x01, 0x02, 0x80, 0x3C, 0x00}, t);
     ASSERT_EQ(done.size(), 5U);
     EXPECT_EQ(done[0].bytes, (Bytes{0x90, 0x3C, 0x40}));
     EXPECT_EQ(done[1].bytes, (Bytes{0x90, 0x3E, 0x40})); // running status
