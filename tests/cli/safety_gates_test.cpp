@@ -61,6 +61,14 @@ std::vector<std::string> operator+(std::vector<std::string> a, const std::vector
     return a;
 }
 
+// An emulated MIDIFly upload of a 40-message modelled firmware, traced to `trace`.
+auto upload_midifly_traced(const FlowHome& home, const fs::path& trace) {
+    const auto file = firmware(home, "parker-midifly", {1, 2, 0, 0});
+    return run_cli(emulated("upload", "parker-midifly") +
+                   std::vector<std::string>{file.string(), "--allow-unknown-release", "--yes",
+                                            "--trace", trace.string()});
+}
+
 // ---- recover with nothing journaled: the same gates as upload --------------------------------
 
 TEST(SafetyGates, RecoverWithNothingJournaledRefusesAnUnknownReleaseLikeUpload) {
@@ -189,11 +197,8 @@ TEST(SafetyGates, AUserManifestCannotLowerTheShippedGapAndIsNamed) {
         std::ofstream(config / "syxflash" / "manifests" / "parker-midifly.toml") << lowered;
     }
     syx::test::ScopedEnv xdg("XDG_CONFIG_HOME", config.string());
-    const auto file = firmware(home, "parker-midifly", {1, 2, 0, 0});
     const auto trace = home / "trace.jsonl";
-    const auto r = run_cli(emulated("upload", "parker-midifly") +
-                           std::vector<std::string>{file.string(), "--allow-unknown-release",
-                                                    "--yes", "--trace", trace.string()});
+    const auto r = upload_midifly_traced(home, trace);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("parker-midifly.toml"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("150 ms"), std::string::npos) << r.err;
@@ -255,11 +260,8 @@ TEST(SafetyGates, Prophet600PowerLossMidTransferIsNotASuccess) {
 
 TEST(SafetyGates, JournalCountsExactlyTheMessagesTheTraceShows) {
     FlowHome home;
-    const auto file = firmware(home, "parker-midifly", {1, 2, 0, 0});
     const auto trace = home / "trace.jsonl";
-    const auto r = run_cli(emulated("upload", "parker-midifly") +
-                           std::vector<std::string>{file.string(), "--allow-unknown-release",
-                                                    "--yes", "--trace", trace.string()});
+    const auto r = upload_midifly_traced(home, trace);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::uint64_t journaled = 0;
     for (const auto& rec : journal_records(home)) {
