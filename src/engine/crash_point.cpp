@@ -1,9 +1,11 @@
 #include "engine/crash_point.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 #include <unistd.h>
 
@@ -21,6 +23,10 @@ struct Target {
 // crash point. Never freed: a test hook living as long as the process.
 std::atomic<Target*> g_target{nullptr};
 std::atomic<bool> g_env_read{false};
+// SYXFLASH_CRASH_DELAY_MS: every crash point first waits this long. It stretches the file writes
+// (a backup's save takes about a millisecond) so that a kill loop's timer lands inside them, not
+// only before or after (issue 17: the loop's write-phase kills landed after the run had ended).
+std::atomic<long> g_delay_ms{0};
 
 Target* parse(std::string_view spec) {
     if (spec.empty()) {
@@ -50,7 +56,16 @@ void crash_point(std::string_view name) {
         if (spec != nullptr && *spec != '\0') {
             g_target.compare_exchange_strong(expected, parse(spec));
         }
+        if (const char* delay =
+                std::getenv("SYXFLASH_CRASH_DELAY_MS"); // NOLINT(concurrency-mt-unsafe)
+            delay != nullptr) {
+            const long ms = std::strtol(delay, nullptr, 10);
+            g_delay_ms.store(ms > 0 && ms <= 10'000 ? ms : 0);
+        }
         g_env_read.store(true);
+    }
+    if (const long ms = g_delay_ms.load(std::memory_order_relaxed); ms > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     }
     Target* t = g_target.load(std::memory_order_relaxed);
     if (t == nullptr || name != t->name) {

@@ -4,7 +4,9 @@
 // a timer, so the code that writes files names the moments that matter (temp file created, half
 // written, synced, moved into place, sidecar written, journal line appended …) and a test run
 // with SYXFLASH_CRASH_AT=<name> (or <name>#<n>: the n-th time, 1-based) makes the process SIGKILL
-// itself exactly there. Unset (every real run), a crash point costs one relaxed load.
+// itself exactly there. SYXFLASH_CRASH_DELAY_MS=<n> makes every crash point wait n ms (at most
+// 10 s) first, so a kill timer can land inside a write. Unset (every real run), a crash point
+// costs two relaxed loads.
 #include <string_view>
 
 namespace syx::engine {
