@@ -4,8 +4,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include <fcntl.h>
@@ -14,6 +12,7 @@
 #include <unistd.h>
 
 #include "engine/crash_point.hpp"
+#include "engine/file_access.hpp"
 
 namespace syx::engine {
 
@@ -166,14 +165,21 @@ Status write_file_atomically(const std::filesystem::path& path, std::string_view
 }
 
 Result<std::vector<std::uint8_t>> read_file_bytes(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return make_error(ErrorCode::not_found, fmt::format("cannot open '{}'", path.string()));
+    // The same gate as every other read (engine/file_access): a FIFO sidecar would block the
+    // reader forever, /dev/zero behind a link would fill memory, a link loop is not "no file".
+    auto file = open_regular_file(path);
+    if (!file) {
+        return file.error();
     }
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                    std::istreambuf_iterator<char>());
-    if (in.bad()) {
-        return make_error(ErrorCode::io, fmt::format("cannot read '{}'", path.string()));
+    auto bytes = read_up_to(*file, path, kMaxReadFileBytes);
+    if (!bytes) {
+        return bytes.error();
+    }
+    if (bytes->size() > kMaxReadFileBytes) {
+        return make_error(ErrorCode::usage,
+                          fmt::format("{}: is larger than {} MiB; not read (a backup, sidecar or "
+                                      "record is far smaller)",
+                                      path.string(), kMaxReadFileBytes / (1024 * 1024)));
     }
     return bytes;
 }

@@ -26,10 +26,15 @@ enum class Overwrite { never, allowed };
 [[nodiscard]] Status write_file_atomically(const std::filesystem::path& path, std::string_view text,
                                            Overwrite overwrite = Overwrite::never);
 
-// True for names write_file_atomically uses for its temporary files.
-// The whole file; not_found when it cannot be opened, io when reading fails.
+// What read_file_bytes reads at most: backups, sidecars and records are far smaller.
+inline constexpr std::uint64_t kMaxReadFileBytes = 64ULL * 1024 * 1024;
+
+// The whole file, read through open_regular_file (engine/file_access): not_found when nothing is
+// there, usage for a folder, FIFO, device, socket, link loop or a file over kMaxReadFileBytes
+// (each said in words), io when reading fails.
 [[nodiscard]] Result<std::vector<std::uint8_t>> read_file_bytes(const std::filesystem::path& path);
 
+// True for names write_file_atomically uses for its temporary files.
 [[nodiscard]] bool is_temporary_file_name(std::string_view file_name);
 
 // Whether the process that wrote a file with this pid in its name may still be writing it: alive
