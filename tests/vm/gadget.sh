@@ -75,6 +75,10 @@ emulate_on() {
   done
 }
 
+# emulate_cmd NAME TEXT: type TEXT ("press BUTTON", "power-cycle", "display") into the model on
+# gadget NAME, as a person at the instrument would.
+emulate_cmd() { echo "$2" >"/tmp/emulate-$1.in"; sleep 0.3; }
+
 # expect_exit CODE COMMAND…: run COMMAND and fail unless it exits with CODE.
 expect_exit() {
   want=$1
