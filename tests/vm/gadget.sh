@@ -31,6 +31,9 @@ gadget_add() {
   wait_for_port "$product MIDI 1"
 }
 
+# vm_modprobe MODULE [PARAM=VALUE…]: load one of the VM kernel's modules (tests/vm/init.sh).
+vm_modprobe() { modprobe -d /run/syxvm "$@"; }
+
 # A pulled cable: the gadget leaves its USB bus. gadget_replug puts it back.
 gadget_unplug() { echo "" >"$GADGETS/$1/UDC"; }
 gadget_replug() { cat "$OUT/udc-$1" >"$GADGETS/$1/UDC"; }
