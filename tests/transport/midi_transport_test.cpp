@@ -94,4 +94,26 @@ TEST(AlsaCards, UsbCardsFromProcAsoundCards) {
     EXPECT_EQ(syx::transport::alsa_port_is_usb("UM-ONE:UM-ONE MIDI 1 20:0", cards), true);
     EXPECT_EQ(syx::transport::alsa_port_is_usb("Midi Through:Midi Through Port-0 14:0", cards),
               std::nullopt);
+    EXPECT_FALSE(syx::transport::alsa_port_is_gadget_side("UM-ONE:UM-ONE MIDI 1 20:0", cards));
+}
+
+TEST(AlsaCards, GadgetFarSideIsNotAnInstrumentPort) {
+    // /proc/asound/cards in the VM tests (tests/vm/jobs/port_ranking.sh): a configfs USB-MIDI
+    // gadget's own side (driver "MIDI Gadget", client "f_midi") next to the host side
+    // snd-usb-audio made of it. Only the host side is a port to an instrument.
+    const std::string text = " 0 [lp             ]: MIDI Gadget - f_midi\n"
+                             "                      MIDI Gadget\n"
+                             " 1 [Phatty         ]: USB-Audio - Little Phatty\n"
+                             "                      Moog Music Little Phatty at "
+                             "usb-dummy_hcd.0-1, high speed\n";
+    const auto cards = syx::transport::parse_proc_asound_cards(text);
+    ASSERT_EQ(cards.size(), 2u);
+    EXPECT_TRUE(cards[0].gadget);
+    EXPECT_FALSE(cards[1].gadget);
+    EXPECT_TRUE(syx::transport::alsa_port_is_gadget_side("f_midi:f_midi 16:0", cards));
+    EXPECT_TRUE(syx::transport::alsa_port_is_gadget_side("f_midi:f_midi-3 32:3", cards));
+    EXPECT_FALSE(
+        syx::transport::alsa_port_is_gadget_side("Little Phatty:Little Phatty MIDI 1 20:0", cards));
+    EXPECT_FALSE(
+        syx::transport::alsa_port_is_gadget_side("Midi Through:Midi Through Port-0 14:0", cards));
 }

@@ -31,6 +31,9 @@ gadget_add() {
   wait_for_port "$product MIDI 1"
 }
 
+# vm_modprobe MODULE [PARAM=VALUE…]: load one of the VM kernel's modules (tests/vm/init.sh).
+vm_modprobe() { modprobe -d /run/syxvm "$@"; }
+
 # A pulled cable: the gadget leaves its USB bus. gadget_replug puts it back.
 gadget_unplug() { echo "" >"$GADGETS/$1/UDC"; }
 gadget_replug() { cat "$OUT/udc-$1" >"$GADGETS/$1/UDC"; }
@@ -74,6 +77,10 @@ emulate_on() {
     sleep 0.1
   done
 }
+
+# emulate_cmd NAME TEXT: type TEXT ("press BUTTON", "power-cycle", "display") into the model on
+# gadget NAME, as a person at the instrument would.
+emulate_cmd() { echo "$2" >"/tmp/emulate-$1.in"; sleep 0.3; }
 
 # expect_exit CODE COMMAND…: run COMMAND and fail unless it exits with CODE.
 expect_exit() {

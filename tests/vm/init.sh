@@ -35,6 +35,10 @@ for m in configfs libcomposite usb_f_midi snd-seq snd-seq-midi snd-rawmidi snd-u
 done
 modprobe dummy_hcd num=4 || fail "cannot load dummy_hcd"
 mount -t configfs none /host/sys/kernel/config || fail "cannot mount configfs"
+# The initramfs's modules, for jobs that load more (modprobe -d /run/syxvm MODULE; gadget.sh's
+# vm_modprobe): the host root has none for this kernel.
+mkdir -p /host/run/syxvm/lib
+mount --bind /lib /host/run/syxvm/lib || fail "cannot bind the modules into /run/syxvm"
 read up _ </proc/uptime
 echo "$up" >"/host$SYXVM_RESULTS/vm-boot-seconds"
 

@@ -11,7 +11,8 @@
 # same path. JOB runs with `sh -e`; VAR=VALUE pairs are exported to it. Its exit status becomes
 # ours; its output and the kernel's console go to RESULTS/console.log.
 #
-# Cache: $SYXFLASH_VM_CACHE (default ~/.cache/syxflash-vm), one folder per kernel version.
+# Cache: $SYXFLASH_VM_CACHE (default ~/.cache/syxflash-vm), one folder per kernel version; its
+# initramfs is rebuilt whenever init.sh's SHA-256 differs from the one it was built with.
 # Needs (Debian): qemu-system-x86 busybox-static cpio kmod (depmod), apt (to fetch the kernel).
 # Exit codes: 0 job passed · 1 job failed · 2 harness failure (cannot boot, timeout…) ·
 #             77 skipped (not x86-64: the kernel and QEMU binary are the amd64 ones).
@@ -51,7 +52,20 @@ prepare() {
   local version dir
   version=$(kernel_version)
   dir="$cache_root/$version"
-  if [ -f "$dir/ready" ]; then
+  local init_src init_sum
+  init_src="$(dirname "${BASH_SOURCE[0]}")/init.sh"
+  init_sum=$(sha256sum "$init_src" | cut -d' ' -f1)
+  if [ -f "$dir/ready" ] && [ -d "$dir/initramfs" ]; then
+    # The initramfs is keyed on init.sh's hash: an edited init.sh rebuilds it (seconds; the
+    # kernel and modules stay), so no run ever boots a stale /init.
+    if [ "$(cat "$dir/init.sha256" 2>/dev/null)" != "$init_sum" ]; then
+      log "init.sh changed: rebuilding the initramfs in $dir"
+      cp "$init_src" "$dir/initramfs/init"
+      chmod +x "$dir/initramfs/init"
+      (cd "$dir/initramfs" && find . | cpio -o -H newc --quiet | gzip -1) >"$dir/initramfs.gz.new"
+      mv "$dir/initramfs.gz.new" "$dir/initramfs.gz"
+      echo "$init_sum" >"$dir/init.sha256"
+    fi
     echo "$dir"
     return
   fi
@@ -75,7 +89,7 @@ prepare() {
   local root="$dir/initramfs" moddir="lib/modules/$version"
   mkdir -p "$root"/{bin,dev,proc,sys,host,"$moddir"}
   cp "$busybox_bin" "$root/bin/busybox"
-  cp "$(dirname "${BASH_SOURCE[0]}")/init.sh" "$root/init"
+  cp "$init_src" "$root/init"
   chmod +x "$root/init"
   local wanted=() m f
   for m in "${modules[@]}"; do
@@ -94,6 +108,7 @@ prepare() {
   depmod -b "$root" "$version"
   (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$dir/initramfs.gz"
   rm -rf "$dir/tree"
+  echo "$init_sum" >"$dir/init.sha256"
   touch "$dir/ready"
   log "kernel + initramfs ready ($(du -sh "$dir" | cut -f1))"
   echo "$dir"

@@ -43,6 +43,7 @@ std::vector<AlsaCard> parse_proc_asound_cards(std::string_view text) {
         card.driver = trim(rest.substr(0, dash));
         card.name = dash == std::string::npos ? std::string{} : trim(rest.substr(dash + 3));
         card.usb = card.driver == "USB-Audio";
+        card.gadget = card.driver == "MIDI Gadget"; // drivers/usb/gadget/function/f_midi.c
         cards.push_back(std::move(card));
     }
     return cards;
@@ -58,16 +59,29 @@ std::vector<AlsaCard> read_alsa_cards() {
     return parse_proc_asound_cards(text.str());
 }
 
-std::optional<bool> alsa_port_is_usb(std::string_view port_name,
-                                     const std::vector<AlsaCard>& cards) {
+namespace {
+// The card whose name or id is the port's client name ("Client:Port client:port"), if any.
+const AlsaCard* card_of_port(std::string_view port_name, const std::vector<AlsaCard>& cards) {
     const auto colon = port_name.find(':');
     const std::string client = trim(port_name.substr(0, colon));
     for (const auto& card : cards) {
         if (!client.empty() && (client == card.name || client == card.id)) {
-            return card.usb;
+            return &card;
         }
     }
-    return std::nullopt;
+    return nullptr;
+}
+} // namespace
+
+std::optional<bool> alsa_port_is_usb(std::string_view port_name,
+                                     const std::vector<AlsaCard>& cards) {
+    const AlsaCard* card = card_of_port(port_name, cards);
+    return card != nullptr ? std::optional<bool>{card->usb} : std::nullopt;
+}
+
+bool alsa_port_is_gadget_side(std::string_view port_name, const std::vector<AlsaCard>& cards) {
+    const AlsaCard* card = card_of_port(port_name, cards);
+    return card != nullptr && card->gadget;
 }
 
 } // namespace syx::transport

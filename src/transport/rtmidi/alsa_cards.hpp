@@ -15,6 +15,9 @@ struct AlsaCard {
     std::string driver; // "USB-Audio"
     std::string name;   // "Little Phatty SE"
     bool usb = false;   // driver USB-Audio, or the long name says "at usb-…"
+    // Driver "MIDI Gadget": this computer's own side of a USB-MIDI gadget (configfs f_midi), the
+    // port a USB host (another computer) talks to. No instrument is behind it.
+    bool gadget = false;
 };
 
 [[nodiscard]] std::vector<AlsaCard> parse_proc_asound_cards(std::string_view text);
@@ -26,5 +29,10 @@ struct AlsaCard {
 // true/false when the client name matches a card, nullopt when no card matches (software client).
 [[nodiscard]] std::optional<bool> alsa_port_is_usb(std::string_view port_name,
                                                    const std::vector<AlsaCard>& cards);
+
+// Whether the port's client is the far side of a USB-MIDI gadget on this computer (see
+// AlsaCard::gadget): such ports are not listed, since nothing syxflash updates is behind them.
+[[nodiscard]] bool alsa_port_is_gadget_side(std::string_view port_name,
+                                            const std::vector<AlsaCard>& cards);
 
 } // namespace syx::transport

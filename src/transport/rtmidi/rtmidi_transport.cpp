@@ -105,6 +105,9 @@ public:
                     info.direction = direction;
                     info.api = m_api;
                     if (m_api == MidiApi::alsa) {
+                        if (alsa_port_is_gadget_side(info.name, cards)) {
+                            continue; // this computer's side of a USB gadget: no instrument
+                        }
                         info.os_says_usb = alsa_port_is_usb(info.name, cards);
                     }
                     if (!info.name.empty()) {

@@ -1,7 +1,7 @@
 # A Parker MIDIFly behind a Roland "UM-ONE" (a DIN interface, so DIN pacing): the firmware
 # upload through snd-usb-audio, timed where the device reads the bytes. Every gap between two
-# messages' starts must be at least the earlier message's DIN wire time (bytes / 3125 B/s) plus
-# the manifest's 150 ms.
+# messages' starts, measured at the device, must be at least the earlier message's DIN wire time
+# (bytes / 3125 B/s) plus the manifest's 150 ms.
 . "$SYXFLASH_SOURCE/tests/vm/gadget.sh"
 gadget_add umone "Roland" "UM-ONE" 1 0
 cd /tmp
@@ -18,23 +18,27 @@ prefix=$(head -c 6 /tmp/fly.syx | od -An -tx1 | tr a-f A-F | sed 's/^ //')
 grep "\"head\":\"$prefix\"" "$OUT/received.jsonl" | sed 's/.*"first_us":\([0-9]*\).*"bytes":\([0-9]*\).*/\1 \2/' >/tmp/device
 grep "\"dir\":\"out\".*\"bytes\":\"$prefix" "$OUT/trace.jsonl" | sed 's/.*"t_ms":\([0-9.]*\).*/\1/' >/tmp/sender
 paste -d' ' /tmp/device /tmp/sender >"$OUT/gaps.txt"
-# Needed between two starts: the earlier message's DIN wire time (bytes / 3125 B/s) + 150 ms.
-# The sender must keep it plus its ALSA margin (10 ms) on its own clock: that is ours, strictly.
-# At the device the gap is the sender's interval plus how much later the second message was
-# delivered than the first: every gap found under there is shown with that delivery difference,
-# and is ours only if the sender's own interval was short too.
+# Needed between two starts: the earlier message's DIN wire time (bytes / 3125 B/s) + 150 ms,
+# measured at the device (the model's read times): every gap under it fails. The sender keeps it
+# plus its ALSA margin (10 ms, transport/rtmidi) on its own clock; the gap at the device is the
+# sender's interval less how much later the second message was delivered than the first (the
+# kernel's sequencer, snd-usb-audio's URBs, the gadget). "Delivery" is device time - send time
+# (two clocks' origins, so only its spread means something): a spread above the margin is what
+# would make a gap short, and it is printed either way.
 awk -v gap_ms=150 -v margin_ms=10 '
-  { dev = $1 / 1000; bytes = $2; sent = $3
+  { dev = $1 / 1000; bytes = $2; sent = $3; lat = dev - sent
+    if (NR == 1 || lat < lat_min) lat_min = lat
+    if (NR == 1 || lat > lat_max) lat_max = lat
     if (NR > 1) {
       need = prev_bytes * 1000 / 3125 + gap_ms
       got_dev = dev - prev_dev; got_sent = sent - prev_sent; n++
       if (got_sent < need + margin_ms - 0.5) {
         ours++; printf "SENDER gap %d: %.1f ms sent < %.1f ms + %d ms margin\n", n, got_sent, need, margin_ms }
       if (got_dev < need) {
-        under++; printf "device gap %d: %.1f ms < %.1f ms (sent %.1f ms apart: delivered %.1f ms later than the one before)\n", n, got_dev, need, got_sent, got_sent - got_dev }
+        under++; printf "FAIL: device gap %d: %.1f ms < %.1f ms (sent %.1f ms apart: delivered %.1f ms later than the one before)\n", n, got_dev, need, got_sent, got_sent - got_dev }
       if (n == 1 || got_dev - need < min) min = got_dev - need
       if (n == 1 || got_sent - need < min_sent) min_sent = got_sent - need
     }
     prev_dev = dev; prev_sent = sent; prev_bytes = bytes }
-  END { printf "%d messages; at the device %d of %d gaps under wire time + %d ms (smallest margin %.1f ms); sender: smallest margin %.1f ms, %d under its own target\n", NR, under, n, gap_ms, min, min_sent, ours
-        exit (NR != 40 || ours > 0) }' "$OUT/gaps.txt"
+  END { printf "%d messages; at the device %d of %d gaps under wire time + %d ms (smallest margin %.1f ms); sender: smallest margin %.1f ms, %d under its own target; delivery spread %.1f ms\n", NR, under, n, gap_ms, min, min_sent, ours, lat_max - lat_min
+        exit (NR != 40 || ours > 0 || under > 0) }' "$OUT/gaps.txt"
