@@ -1,6 +1,8 @@
 // syxflash-cli backup: collect the device's presets (automatic dump requests, or front-panel dumps
 // counted live) and write them as a verified backup: plain .syx + sidecar, atomically, never over
 // an existing file, plus a copy in the library the GUI lists (issue 6).
+#include <utility>
+
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -9,6 +11,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/flow_support.hpp"
 #include "core/backup_session.hpp"
+#include "engine/backup_job.hpp"
 #include "engine/backup_store.hpp"
 
 namespace syx::cli {
@@ -68,30 +71,22 @@ int run_backup(const BackupArgs& args) {
     session::Outcome outcome = run_session(session, *t.transport, mailbox, context);
     t.transport->close();
 
-    const auto& result = session.result();
-    engine::BackupContent content = backup_content(manifest, result);
-    content.complete = result.verdict.complete;
-    content.completeness = result.verdict.summary;
-    content.backup_kind = to_string(manifest.backup.kind);
-
+    engine::BackupJobOptions job_options;
+    job_options.save.output = output;
+    job_options.keep_incomplete_as = output;
+    auto job = engine::finish_backup(manifest, session.result(), std::move(outcome), job_options);
+    outcome = std::move(job.outcome);
     int exit_code = session::exit_code_for(outcome.kind);
-    if (outcome.kind == session::OutcomeKind::success && !content.complete) {
-        // Never a false success: the rule decides, not the session's word alone.
-        outcome.kind = session::OutcomeKind::incomplete;
-        exit_code = kExitNoAnswer;
-    }
     nlohmann::json event = result_event(outcome, exit_code);
     event["output"] = nullptr;
-    if (outcome.kind == session::OutcomeKind::success) {
-        engine::SaveBackupOptions save;
-        save.output = output;
-        auto saved = engine::save_backup(content, save);
-        if (!saved) {
-            exit_code = saved.error().code == ErrorCode::refused ? kExitUsage : kExitInternal;
-            return fail(kName, json, exit_code,
-                        fmt::format("the dump arrived complete but could not be saved: {}",
-                                    saved.error().message));
-        }
+    if (job.save_error) {
+        exit_code = job.save_error->code == ErrorCode::refused ? kExitUsage : kExitInternal;
+        return fail(kName, json, exit_code,
+                    fmt::format("the dump arrived complete but could not be saved: {}",
+                                job.save_error->message));
+    }
+    if (job.saved) {
+        const auto& saved = job.saved;
         event["ok"] = true;
         event["output"] = saved->file.string();
         event["sidecar"] = saved->sidecar.string();
@@ -118,19 +113,12 @@ int run_backup(const BackupArgs& args) {
             }
         }
     } else {
-        // What arrived of an incomplete dump is kept for diagnosis under a name that says so;
-        // OUT itself is not created.
-        if (!content.messages.empty() && outcome.kind != session::OutcomeKind::refused) {
-            content.complete = false;
-            if (auto kept = engine::save_incomplete_dump(content, output)) {
-                event["incomplete_file"] = kept->file.string();
-                outcome.message += fmt::format(
-                    " What arrived ({} message(s)) was kept for diagnosis as '{}'; it is NOT a "
-                    "backup. '{}' was not created.",
-                    content.messages.size(), kept->file.string(), output.string());
-                event["message"] = outcome.message;
-            }
-        } else if (outcome.kind != session::OutcomeKind::refused) {
+        // What arrived of an incomplete dump was kept for diagnosis (finish_backup); OUT itself
+        // is not created.
+        if (job.kept) {
+            event["incomplete_file"] = job.kept->file.string();
+        }
+        if (outcome.kind != session::OutcomeKind::refused) {
             outcome.message += fmt::format(" '{}' was not created.", output.string());
             event["message"] = outcome.message;
         }

@@ -73,19 +73,6 @@ std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
     return start;
 }
 
-engine::BackupContent backup_content(const Manifest& manifest,
-                                     const session::BackupResult& result) {
-    engine::BackupContent content;
-    content.device_id = manifest.id;
-    content.device_name = manifest.name;
-    content.messages = result.messages;
-    if (result.identity) {
-        content.identity_reply = result.identity->reply;
-        content.firmware_version = result.identity->version_text;
-    }
-    return content;
-}
-
 std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& args,
                                                         const Manifest& manifest) {
     auto mailbox = std::make_shared<engine::SessionMailbox>();

@@ -81,10 +81,6 @@ std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& arg
 std::variant<SessionPorts, CliError> open_sending_ports(const FlowArgs& args,
                                                         const FlowStart& start);
 
-// What a backup session brought back, ready for engine::save_backup (device, messages, identity;
-// the caller sets completeness and label).
-engine::BackupContent backup_content(const Manifest& manifest, const session::BackupResult& result);
-
 // "\n  first\n  second": problems listed under a sentence.
 std::string indented_lines(const std::vector<std::string>& lines);
 

@@ -1,5 +1,7 @@
 #include "cli/update_flow.hpp"
 
+#include <utility>
+
 #include <fmt/core.h>
 
 #include "cli/cli_common.hpp"
@@ -9,10 +11,12 @@
 #include "core/recovery_session.hpp"
 #include "core/restore_session.hpp"
 #include "core/update_session.hpp"
+#include "engine/backup_job.hpp"
 #include "engine/backup_store.hpp"
 #include "engine/flow_gates.hpp"
 #include "engine/journal.hpp"
 #include "engine/sysex_file_reader.hpp"
+#include "engine/update_job.hpp"
 
 namespace syx::cli {
 namespace {
@@ -195,31 +199,26 @@ std::optional<int> make_backup(Flow& f, const RunContext& context) {
     }
     auto& t = f.ports->transport;
     session::BackupSession backup(manifest);
-    const auto outcome = run_session(backup, *t.transport, f.ports->mailbox, context);
-    const auto& result = backup.result();
-    if (outcome.kind != session::OutcomeKind::success || !result.verdict.complete) {
+    engine::BackupJobOptions job_options;
+    job_options.label = "before-update";
+    auto job = engine::finish_backup(manifest, backup.result(),
+                                     run_session(backup, *t.transport, f.ports->mailbox, context),
+                                     job_options);
+    if (job.outcome.kind != session::OutcomeKind::success) {
         t.transport->close();
-        session::Outcome o = outcome;
-        if (o.kind == session::OutcomeKind::success) {
-            o.kind = session::OutcomeKind::incomplete;
-        }
+        session::Outcome o = std::move(job.outcome);
         o.message += " The backup was not completed, so no firmware was sent.";
         const int code = session::exit_code_for(o.kind);
         f.json ? emit_event(result_event(o, code)) : print_outcome(o);
         return code;
     }
-    engine::BackupContent content = backup_content(manifest, result);
-    content.complete = true;
-    content.completeness = result.verdict.summary;
-    content.backup_kind = to_string(manifest.backup.kind);
-    content.label = "before-update";
-    auto saved = engine::save_backup(content, engine::SaveBackupOptions{});
-    if (!saved) {
+    if (!job.saved) {
         t.transport->close();
         return fail(f.req.command, f.json, kExitRefused,
                     fmt::format("the backup could not be saved ({}); no firmware was sent",
-                                saved.error().message));
+                                job.save_error ? job.save_error->message : "unknown"));
     }
+    const auto& saved = job.saved;
     f.backup_file = saved->file;
     f.gate = {session::BackupGateKind::made_now,
               fmt::format("{} (SHA-256 {})", saved->file.string(), saved->metadata.sha256)};
@@ -245,11 +244,11 @@ void start_journal(Flow& f) {
     start.port = t.ports.output;
     start.api = transport::to_string(t.api);
     start.link = to_string(f.ports->link);
-    start.file = fs::absolute(f.req.file);
+    start.file = f.req.file; // made absolute by start_update_journal
     start.file_sha256 = to_hex(f.start->file->sha256);
     start.message_count = f.start->file->messages.size();
     start.total_bytes = f.start->file->total_message_bytes();
-    auto started = engine::UpdateJournal::start(start, *f.journal_dir);
+    auto started = engine::start_update_journal(start, *f.journal_dir);
     if (!started) {
         if (!f.json) {
             fmt::print(stderr,

@@ -181,7 +181,7 @@ Command UpdateSession::start() {
             break;
         case UnknownReleasePolicy::ask_typed: {
             m_stage = Stage::confirm_release;
-            m_unknown_release_text = "SEND UNKNOWN";
+            m_unknown_release_text = std::string(kUnknownReleasePhrase);
             Question q;
             q.id = "unknown-release";
             q.purpose = QuestionPurpose::typed_confirmation;
@@ -759,6 +759,11 @@ Command UpdateSession::ask_restore() {
 }
 
 Command UpdateSession::succeed(std::string message) {
+    if (m_options.extra_evidence) {
+        if (auto why = m_options.extra_evidence()) {
+            return fail(OutcomeKind::transfer_failed, Phase::transfer, std::move(*why));
+        }
+    }
     m_verified_message = std::move(message);
     if (m_options.offer_restore && m_manifest.restore.kind == RestoreKind::send_back) {
         info(m_verified_message);

@@ -27,9 +27,11 @@
 //                     with the verify-phase plan.
 //   offer restore     when a backup exists and the manifest restores: Outcome::restore_requested.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/identify_session.hpp"
@@ -54,6 +56,10 @@ struct BackupGate {
     BackupGateKind kind = BackupGateKind::missing;
     std::string description; // "backup.syx (sha256 …)", shown in the log
 };
+
+// What the user types to send a release the manifest does not know (ask_typed): one phrase for
+// every front end (the wizard's Firmware page asks for the same).
+inline constexpr std::string_view kUnknownReleasePhrase = "SEND UNKNOWN";
 
 enum class UnknownReleasePolicy {
     refuse,    // a release the manifest does not know is refused
@@ -80,6 +86,10 @@ struct UpdateOptions {
     bool device_waiting_for_firmware = false;
     // Offer a restore at the end (a backup of this device exists).
     bool offer_restore = false;
+    // Evidence beyond what the device answers (an emulated device's own state): asked when the
+    // session would end in success; a reason returned makes it a transfer failure with the
+    // transfer phase's recovery plan (never a success the device does not show).
+    std::function<std::optional<std::string>()> extra_evidence;
 };
 
 class UpdateSession final : public SessionBase {

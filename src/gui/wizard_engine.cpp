@@ -18,9 +18,12 @@
 #include "emulator/fault_spec.hpp"
 #include "emulator/modelled_firmware.hpp"
 #include "engine/atomic_file.hpp"
+#include "engine/backup_job.hpp"
 #include "engine/backup_store.hpp"
+#include "engine/flow_gates.hpp"
 #include "engine/journal.hpp"
 #include "engine/sysex_file_reader.hpp"
+#include "engine/update_job.hpp"
 #include "gui/app_options.hpp"
 #include "gui/support_bundle.hpp"
 
@@ -544,7 +547,7 @@ session::Outcome WizardEngine::run(session::Session& s, bool journal_it) {
             start.file_sha256 = m_flow.firmware.sha256;
             start.message_count = m_firmware->messages.size();
             start.total_bytes = m_firmware->total_message_bytes();
-            if (auto started = engine::UpdateJournal::start(start, *dir)) {
+            if (auto started = engine::start_update_journal(start, *dir)) {
                 journal = std::move(*started);
                 m_last_journal_session = journal->session_id();
             }
@@ -593,46 +596,41 @@ void WizardEngine::backup() {
     }
     session::BackupSession s(*m);
     const auto outcome = run(s, false);
-    const auto& result = s.result();
-    if (outcome.kind != session::OutcomeKind::success || !result.verdict.complete) {
+    engine::BackupJobOptions job_options;
+    job_options.label = "before-update";
+    // What arrived of an incomplete dump is kept for diagnosis, as `syxflash-cli backup` does.
+    job_options.keep_incomplete_as = m_config.work_dir / fmt::format("{}-before-update.syx", m->id);
+    auto job = engine::finish_backup(*m, s.result(), outcome, job_options);
+    if (job.outcome.kind != session::OutcomeKind::success) {
         std::lock_guard lock(m_mutex);
         m_flow.backup = StepState::failed;
-        m_flow.backup_text = outcome.message + " No firmware will be sent without a backup.";
+        m_flow.backup_text = job.outcome.message + " No firmware will be sent without a backup.";
+        if (job.kept) {
+            m_log.push_back("Incomplete dump kept for diagnosis (not a backup): " +
+                            job.kept->file.string());
+        }
         return;
     }
-    engine::BackupContent content;
-    content.device_id = m->id;
-    content.device_name = m->name;
-    content.messages = result.messages;
-    if (result.identity) {
-        content.identity_reply = result.identity->reply;
-        content.firmware_version = result.identity->version_text;
-    }
-    content.complete = true;
-    content.completeness = result.verdict.summary;
-    content.backup_kind = to_string(m->backup.kind);
-    content.label = "before-update";
-    auto saved = engine::save_backup(content, engine::SaveBackupOptions{});
-    if (saved) {
+    if (job.saved) {
         // The Library page lists it at once (its copy went into the library folder).
         refresh_library();
     }
     std::lock_guard lock(m_mutex);
-    if (!saved) {
+    if (!job.saved) {
         m_flow.backup = StepState::failed;
-        m_flow.backup_text = "The backup arrived but could not be saved: " + saved.error().message;
+        m_flow.backup_text = job.outcome.message;
         return;
     }
+    const auto& saved = job.saved;
     m_backup_file = saved->file;
     m_flow.backup_file = saved->file.string();
     m_gate = {session::BackupGateKind::made_now,
               fmt::format("{} (SHA-256 {})", saved->file.string(), saved->metadata.sha256)};
     m_flow.backup = StepState::done;
     m_flow.backup_text = fmt::format("Saved {} ({}) in {}",
-                                     result.messages.size() == 1
-                                         ? std::string("1 message")
-                                         : fmt::format("{} messages", result.messages.size()),
-                                     result.verdict.summary, saved->file.string());
+                                     job.messages == 1 ? std::string("1 message")
+                                                       : fmt::format("{} messages", job.messages),
+                                     job.completeness, saved->file.string());
     m_log.push_back(m_flow.backup_text);
 }
 
@@ -682,7 +680,7 @@ void WizardEngine::load_firmware(const fs::path& path, bool generated) {
     }
     view.eta_usb = eta_text(*file, *m, Link::usb);
     view.eta_din = eta_text(*file, *m, Link::din);
-    view.typed_confirmation = "send unknown firmware";
+    view.typed_confirmation = std::string(session::kUnknownReleasePhrase); // as core asks it
     m_firmware = check.refused ? nullptr : file;
     // Recovering an interrupted update: the very file it was sending (same SHA-256) was
     // accepted by whoever started that update, as `syxflash-cli recover` does, wherever it is
@@ -734,9 +732,11 @@ session::UpdateOptions WizardEngine::update_options() const {
     options.link = m_link;
     options.backup = m_gate;
     bool confirmed = false;
+    std::shared_ptr<transport::EmulatedDevice> device;
     {
         std::lock_guard lock(m_mutex);
         confirmed = m_flow.firmware_confirmed;
+        device = m_device;
     }
     options.unknown_release =
         confirmed ? session::UnknownReleasePolicy::allow : session::UnknownReleasePolicy::refuse;
@@ -746,6 +746,11 @@ session::UpdateOptions WizardEngine::update_options() const {
     const auto* m = manifest();
     options.offer_restore =
         m_backup_file.has_value() && m != nullptr && m->restore.kind == RestoreKind::send_back;
+    if (m_mode == RunMode::simulated && m != nullptr) {
+        // The simulated device's own state is the evidence (as for `syxflash-cli --api
+        // emulated`): an unchanged version is not a success, whatever was answered.
+        options.extra_evidence = engine::emulated_version_evidence(device, m->name);
+    }
     return options;
 }
 
@@ -814,11 +819,19 @@ void WizardEngine::recover() {
     options.update = update_options();
     options.update.backup = {session::BackupGateKind::not_needed, "recovery"};
     session::RecoverySession s(*m, m_firmware, options);
+    // The journaled updates this recovery is about, as `syxflash-cli recover` finds them: this
+    // device, this kind of link (a simulation never resolves a real device's entry).
+    std::optional<engine::RecoveryContext> context;
+    if (const auto dir = engine::journal_dir()) {
+        context = engine::recovery_context(*dir, m->id, transport::to_string(m_transport->api()),
+                                           to_hex(m_firmware->sha256));
+    }
     const auto outcome = run(s, true);
-    if (outcome.kind == session::OutcomeKind::success) {
-        resolve_journal_entries(
-            fmt::format("recovered in the wizard by {}",
-                        m_last_journal_session.empty() ? "a recovery" : m_last_journal_session));
+    if (outcome.kind == session::OutcomeKind::success && context) {
+        resolve_journal_entries(*context,
+                                fmt::format("recovered by {}", m_last_journal_session.empty()
+                                                                   ? "a recovery"
+                                                                   : m_last_journal_session));
     }
     std::lock_guard lock(m_mutex);
     m_flow.recovery_outcome = outcome;
@@ -953,13 +966,28 @@ std::string readable_time(const std::string& iso) {
 
 } // namespace
 
+// The kind of link this run works on, for the journal's offers: the emulated devices when
+// simulating, real ports otherwise.
+std::string WizardEngine::offer_api() const {
+    return m_mode == RunMode::simulated ? transport::to_string(transport::MidiApi::emulated)
+                                        : std::string("hardware");
+}
+
+// --simulate X offers X's interrupted updates only.
+std::optional<std::string> WizardEngine::offer_device() const {
+    if (m_mode == RunMode::simulated && !m_base.simulate_id.empty()) {
+        return m_base.simulate_id;
+    }
+    return std::nullopt;
+}
+
 void WizardEngine::check_journal() {
     const auto dir = engine::journal_dir();
     if (!dir) {
         return;
     }
     std::vector<InterruptedUpdate> found;
-    for (const auto& s : engine::find_interrupted(*dir)) {
+    for (const auto& s : engine::interrupted_offers(*dir, offer_api(), offer_device())) {
         InterruptedUpdate u;
         u.session = s.session;
         u.device_id = s.device_id;
@@ -990,7 +1018,7 @@ void WizardEngine::resume_interrupted(const std::string& session) {
     const auto dir = engine::journal_dir();
     std::optional<engine::JournalSession> entry;
     if (dir) {
-        for (auto& s : engine::find_interrupted(*dir)) {
+        for (auto& s : engine::interrupted_offers(*dir, offer_api(), offer_device())) {
             if (s.session == session) {
                 entry = std::move(s);
             }
@@ -1054,19 +1082,16 @@ void WizardEngine::dismiss_interrupted(const std::string& session) {
                                 session));
 }
 
-// A verified recovery settles the journal entries it dealt with: the interrupted update offered
-// at start-up and this run's failed update.
-void WizardEngine::resolve_journal_entries(const std::string& how) {
+// A verified recovery settles the journal entries it dealt with: every interrupted update of
+// the device on this kind of link (the one offered at start-up, this run's failed update), the
+// same entries `syxflash-cli recover` resolves.
+void WizardEngine::resolve_journal_entries(const engine::RecoveryContext& context,
+                                           const std::string& how) {
     const auto dir = engine::journal_dir();
     if (!dir) {
         return;
     }
-    std::vector<std::string> resolved;
-    for (const auto* session : {&m_resume_session, &m_failed_update_session}) {
-        if (!session->empty() && engine::mark_resolved(*dir, *session, how)) {
-            resolved.push_back(*session);
-        }
-    }
+    const auto resolved = engine::resolve_recovered(*dir, context, how);
     m_failed_update_session.clear();
     m_resume_session.clear();
     m_resume_file_sha256.clear();

@@ -22,6 +22,7 @@
 #include "core/session.hpp"
 #include "core/sysex_file.hpp"
 #include "core/update_session.hpp"
+#include "engine/flow_gates.hpp"
 #include "engine/identity_probe.hpp"
 #include "engine/loopback.hpp"
 #include "engine/session_runner.hpp"
@@ -91,7 +92,9 @@ private:
     void check_journal();
     void resume_interrupted(const std::string& session);
     void dismiss_interrupted(const std::string& session);
-    void resolve_journal_entries(const std::string& how);
+    void resolve_journal_entries(const engine::RecoveryContext& context, const std::string& how);
+    [[nodiscard]] std::string offer_api() const;
+    [[nodiscard]] std::optional<std::string> offer_device() const;
     session::Outcome run(session::Session& session, bool journal);
     // Tools page and Library export (wizard_engine_tools.cpp).
     void tools_choose_file(const std::filesystem::path& path);

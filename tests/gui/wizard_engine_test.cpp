@@ -14,6 +14,9 @@
 #include "read_archive.hpp"
 #include <gtest/gtest.h>
 
+#include "core/hash.hpp"
+#include "core/update_session.hpp"
+#include "emulator/modelled_firmware.hpp"
 #include "engine/data_paths.hpp"
 #include "engine/journal.hpp"
 #include "gui/autopilot.hpp"
@@ -41,7 +44,19 @@ struct RunOptions {
     std::function<bool(const Snapshot&)> stop_when;
     // Another run's home: keep its journal and files instead of starting clean.
     std::optional<fs::path> home;
+    // Where the wizard writes its files (practice firmware); default home/tmp.
+    std::optional<fs::path> work_dir;
+    // Acts before the autopilot does (a user who does something else); nullopt: the pilot acts.
+    std::function<std::optional<Intent>(const Snapshot&)> before_pilot;
 };
+
+// Options for a run in another run's `home`, stopping once `stop_when` holds (if given).
+RunOptions in_home(const fs::path& home, std::function<bool(const Snapshot&)> stop_when = {}) {
+    RunOptions o;
+    o.home = home;
+    o.stop_when = std::move(stop_when);
+    return o;
+}
 
 Result run_autopilot(const std::string& device, std::vector<std::string> faults = {},
                      const RunOptions& run = {}) {
@@ -64,7 +79,7 @@ Result run_autopilot(const std::string& device, std::vector<std::string> faults 
     SnapshotChannel channel(base);
     EngineConfig config;
     config.faults = std::move(faults);
-    config.work_dir = home / "tmp";
+    config.work_dir = run.work_dir.value_or(home / "tmp");
     Result result;
     {
         WizardEngine engine(catalogue, base, config,
@@ -80,7 +95,9 @@ Result run_autopilot(const std::string& device, std::vector<std::string> faults 
             if (run.stop_when && run.stop_when(*snapshot)) {
                 break;
             }
-            if (auto next = pilot.next(controller.model(), *snapshot)) {
+            if (auto first = run.before_pilot ? run.before_pilot(*snapshot) : std::nullopt) {
+                engine.post(*first);
+            } else if (auto next = pilot.next(controller.model(), *snapshot)) {
                 if (!controller.apply(*next, *snapshot)) {
                     result.failure = "refused: " + describe(*next);
                     break;
@@ -107,11 +124,9 @@ Result run_autopilot(const std::string& device, std::vector<std::string> faults 
 // A MIDIFly update cut off by the cable coming out at 30 %, after which the user closes the
 // wizard: the journal in `home` holds an interrupted update.
 Result unplug_midifly_upload(const fs::path& home) {
-    return run_autopilot("parker-midifly", {"unplug-at=30%"},
-                         {[](const Snapshot& s) {
-                              return s.flow.upload == StepState::failed && !s.flow.engine_busy;
-                          },
-                          home});
+    return run_autopilot("parker-midifly", {"unplug-at=30%"}, in_home(home, [](const Snapshot& s) {
+                             return s.flow.upload == StepState::failed && !s.flow.engine_busy;
+                         }));
 }
 
 // Waits until the newest snapshot satisfies `done` (or the time is up); says whether it did.
@@ -222,7 +237,7 @@ TEST(WizardEngine, AnUploadCutOffByAnUnplugIsOfferedAtTheNextStartAndRecoveredFr
     EXPECT_NE(u.when.find(" at "), std::string::npos) << u.when;
 
     // The autopilot takes the offer: Recovery for that device with the journal's file.
-    const auto second = run_autopilot("parker-midifly", {}, {{}, home});
+    const auto second = run_autopilot("parker-midifly", {}, in_home(home));
     EXPECT_TRUE(second.finished) << second.failure;
     ASSERT_GE(second.visited.size(), 2U);
     EXPECT_EQ(second.visited[1], WizardStep::recovery) << "straight from the offer to Recovery";
@@ -244,7 +259,7 @@ TEST(WizardEngine, AnInterruptedUpdateWhoseFileIsGoneIsRecoveredFromTheRecoveryP
     const fs::path sent = first.last.flow.firmware.path;
     ASSERT_TRUE(fs::remove(sent));
 
-    const auto second = run_autopilot("parker-midifly", {}, {{}, home});
+    const auto second = run_autopilot("parker-midifly", {}, in_home(home));
     EXPECT_TRUE(second.finished) << second.failure;
     ASSERT_GE(second.visited.size(), 2U);
     EXPECT_EQ(second.visited[1], WizardStep::recovery) << "straight from the offer to Recovery";
@@ -330,7 +345,7 @@ TEST(WizardEngine, ClosingTheWindowMidUploadStopsTheSessionInsteadOfHanging) {
     engine->post(intent::SelectDevice{"parker-midifly"});
     engine->post(intent::UsePracticeFirmware{});
     ASSERT_TRUE(wait_for(channel, [](const Snapshot& s) { return s.flow.firmware.loaded; }));
-    engine->post(intent::ConfirmUnknownRelease{"send unknown firmware"});
+    engine->post(intent::ConfirmUnknownRelease{std::string(session::kUnknownReleasePhrase)});
     ASSERT_TRUE(wait_for(channel, [](const Snapshot& s) { return s.flow.firmware_confirmed; }));
     engine->post(intent::StartUpload{});
     // Answer the bootloader question as the user would, then wait for bytes to go out.
@@ -375,6 +390,188 @@ TEST(WizardEngine, TheFileBrowserListsFoldersThenFirmwareFilesAndHidesTheRest) {
     }
     EXPECT_EQ(names, (std::vector<std::string>{"sub/", "a.mid", "b.syx", "notes.txt"}));
     fs::remove_all(dir);
+}
+
+// ---- issue 12: the wizard on the engine's update rules --------------------------------------
+
+// A MIDIFly update journaled as cut off mid-transfer on `api` ("jack": a real unit), for a short
+// practice firmware (4 messages: a recovery takes a second) written to `file`. Returns its
+// session id.
+std::string journal_cut_off_midifly(const fs::path& journal, const std::string& api,
+                                    const fs::path& file) {
+    static constexpr std::uint8_t kPrefix[] = {0x00, 0x01, 0x25};
+    std::vector<emu::Bytes> messages;
+    for (std::uint16_t i = 0; i < 4; ++i) {
+        const std::vector<std::uint8_t> data(64, static_cast<std::uint8_t>(0x10 + i));
+        messages.push_back(emu::encode_firmware_block(kPrefix, i, 4, {2, 0, 0, 9}, data));
+    }
+    std::vector<std::uint8_t> bytes;
+    for (const auto& m : messages) {
+        bytes.insert(bytes.end(), m.begin(), m.end());
+    }
+    fs::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), // NOLINT
+               static_cast<std::streamsize>(bytes.size()));
+    engine::JournalStart start;
+    start.device_id = "parker-midifly";
+    start.device_name = "Parker MIDIFly";
+    start.port = api == "emulated" ? "parker-midifly" : "UM-ONE";
+    start.api = api;
+    start.link = "din";
+    start.file = file;
+    start.file_sha256 = to_hex(sha256(bytes));
+    start.message_count = messages.size();
+    start.total_bytes = bytes.size();
+    auto j = engine::UpdateJournal::start(start, journal);
+    EXPECT_TRUE(j.ok());
+    if (!j) {
+        return {};
+    }
+    EXPECT_TRUE(j->phase("transfer").ok());
+    EXPECT_TRUE(j->progress(messages.size() / 3, bytes.size() / 3).ok());
+    EXPECT_TRUE(j->finish("failed", engine::DeviceState::unknown, "cut off").ok());
+    return j->session_id();
+}
+
+// The offers a fresh engine makes at start-up, simulating `simulate_id`.
+std::vector<InterruptedUpdate> start_up_offers(const fs::path& home,
+                                               const std::string& simulate_id) {
+    setenv("XDG_DATA_HOME", (home / "data").c_str(), 1);   // NOLINT(concurrency-mt-unsafe)
+    setenv("XDG_STATE_HOME", (home / "state").c_str(), 1); // NOLINT(concurrency-mt-unsafe)
+    Snapshot base;
+    base.simulate_id = simulate_id;
+    SnapshotChannel channel(base);
+    {
+        WizardEngine engine(engine::load_device_catalogue(), base, EngineConfig{{}, home / "tmp"},
+                            [&channel](Snapshot s) { channel.publish(std::move(s)); });
+        EXPECT_TRUE(wait_for(
+            channel, [](const Snapshot& s) { return !s.flow.engine_busy && s.generation >= 2; }));
+    }
+    return channel.latest()->flow.interrupted;
+}
+
+// Red team: `--simulate novation-k-station` took a MIDIFly's start-up offer, and a simulation
+// was offered a real unit's interrupted update.
+TEST(WizardEngine, AStartUpOfferBelongsToItsDeviceAndItsKindOfLink) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-offer-owner-test";
+    fs::remove_all(home);
+    const fs::path journal = home / "state" / "syxflash" / "journal";
+    const auto real = journal_cut_off_midifly(journal, "jack", home / "fw" / "real.syx");
+    const auto simulated = journal_cut_off_midifly(journal, "emulated", home / "fw" / "sim.syx");
+    ASSERT_EQ(engine::find_interrupted(journal).size(), 2U);
+
+    EXPECT_TRUE(start_up_offers(home, "novation-k-station").empty())
+        << "a K-Station simulation is not offered the MIDIFly's updates";
+    const auto offers = start_up_offers(home, "parker-midifly");
+    ASSERT_EQ(offers.size(), 1U) << "only the simulated MIDIFly's entry";
+    EXPECT_EQ(offers.front().session, simulated);
+    EXPECT_NE(offers.front().session, real);
+    fs::remove_all(home);
+}
+
+// Red team: a recovery run through the emulated MIDIFly resolved a real unit's entry. The
+// simulated recovery resolves the simulated entries only; the real one stays for the real unit.
+TEST(WizardEngine, ASimulatedRecoveryNeverResolvesARealDevicesEntry) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-real-entry-test";
+    fs::remove_all(home);
+    const fs::path journal = home / "state" / "syxflash" / "journal";
+    // The real unit's entry first: the oldest, the one an unfiltered offer list shows first.
+    const auto real = journal_cut_off_midifly(journal, "jack", home / "fw" / "real.syx");
+    journal_cut_off_midifly(journal, "emulated", home / "fw" / "sim.syx");
+
+    const auto r = run_autopilot("parker-midifly", {}, in_home(home));
+    EXPECT_TRUE(r.finished) << r.failure;
+    EXPECT_EQ(r.last.flow.recovery, StepState::done);
+    const auto left = engine::find_interrupted(journal);
+    ASSERT_EQ(left.size(), 1U) << "the simulated entry is resolved, the real one is not";
+    EXPECT_EQ(left.front().session, real);
+    EXPECT_EQ(left.front().api, "jack");
+    fs::remove_all(home);
+}
+
+// The wizard journals the firmware's absolute path, as the CLI does: the entry is read later
+// from another working directory.
+TEST(WizardEngine, TheJournalNamesTheFirmwareByItsAbsolutePath) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-absolute-path-test";
+    fs::remove_all(home);
+    fs::create_directories(home / "relative-work");
+    const auto cwd = fs::current_path();
+    fs::current_path(home);
+    auto options = in_home(home, [](const Snapshot& s) {
+        return s.flow.upload == StepState::failed && !s.flow.engine_busy;
+    });
+    options.work_dir = fs::path("relative-work");
+    const auto r = run_autopilot("parker-midifly", {"unplug-at=5%"}, options);
+    fs::current_path(cwd);
+    ASSERT_EQ(r.last.flow.upload, StepState::failed) << r.failure;
+    ASSERT_TRUE(fs::path(r.last.flow.firmware.path).is_relative()) << r.last.flow.firmware.path;
+    const auto entries = engine::find_interrupted(home / "state" / "syxflash" / "journal");
+    ASSERT_EQ(entries.size(), 1U);
+    EXPECT_TRUE(fs::path(entries.front().file).is_absolute()) << entries.front().file;
+    EXPECT_EQ(fs::path(entries.front().file),
+              (home / r.last.flow.firmware.path).lexically_normal());
+    fs::remove_all(home);
+}
+
+// One typed phrase for an unknown release, the CLI's core one, not the wizard's own.
+TEST(WizardEngine, TheUnknownReleaseIsConfirmedWithCoresPhrase) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-phrase-test";
+    fs::remove_all(home);
+    const auto r = run_autopilot("parker-midifly", {}, in_home(home, [](const Snapshot& s) {
+                                     return s.flow.firmware.loaded && !s.flow.engine_busy;
+                                 }));
+    ASSERT_TRUE(r.last.flow.firmware.unknown_release) << r.failure;
+    EXPECT_EQ(r.last.flow.firmware.typed_confirmation, session::kUnknownReleasePhrase);
+    fs::remove_all(home);
+}
+
+// Red team: an Octatrack upload sent while the unit was not in MIDI UPGRADE ended with "Every
+// firmware message has been sent", and Verify read the unchanged version without saying so. The
+// user says "ready" without opening the startup menu: the unit ignores the firmware, and the
+// update is a failure that leads to the recovery plan, saying the version did not change.
+TEST(WizardEngine, AnOctatrackNotInMidiUpgradeIsAFailureThatSaysTheVersionDidNotChange) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-octatrack-test";
+    fs::remove_all(home);
+    // A short Octatrack firmware (2 blocks) in the emulator's format.
+    static constexpr std::uint8_t kPrefix[] = {0x00, 0x20, 0x3C};
+    std::vector<std::uint8_t> bytes;
+    for (std::uint16_t i = 0; i < 2; ++i) {
+        const std::vector<std::uint8_t> data(64, static_cast<std::uint8_t>(0x20 + i));
+        const auto m = emu::encode_firmware_block(kPrefix, i, 2, {2, 0, 0, 9}, data);
+        bytes.insert(bytes.end(), m.begin(), m.end());
+    }
+    const fs::path file = home / "fw" / "octatrack.syx";
+    fs::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), // NOLINT
+               static_cast<std::streamsize>(bytes.size()));
+
+    auto chosen = std::make_shared<bool>(false);
+    auto options = in_home(home, [](const Snapshot& s) {
+        return s.flow.update_outcome.has_value() && !s.flow.engine_busy;
+    });
+    options.before_pilot = [file, chosen](const Snapshot& s) -> std::optional<Intent> {
+        if (!*chosen && s.flow.device_id == "elektron-octatrack") {
+            *chosen = true;
+            return intent::ChooseFirmware{file.string()};
+        }
+        const auto& run = s.flow.run;
+        if (run && run->question &&
+            run->question->purpose == session::QuestionPurpose::enter_bootloader) {
+            return intent::Answer{run->question->id, "ready", ""}; // no button pressed
+        }
+        return std::nullopt;
+    };
+    const auto r = run_autopilot("elektron-octatrack", {}, options);
+    ASSERT_TRUE(r.last.flow.update_outcome.has_value()) << r.failure;
+    const auto& outcome = *r.last.flow.update_outcome;
+    EXPECT_EQ(outcome.kind, session::OutcomeKind::transfer_failed) << outcome.message;
+    EXPECT_NE(outcome.message.find("did not change"), std::string::npos) << outcome.message;
+    EXPECT_EQ(r.last.flow.verify, StepState::failed);
+    EXPECT_FALSE(r.last.flow.recovery_steps.empty()) << "the recovery plan is offered";
+    EXPECT_EQ(r.last.flow.firmware.path, file.string()) << "the short file was sent";
+    fs::remove_all(home);
 }
 
 } // namespace

@@ -1,0 +1,58 @@
+#include "engine/backup_job.hpp"
+
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace syx::engine {
+
+BackupContent backup_content(const Manifest& manifest, const session::BackupResult& result) {
+    BackupContent content;
+    content.device_id = manifest.id;
+    content.device_name = manifest.name;
+    content.messages = result.messages;
+    if (result.identity) {
+        content.identity_reply = result.identity->reply;
+        content.firmware_version = result.identity->version_text;
+    }
+    content.complete = result.verdict.complete;
+    content.completeness = result.verdict.summary;
+    content.backup_kind = to_string(manifest.backup.kind);
+    return content;
+}
+
+BackupJobResult finish_backup(const Manifest& manifest, const session::BackupResult& result,
+                              session::Outcome outcome, const BackupJobOptions& options) {
+    BackupJobResult job;
+    BackupContent content = backup_content(manifest, result);
+    content.label = options.label;
+    job.messages = content.messages.size();
+    job.completeness = content.completeness;
+    if (outcome.kind == session::OutcomeKind::success && !content.complete) {
+        // Never a false success: the completeness rule decides, not the session's word alone.
+        outcome.kind = session::OutcomeKind::incomplete;
+    }
+    if (outcome.kind == session::OutcomeKind::success) {
+        auto saved = save_backup(content, options.save);
+        if (saved) {
+            job.saved = std::move(*saved);
+        } else {
+            job.save_error = saved.error(); // the caller says it: the kind stays as it was
+            outcome.message = fmt::format("The dump arrived complete but could not be saved: {}",
+                                          saved.error().message);
+        }
+    } else if (!content.messages.empty() && outcome.kind != session::OutcomeKind::refused &&
+               !options.keep_incomplete_as.empty()) {
+        content.complete = false;
+        if (auto kept = save_incomplete_dump(content, options.keep_incomplete_as)) {
+            outcome.message += fmt::format(" What arrived ({} message(s)) was kept for "
+                                           "diagnosis as '{}'; it is NOT a backup.",
+                                           content.messages.size(), kept->file.string());
+            job.kept = std::move(*kept);
+        }
+    }
+    job.outcome = std::move(outcome);
+    return job;
+}
+
+} // namespace syx::engine
