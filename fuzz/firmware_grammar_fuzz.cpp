@@ -1,6 +1,6 @@
 // libFuzzer target for the firmware grammar's decoders (issue 15): payload codecs, checksums and
 // whole-file decoding must never crash, hang or read out of bounds on hostile bytes, and what
-// they accept must be self-consistent.
+// they accept must be self-consistent. Also the Intel HEX record reader (TRAM8).
 //
 // Input: byte 0 picks a payload codec, byte 1 a grammar shape (sum or CRC, where the checksum
 // sits, block order); the rest is split at every F7 into messages that go through both the
@@ -14,6 +14,7 @@
 
 #include "core/checksum.hpp"
 #include "core/firmware_grammar.hpp"
+#include "core/intel_hex.hpp"
 #include "core/payload_codec.hpp"
 
 namespace {
@@ -124,6 +125,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)syx::crc_of(grammar.messages.front().checksum.crc, rest);
     (void)syx::sum_of(syx::SumForm::twos_complement_7bit, rest);
 
+    // Intel HEX text (TRAM8): problems point inside the text; what reads cleanly writes back to
+    // text that reads to the same data.
+    const auto hex = syx::read_intel_hex(rest);
+    if (hex.problem) {
+        SYX_FUZZ_REQUIRE(hex.problem->offset <= rest.size());
+    } else {
+        SYX_FUZZ_REQUIRE(hex.records >= 1);
+        const auto text = syx::write_intel_hex(hex.data, data[1] % 8);
+        const auto back = syx::read_intel_hex(text);
+        SYX_FUZZ_REQUIRE(!back.problem && back.data == hex.data);
+    }
+
     // The whole file: messages split at F7, each decoded against the grammar.
     std::vector<std::span<const std::uint8_t>> messages;
     std::size_t begin = 0;
@@ -131,6 +144,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (rest[i] == 0xF7) {
             messages.push_back(rest.subspan(begin, i + 1 - begin));
             begin = i + 1;
+        }
+    }
+    if ((data[1] & 0x10) != 0) {
+        // A TRAM8-like grammar: one message whose payload runs to F7 and is Intel HEX text.
+        syx::FirmwareGrammar tram;
+        tram.name = "fuzz hex firmware";
+        tram.sequence = {{"firmware", 1, 1}};
+        syx::MessageType t;
+        t.id = "firmware";
+        t.headers = {syx::BytePattern({0xF0, 0x00, 0x29})};
+        t.max_payload_bytes = 4096;
+        t.intel_hex_records = true;
+        t.image_data = true;
+        tram.messages = {t};
+        const auto decoded_hex = syx::decode_firmware(tram, messages);
+        for (const auto& problem : decoded_hex.problems) {
+            SYX_FUZZ_REQUIRE(!problem.message || *problem.message < messages.size());
         }
     }
     const auto firmware = syx::decode_firmware(grammar, messages);

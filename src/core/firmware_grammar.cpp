@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include "core/intel_hex.hpp"
+
 namespace syx {
 
 namespace {
@@ -359,6 +361,18 @@ std::optional<DecodedMessage> decode_message(const MessageType& type,
                                       : 0;
     const std::size_t trailing = type.checksum.trailing_wire_bytes();
     std::uint64_t data_bytes = declared_payload.value_or(type.payload_bytes);
+    if (type.variable_payload()) {
+        const std::size_t available = end >= pos + trailing ? end - pos - trailing : 0;
+        const auto carried = type.codec.data_size(available);
+        if (!carried || *carried < tail_data + 1 || *carried - tail_data > type.max_payload_bytes) {
+            problem("wrong-size", message.size() - 1,
+                    fmt::format("the message is {} bytes; a {} carries 1 to {} data bytes — it is "
+                                "truncated or damaged",
+                                message.size(), type.description, type.max_payload_bytes));
+            return out;
+        }
+        data_bytes = *carried - tail_data;
+    }
     if (declared_payload && type.max_payload_bytes > 0 &&
         *declared_payload > type.max_payload_bytes) {
         problem("bad-field", header->size(),
@@ -413,6 +427,16 @@ std::optional<DecodedMessage> decode_message(const MessageType& type,
                                 hex_of(found, w), type.description, hex_of(expected, w),
                                 c.describe()));
         }
+    }
+    if (type.intel_hex_records && out.checksum_ok) {
+        auto hex = read_intel_hex(out.data);
+        if (hex.problem) {
+            // Wire position: exact for raw7 (one wire byte per text byte).
+            const auto at = std::min(pos + type.codec.wire_size(hex.problem->offset), end);
+            problem("checksum-mismatch", at, "Intel HEX " + hex.problem->text);
+            return out;
+        }
+        out.data = std::move(hex.data);
     }
     for (std::size_t i = 0; i < type.fields.size(); ++i) {
         if (type.fields[i].role == FieldRole::block_bytes && out.fields[i].value != data_bytes) {
@@ -623,7 +647,8 @@ DecodedFirmware decode_firmware(const FirmwareGrammar& grammar,
                              starts, grammar.name)});
             continue;
         }
-        if (decoded->type->checksum.kind != ChecksumAlgorithm::none) {
+        if (decoded->type->checksum.kind != ChecksumAlgorithm::none ||
+            decoded->type->intel_hex_records) {
             ++checksummed;
             if (out.problems.size() == before) {
                 ++out.checksums_correct;
@@ -661,7 +686,12 @@ std::string DecodedFirmware::summary(const FirmwareGrammar& g) const {
         std::any_of(g.messages.begin(), g.messages.end(), [](const MessageType& t) {
             return t.image_data && t.checksum.kind != ChecksumAlgorithm::none;
         });
-    if (checked) {
+    const bool hex_records = std::any_of(g.messages.begin(), g.messages.end(),
+                                         [](const MessageType& t) { return t.intel_hex_records; });
+    if (hex_records) {
+        s += ok() ? ", every Intel HEX record checksum correct"
+                  : ", an Intel HEX record is damaged or missing";
+    } else if (checked) {
         s += ok() ? fmt::format(", every {} checksum correct", noun)
                   : fmt::format(", {} of {} checksums correct", checksums_correct, data_messages);
     } else {
@@ -698,6 +728,9 @@ std::vector<std::uint8_t> encode_message(const MessageType& type,
         return out;
     }
     std::vector<std::uint8_t> payload(data.begin(), data.end());
+    if (type.intel_hex_records) {
+        payload = write_intel_hex(data, type.records_padding);
+    }
     if (!type.has_field(FieldRole::payload_bytes) && payload.size() < type.payload_bytes) {
         payload.resize(type.payload_bytes, fill);
     }

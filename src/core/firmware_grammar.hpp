@@ -91,13 +91,22 @@ struct MessageType {
     // Decoded data bytes in the payload, not counting a checksum carried in it. 0 with no
     // payload_bytes field: the message has no payload.
     std::uint64_t payload_bytes = 0;
-    std::uint64_t max_payload_bytes = 0; // with a payload_bytes field: its upper bound
+    std::uint64_t max_payload_bytes = 0; // with a payload_bytes field: its upper bound; alone:
+                                         // the payload runs to the checksum or F7 (TRAM8)
+    // The decoded payload is Intel HEX text (TRAM8): every record's checksum is checked and the
+    // data records' bytes become the message's data.
+    bool intel_hex_records = false;
+    std::size_t records_padding = 0; // encoding: 00 bytes before every 64 data bytes (TRAM8 451)
     ChecksumSpec checksum;
     bool image_data = false; // its payload is part of the firmware image
     bool exact = false;      // the whole message is a header (no fields/payload): matches exactly
     Evidence evidence;
 
     [[nodiscard]] bool has_field(FieldRole role) const;
+    // The payload's length is not fixed nor declared: it is what the message holds.
+    [[nodiscard]] bool variable_payload() const {
+        return payload_bytes == 0 && max_payload_bytes > 0 && !has_field(FieldRole::payload_bytes);
+    }
     // Wire bytes before the payload (the first header's length + the fields).
     [[nodiscard]] std::size_t fixed_bytes() const;
 };

@@ -619,6 +619,20 @@ MessageType read_message_type(TableReader& r) {
         }
         t.payload_bytes = to_u64(r.integer("payload_bytes", false, 1, kMaxMessageBytes));
         t.max_payload_bytes = to_u64(r.integer("max_payload_bytes", false, 1, kMaxMessageBytes));
+        if (const auto records = r.string("records", false)) {
+            t.intel_hex_records = *records == "intel-hex";
+            if (!t.intel_hex_records) {
+                r.problem(r.loc("records"), fmt::format("'{}' = \"{}\" is not one of: intel-hex",
+                                                        r.name("records"), *records));
+            } else {
+                t.records_padding = static_cast<std::size_t>(
+                    r.integer("records_padding", false, 0, 65536).value_or(0));
+            }
+            if (t.intel_hex_records && *payload != PayloadEncoding::raw7) {
+                r.problem(r.loc("records"),
+                          fmt::format("'{}': Intel HEX text travels as raw7", r.name("records")));
+            }
+        }
     } else if (t.image_data) {
         r.problem(r.where(), fmt::format("[{}]: image data needs a 'payload' encoding", r.path()));
     }
@@ -637,9 +651,11 @@ MessageType read_message_type(TableReader& r) {
             r.problem(r.where(), fmt::format("[{}]: a payload-bytes field needs "
                                              "'max_payload_bytes'",
                                              r.path()));
-        } else if (!declared && t.payload_bytes == 0) {
+        } else if (!declared && t.payload_bytes == 0 && t.max_payload_bytes == 0) {
             r.problem(r.where(), fmt::format("[{}]: give 'payload_bytes' (decoded data bytes "
-                                             "per message) or a payload-bytes field",
+                                             "per message), a payload-bytes field, or "
+                                             "'max_payload_bytes' for a payload that runs to "
+                                             "the end",
                                              r.path()));
         }
     }

@@ -12,6 +12,7 @@ FileCheck check_file(const SysexFile& file, const Manifest& manifest, Link link,
     check.refused = report.refused();
     check.verdict = to_string(report.verdict);
     check.findings = report.findings;
+    check.firmware_summary = report.firmware_summary;
     if (report.release) {
         check.release_version = report.release->version;
     }

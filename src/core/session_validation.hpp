@@ -18,6 +18,8 @@ struct FileCheck {
     std::optional<std::string> release_version;
     std::vector<Finding> findings;
     std::string verdict; // "valid" | "valid-with-warnings" | "refused"
+    // With a [firmware.grammar]: what decoding found, in words (ValidationReport).
+    std::string firmware_summary;
 };
 
 FileCheck check_file(const SysexFile& file, const Manifest& manifest, Link link, bool for_restore);

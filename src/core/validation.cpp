@@ -259,7 +259,8 @@ std::string bad_block_consequence(const FirmwareGrammar& g) {
 
 // Decodes the file by the manifest's [firmware.grammar]: every problem becomes a located error;
 // a clean decode becomes one info finding saying what was found. Returns the summary.
-std::string check_grammar(const SysexFile& file, const Manifest& manifest, Collector& out) {
+std::string check_grammar(const SysexFile& file, const Manifest& manifest,
+                          const FirmwareRelease* release, Collector& out) {
     const auto& g = *manifest.firmware.grammar;
     std::vector<std::span<const std::uint8_t>> messages;
     messages.reserve(file.messages.size());
@@ -284,7 +285,11 @@ std::string check_grammar(const SysexFile& file, const Manifest& manifest, Colle
                             std::move(text)});
         }
     }
-    const auto summary = decoded.summary(g);
+    auto summary = decoded.summary(g);
+    if (release != nullptr) {
+        // "…, ends with the reboot message; known release 1.02"
+        summary += fmt::format("; known release {}", release->version);
+    }
     if (decoded.ok()) {
         out.add(
             Finding{Severity::info, "firmware-decoded", std::nullopt, std::nullopt, summary + "."});
@@ -464,7 +469,8 @@ ValidationReport validate(const SysexFile& file, const Manifest& manifest, Link 
             // would only repeat that for every message.
             if (fw.grammar && !has_code(report.findings, "wrong-manufacturer") &&
                 !has_code(report.findings, "wrong-prefix")) {
-                report.firmware_summary = check_grammar(file, manifest, out);
+                report.firmware_summary =
+                    check_grammar(file, manifest, fw.find_release(file.sha256), out);
             }
             if (const auto* release = fw.find_release(file.sha256)) {
                 report.release = *release;

@@ -1,11 +1,16 @@
 #include "emulator/device_catalogue.hpp"
 
+#include <algorithm>
+#include <mutex>
+
 #include <fmt/core.h>
 
 #include "emulator/elektron_octatrack_model.hpp"
 #include "emulator/gligli_prophet600_model.hpp"
+#include "emulator/grammar_loader_model.hpp"
 #include "emulator/jomox_model.hpp"
 #include "emulator/m_audio_code_model.hpp"
+#include "emulator/manifest_device_model.hpp"
 #include "emulator/moog_little_phatty_model.hpp"
 #include "emulator/novation_k_station_model.hpp"
 #include "emulator/parker_midifly_model.hpp"
@@ -27,12 +32,55 @@ std::vector<DeviceModelSpec> default_specs() {
     };
 }
 
+struct Registered {
+    std::mutex mutex;
+    std::vector<Manifest> manifests; // with a grammar loader panel, by id
+};
+
+Registered& registered() {
+    static Registered r;
+    return r;
+}
+
+std::optional<Manifest> registered_manifest(std::string_view id) {
+    auto& r = registered();
+    std::lock_guard lock(r.mutex);
+    for (const auto& m : r.manifests) {
+        if (m.id == id) {
+            return m;
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
+
+void register_manifest_devices(const std::vector<Manifest>& manifests) {
+    auto& r = registered();
+    std::lock_guard lock(r.mutex);
+    for (const auto& m : manifests) {
+        if (default_model_spec(m.id) || !loader_panel_for(m)) {
+            continue;
+        }
+        auto same = std::find_if(r.manifests.begin(), r.manifests.end(),
+                                 [&](const Manifest& known) { return known.id == m.id; });
+        if (same != r.manifests.end()) {
+            *same = m;
+        } else {
+            r.manifests.push_back(m);
+        }
+    }
+}
 
 std::vector<EmulatedDeviceInfo> emulated_devices() {
     std::vector<EmulatedDeviceInfo> out;
     for (const auto& spec : default_specs()) {
         out.push_back({spec.device_id, spec.display_name});
+    }
+    auto& r = registered();
+    std::lock_guard lock(r.mutex);
+    for (const auto& m : r.manifests) {
+        out.push_back({m.id, m.name});
     }
     return out;
 }
@@ -84,6 +132,13 @@ Result<std::unique_ptr<FaultyDevice>> make_emulated_device(std::string_view id,
                                                            const std::vector<FaultSpec>& faults,
                                                            std::uint64_t seed) {
     if (!default_model_spec(id)) {
+        if (const auto manifest = registered_manifest(id)) {
+            auto model = make_device_model(*manifest);
+            if (!model) {
+                return model.error();
+            }
+            return std::make_unique<FaultyDevice>(std::move(*model), faults, seed);
+        }
         std::string known;
         for (const auto& d : emulated_devices()) {
             known += (known.empty() ? "" : ", ") + d.id;

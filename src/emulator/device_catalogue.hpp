@@ -28,6 +28,12 @@ struct EmulatedDeviceInfo {
 // The default facts for an id (nullopt for an unknown id).
 [[nodiscard]] std::optional<DeviceModelSpec> default_model_spec(std::string_view id);
 
+// Devices described by a manifest's [firmware.grammar] (issue 15) are emulated by the grammar
+// loader (emulator/grammar_loader_model.hpp) built from that manifest: whoever loaded the
+// catalogue registers its manifests here, and emulated_devices() and make_emulated_device() then
+// know those ids too. Manifests without a grammar loader panel are ignored.
+void register_manifest_devices(const std::vector<Manifest>& manifests);
+
 // A device as served on a port: the model for `id` wrapped with the faults. wrong-device swaps
 // in another model (moog-little-phatty, or novation-k-station when the id is the Phatty) while
 // the port keeps the requested name. Unknown id → usage error listing the known ones.

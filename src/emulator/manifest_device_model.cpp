@@ -3,11 +3,15 @@
 #include <fmt/core.h>
 
 #include "emulator/device_catalogue.hpp"
+#include "emulator/grammar_loader_model.hpp"
 
 namespace syx::emu {
 
 Result<DeviceModelSpec> spec_from_manifest(const Manifest& manifest) {
     auto spec = default_model_spec(manifest.id);
+    if (!spec && loader_panel_for(manifest)) {
+        spec = DeviceModelSpec{}; // a grammar-driven loader: every fact from the manifest
+    }
     if (!spec) {
         return make_error(ErrorCode::not_found,
                           fmt::format("no emulator model for device '{}'", manifest.id));
@@ -30,6 +34,9 @@ Result<std::unique_ptr<DeviceModel>> make_device_model(const Manifest& manifest)
     auto spec = spec_from_manifest(manifest);
     if (!spec) {
         return spec.error();
+    }
+    if (!default_model_spec(manifest.id)) {
+        return make_grammar_loader_model(manifest, *spec);
     }
     return make_device_model(*spec);
 }

@@ -5,6 +5,7 @@
 
 #include "build_info.hpp"
 
+#include "emulator/device_catalogue.hpp"
 #include "engine/manifest_files.hpp"
 
 #if defined(_WIN32)
@@ -105,7 +106,15 @@ ManifestDirs manifest_dirs() {
 
 CatalogueLoad load_device_catalogue() {
     const auto dirs = manifest_dirs();
-    return load_catalogue(dirs.shipped, dirs.user);
+    auto load = load_catalogue(dirs.shipped, dirs.user);
+    // Devices whose loader is described by a grammar are emulated from their manifest (--api
+    // emulated, the GUI's simulated mode).
+    std::vector<Manifest> manifests;
+    for (const auto& id : load.catalogue.ids()) {
+        manifests.push_back(load.catalogue.find(id)->manifest);
+    }
+    emu::register_manifest_devices(manifests);
+    return load;
 }
 
 } // namespace syx::engine

@@ -87,6 +87,7 @@ struct FirmwareView {
     std::string release;
     std::string verdict;
     std::string sha256;
+    std::string decoded; // what decoding by the manifest's grammar found (pages, image, CRC)
     std::size_t messages = 0;
     std::uint64_t bytes = 0;
     std::vector<std::string> findings; // "error at message 3 (offset 12): …"

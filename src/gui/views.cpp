@@ -384,6 +384,9 @@ void draw_firmware_report(const Snapshot& snapshot, std::vector<Intent>& out) {
     }
     ImGui::Text("Verdict: %s — %zu messages, %llu bytes", fw.verdict.c_str(), fw.messages,
                 static_cast<unsigned long long>(fw.bytes));
+    if (!fw.decoded.empty()) {
+        ImGui::TextWrapped("Decoded: %s", fw.decoded.c_str());
+    }
     ImGui::TextUnformatted("Checks:");
     for (std::size_t i = 0; i < fw.findings.size(); ++i) {
         const std::string& level = fw.finding_levels[i];

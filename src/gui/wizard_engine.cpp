@@ -671,6 +671,7 @@ void WizardEngine::load_firmware(const fs::path& path, bool generated) {
     view.unknown_release = check.unknown_release;
     view.release = check.release_version.value_or("");
     view.verdict = check.verdict;
+    view.decoded = check.firmware_summary;
     view.sha256 = to_hex(file->sha256);
     view.messages = file->messages.size();
     view.bytes = file->file_bytes;

@@ -42,7 +42,7 @@ TEST(DevicesCommand, JsonHasTheContractFields) {
             EXPECT_TRUE(d.contains(key)) << key;
         }
     }
-    ASSERT_EQ(by_id.size(), 9U);
+    ASSERT_EQ(by_id.size(), 21U);
     EXPECT_EQ(by_id["elektron-octatrack"]["preferred_link"], "din");
     EXPECT_EQ(by_id["elektron-octatrack"]["backup"], "none");
     EXPECT_EQ(by_id["moog-little-phatty"]["backup"], "automatic");

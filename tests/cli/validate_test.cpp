@@ -10,6 +10,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/firmware_grammar.hpp"
+#include "core/manifest_loader.hpp"
+
 namespace {
 
 using Bytes = std::vector<unsigned char>;
@@ -39,11 +42,17 @@ Bytes midifly_message() {
     return m;
 }
 
-// Prophet-600 GliGli firmware shape: n × 333-byte F0 00 61 16 6B … plus the documented marker.
+// Prophet-600 GliGli firmware in its real shape, built by the shipped manifest's grammar: n
+// 333-byte pages F0 00 61 16 6B … with their CRC-16/XMODEM, highest first, plus the documented
+// end marker (gligli/p600fw fw2syx/fw2syx.py).
 Bytes prophet_shaped(std::size_t n) {
-    std::vector<Bytes> messages(n, message({0xF0, 0x00, 0x61, 0x16, 0x6B, 0x02}, 333, 0x2A));
-    messages.push_back({0xF0, 0x00, 0x61, 0x16, 0x6B, 0x00, 0x00, 0xF7});
-    return concat(messages);
+    const auto load = syx::load_manifest_file(syx::test::source_dir() / "firmware-manifests" /
+                                              "gligli-prophet-600.toml");
+    Bytes image(256 * n);
+    for (std::size_t i = 0; i < image.size(); ++i) {
+        image[i] = static_cast<unsigned char>(i * 7 + 0x2A);
+    }
+    return concat(syx::encode_firmware(*load.manifest->firmware.grammar, image));
 }
 
 struct CliRun {

@@ -58,7 +58,7 @@ TEST(Catalogue, LoadsShippedManifestsSortedByIdWithTheirFiles) {
     for (const auto& p : load.problems) {
         ADD_FAILURE() << p.to_string();
     }
-    ASSERT_EQ(load.catalogue.size(), 9U);
+    ASSERT_EQ(load.catalogue.size(), 21U);
     const auto ids = load.catalogue.ids();
     EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
     const auto* lp = load.catalogue.find("moog-little-phatty");

@@ -1,5 +1,5 @@
-// [firmware.grammar] is loaded strictly: the real Prophet-600 grammar (kept apart from the
-// shipped manifest for now) loads, and a misspelt key inside it is reported at its line.
+// [firmware.grammar] is loaded strictly: the real Prophet-600 grammar (the shipped manifest's)
+// loads, and a misspelt key inside it is reported at its line.
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -14,63 +14,12 @@ namespace {
 
 using namespace syx;
 
+// The shipped Prophet-600 manifest carries the grammar (gligli/p600fw fw2syx/fw2syx.py).
 std::string p600_with_grammar() {
     std::ifstream in(syx::test::source_dir() / "firmware-manifests" / "gligli-prophet-600.toml");
     std::stringstream text;
     text << in.rdbuf();
-    return text.str() + R"(
-[firmware.grammar]
-name = "Prophet-600 GliGli firmware"
-block_noun = "page"
-sequence = ["block+", "end"]
-order = "descending"
-bad_block = "stops-with-error"
-confidence = "confirmed"
-
-[[firmware.grammar.messages]]
-id = "end"
-description = "the end marker"
-headers = ["F0 00 61 16 6B 00 00 F7"]
-exact = true
-confidence = "confirmed"
-
-[[firmware.grammar.messages]]
-id = "block"
-description = "a 256-byte flash page"
-headers = ["F0 00 61 16 6B"]
-payload = "groups"
-group_bytes = 4
-high_bits = "after"
-first_byte_bit = 0
-payload_bytes = 256
-image_data = true
-confidence = "confirmed"
-
-[[firmware.grammar.messages.fields]]
-name = "page size"
-encoding = "7bit-msb-first"
-bytes = 2
-role = "block-bytes"
-
-[[firmware.grammar.messages.fields]]
-name = "page"
-encoding = "7bit-msb-first"
-bytes = 2
-role = "block-number"
-
-[firmware.grammar.messages.checksum]
-kind = "crc"
-width = 16
-poly = 0x1021
-init = 0
-refin = false
-refout = false
-xorout = 0
-over = "wire"
-from = 5
-place = "trailing"
-split_bits = [7, 7, 2]
-)";
+    return text.str();
 }
 
 TEST(FirmwareGrammarLoader, LoadsAndDecodesTheRealProphet600File) {

@@ -11,6 +11,7 @@
 #include "support/test_support.hpp"
 #include <gtest/gtest.h>
 
+#include "core/firmware_grammar.hpp"
 #include "core/manifest_loader.hpp"
 
 namespace {
@@ -41,9 +42,12 @@ TEST(ManifestConformance, ShipsExactlyTheSeedDevices) {
         EXPECT_TRUE(ids.insert(m.id).second) << "duplicate id " << m.id;
     }
     const std::set<std::string> expected{
-        "moog-little-phatty", "parker-midifly",     "novation-k-station",
-        "m-audio-code",       "jomox-mbrane-11",    "jomox-mbase-11",
-        "elektron-octatrack", "gligli-prophet-600", "generic"};
+        "moog-little-phatty", "parker-midifly", "novation-k-station", "m-audio-code",
+        "jomox-mbrane-11", "jomox-mbase-11", "elektron-octatrack", "gligli-prophet-600", "generic",
+        // Issue 15: firmware formats as data (../shared/FIRMWARE_FORMATS.md).
+        "mutable-shruthi-1", "mutable-midipal", "mutable-ambika", "mutable-anushri",
+        "mutable-yarns", "novation-launchpad-pro", "novation-launchpad-mk2", "novation-launchpad-x",
+        "novation-launchpad-mini-mk3", "novation-launchpad-pro-mk3", "midibox-mios8", "lpzw-tram8"};
     EXPECT_EQ(ids, expected);
 }
 
@@ -140,7 +144,7 @@ TEST(ManifestConformance, DocumentedFactsArePinned) {
     for (auto& m : load_all()) {
         by_id.emplace(m.id, m);
     }
-    ASSERT_EQ(by_id.size(), 9U);
+    ASSERT_EQ(by_id.size(), 21U);
     const auto& lp = by_id.at("moog-little-phatty");
     ASSERT_TRUE(lp.identity.reply_pattern.has_value());
     const std::vector<std::uint8_t> lp_reply{0xF0, 0x7E, 0x7F, 0x06, 0x02, 0x04, 0x00, 0x05,
@@ -173,8 +177,55 @@ TEST(ManifestConformance, DocumentedFactsArePinned) {
     const auto& p6 = by_id.at("gligli-prophet-600");
     ASSERT_NE(p6.pacing.for_link(Link::din), nullptr);
     EXPECT_GE(p6.pacing.for_link(Link::din)->rules.gap_after_message.count(), 250);
-    ASSERT_EQ(p6.firmware.releases.size(), 1U);
+    ASSERT_EQ(p6.firmware.releases.size(), 2U);
     EXPECT_EQ(p6.firmware.releases[0].version, "2.0992 (2.1 RC)");
+    EXPECT_EQ(p6.firmware.releases[1].version, "1.99 (2.0 RC)");
+    // Every page's CRC-16/XMODEM is checked (gligli/p600fw fw2syx.py, updater_main()).
+    EXPECT_EQ(p6.firmware.checksum, FirmwareChecksum::grammar);
+    ASSERT_NE(p6.firmware.grammar, nullptr);
+    const auto* page = p6.firmware.grammar->find("block");
+    ASSERT_NE(page, nullptr);
+    EXPECT_EQ(page->checksum.crc.poly, 0x1021U);
+    EXPECT_EQ(page->checksum.split_bits, (std::vector<unsigned>{7, 7, 2}));
+    EXPECT_EQ(p6.firmware.grammar->order, BlockOrder::descending);
+
+    // Mutable Instruments: product bytes and page sizes (pichenettes/* bootloader.cc,
+    // avr-midi-bootloader hex2sysex.py), the Shruthi's old ID 00 20 77 accepted too.
+    const std::map<std::string, std::pair<std::uint8_t, std::uint64_t>> mutable_pages{
+        {"mutable-shruthi-1", {0x02, 256}},
+        {"mutable-midipal", {0x03, 128}},
+        {"mutable-ambika", {0x04, 256}},
+        {"mutable-anushri", {0x08, 128}},
+        {"mutable-yarns", {0x0B, 1024}}};
+    for (const auto& [id, facts] : mutable_pages) {
+        const auto& g = *by_id.at(id).firmware.grammar;
+        const auto* block = g.find("block");
+        ASSERT_NE(block, nullptr) << id;
+        EXPECT_EQ(block->payload_bytes, facts.second) << id;
+        EXPECT_EQ(block->headers.front().bytes().at(5), facts.first) << id;
+        EXPECT_EQ(block->checksum.sum, SumForm::mod256) << id;
+        EXPECT_EQ(g.bad_block, id == "mutable-yarns" ? BadBlockBehaviour::stops_with_error
+                                                     : BadBlockBehaviour::skipped_silently)
+            << id;
+    }
+    EXPECT_EQ(by_id.at("mutable-shruthi-1").firmware.grammar->find("block")->headers.size(), 2U);
+    EXPECT_EQ(by_id.at("mutable-yarns").firmware.grammar->bad_block_display, "Er");
+
+    // Launchpad X / Mini MK3 / Pro MK3: CRC-32/MPEG-2 of the whole image.
+    for (const char* id :
+         {"novation-launchpad-x", "novation-launchpad-mini-mk3", "novation-launchpad-pro-mk3"}) {
+        const auto& g = *by_id.at(id).firmware.grammar;
+        ASSERT_TRUE(g.image_crc.has_value()) << id;
+        EXPECT_EQ(g.image_crc->poly, 0x04C11DB7U) << id;
+        EXPECT_EQ(g.image_crc->init, 0xFFFFFFFFU) << id;
+        EXPECT_EQ(g.order, BlockOrder::first_block_last) << id;
+    }
+    // MIOS8: 750 ms between blocks when not waiting for the acknowledgement; 0E 03 on a
+    // checksum error (midibox/mios8 doc/mios/mios_sysex_implementation.txt).
+    const auto& mios = by_id.at("midibox-mios8");
+    EXPECT_GE(mios.pacing.for_link(Link::din)->rules.gap_after_message.count(), 750);
+    EXPECT_EQ(mios.firmware.grammar->bad_block, BadBlockBehaviour::answers_error);
+    EXPECT_EQ(mios.firmware.grammar->find("block")->checksum.sum, SumForm::twos_complement_7bit);
 
     EXPECT_TRUE(by_id.at("jomox-mbrane-11").identity.registry_mismatch);
     EXPECT_EQ(by_id.at("jomox-mbase-11").backup.kind, BackupKind::record_many);

@@ -100,4 +100,34 @@ TEST(PayloadCodec, HighByteInWireIsLocated) {
     EXPECT_EQ(d.problem->wire_index, 1U);
 }
 
+// The worked examples in firmware-manifests/README.md ("Worked examples, one per encoding").
+TEST(PayloadCodec, ReadmeWorkedExamples) {
+    PayloadCodec raw;
+    EXPECT_EQ(raw.encode(Bytes{0x12, 0x7F, 0x00}), (Bytes{0x12, 0x7F, 0x00}));
+
+    PayloadCodec nibbles;
+    nibbles.encoding = PayloadEncoding::nibbles;
+    EXPECT_EQ(nibbles.encode(Bytes{0xA5, 0x3C}), (Bytes{0x0A, 0x05, 0x03, 0x0C}));
+
+    PayloadCodec four_in_five;
+    four_in_five.encoding = PayloadEncoding::groups;
+    four_in_five.group_bytes = 4;
+    four_in_five.high_bits_before = false;
+    EXPECT_EQ(four_in_five.encode(Bytes{0x81, 0x02, 0xFF, 0x7F}),
+              (Bytes{0x01, 0x02, 0x7F, 0x7F, 0x05}));
+
+    PayloadCodec seven_in_eight;
+    seven_in_eight.encoding = PayloadEncoding::groups;
+    seven_in_eight.group_bytes = 7;
+    seven_in_eight.high_bits_before = true;
+    EXPECT_EQ(seven_in_eight.encode(Bytes{0x80, 0x01}), (Bytes{0x01, 0x00, 0x01}));
+
+    PayloadCodec bits;
+    bits.encoding = PayloadEncoding::bitstream7;
+    EXPECT_EQ(bits.encode(Bytes{0xA5, 0x3C}), (Bytes{0x52, 0x4F, 0x00}));
+    EXPECT_EQ(bits.wire_size(32), 37U);
+    EXPECT_EQ(bits.wire_size(1024), 1171U);
+    EXPECT_EQ(bits.wire_size(64), 74U);
+}
+
 } // namespace

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "core/catalogue.hpp"
+#include "core/firmware_grammar.hpp"
 #include "core/manifest_loader.hpp"
 #include "core/validation.hpp"
 
@@ -53,16 +54,16 @@ Bytes message(Bytes head, std::size_t total, std::uint8_t fill = 0x11) {
     return head;
 }
 
-// Prophet-600 (GliGli) firmware shape: 333-byte messages starting F0 00 61 16 6B, then the
-// documented end marker F0 00 61 16 6B 00 00 F7 (gligli/p600fw gh-pages
-// p600/2_10_rc/2_0992/p600firmware.syx, the release file).
+// Prophet-600 (GliGli) firmware in its real shape, built by the shipped manifest's grammar:
+// 333-byte pages F0 00 61 16 6B <page size 02 00> <page> <256 bytes 4-in-5> <CRC-16/XMODEM in
+// 7+7+2 bits> F7, highest page first, then the end marker F0 00 61 16 6B 00 00 F7 (gligli/p600fw
+// fw2syx/fw2syx.py; firmware_grammar_test.cpp pins a page worked by hand).
 std::vector<Bytes> prophet_firmware(std::size_t data_messages) {
-    std::vector<Bytes> out;
-    for (std::size_t i = 0; i < data_messages; ++i) {
-        out.push_back(message({0xF0, 0x00, 0x61, 0x16, 0x6B, 0x02}, 333));
+    Bytes image(256 * data_messages);
+    for (std::size_t i = 0; i < image.size(); ++i) {
+        image[i] = static_cast<std::uint8_t>(i * 37 + 11);
     }
-    out.push_back({0xF0, 0x00, 0x61, 0x16, 0x6B, 0x00, 0x00, 0xF7});
-    return out;
+    return encode_firmware(*device("gligli-prophet-600").firmware.grammar, image);
 }
 
 // MIDIFly single-channel-mode message, 24 bytes, channel 3 (manual, seeds/): a settings

@@ -24,6 +24,7 @@
 #include "core/backup_session.hpp"
 #include "core/catalogue.hpp"
 #include "core/update_session.hpp"
+#include "emulator/grammar_loader_model.hpp"
 #include "emulator/manifest_device_model.hpp"
 #include "emulator/modelled_firmware.hpp"
 #include "emulator/session_harness.hpp"
@@ -145,6 +146,10 @@ FirmwareChoice firmware_for(const Manifest& m, const emu::DeviceModelSpec& spec)
     auto version = spec.firmware_version;
     version[2] = static_cast<std::uint8_t>((version[2] + 1) & 0x7F);
     auto messages = emu::make_test_firmware(m.id, version);
+    if (messages.empty()) {
+        // A grammar-described loader: a file its own grammar encodes (issue 15).
+        messages = emu::make_grammar_test_firmware(m, version[2]);
+    }
     if (messages.empty()) {
         return {};
     }
