@@ -22,11 +22,15 @@ namespace syx::cli {
 
 namespace {
 std::atomic<bool> g_interrupted{false};
+std::atomic<bool> g_interrupted_again{false};
 
 extern "C" void on_sigint(int /*signal*/) {
-    g_interrupted.store(true);
-    // A second Ctrl-C ends the program the usual way.
-    std::signal(SIGINT, SIG_DFL);
+    // The first Ctrl-C asks to stop; a second insists (a running session stops at once and its
+    // journal says where it stood); a third ends the program the usual way.
+    if (g_interrupted.exchange(true)) {
+        g_interrupted_again.store(true);
+        std::signal(SIGINT, SIG_DFL);
+    }
 }
 
 // A JACK server's socket in /dev/shm ("jack_<server>_<uid>_0", jack2's JackSocket naming), so
@@ -330,6 +334,10 @@ const std::atomic<bool>& install_interrupt_flag() {
     action.sa_flags = 0;
     ::sigaction(SIGINT, &action, nullptr);
     return g_interrupted;
+}
+
+const std::atomic<bool>& second_interrupt_flag() {
+    return g_interrupted_again;
 }
 
 void emit_event(const nlohmann::json& event) {

@@ -95,8 +95,11 @@ std::variant<LinkChoice, CliError> decide_link(const OpenedTransport& opened,
                                                const Transports* transports,
                                                std::string_view device_name, bool yes, bool json);
 
-// SIGINT sets this flag (first Ctrl-C); a second Ctrl-C gets the default action.
+// SIGINT sets this flag (first Ctrl-C); a second Ctrl-C sets second_interrupt_flag() (the
+// session runner's stop_flag: stop now and journal where it stood); a third gets the default
+// action.
 const std::atomic<bool>& install_interrupt_flag();
+const std::atomic<bool>& second_interrupt_flag();
 
 // One JSON Lines event on stdout, flushed.
 void emit_event(const nlohmann::json& event);

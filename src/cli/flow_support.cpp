@@ -375,6 +375,7 @@ session::Outcome run_session(session::Session& session, transport::MidiTransport
     engine::RunnerOptions options;
     options.prompt = context.prompt;
     options.cancel_flag = context.interrupted;
+    options.stop_flag = context.interrupted != nullptr ? &second_interrupt_flag() : nullptr;
     options.journal = context.journal;
     ProgressBar bar(!context.json && stderr_is_terminal());
     std::size_t log_printed = 0;

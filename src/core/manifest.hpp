@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -207,6 +208,10 @@ struct Handshake {
     HandshakeKind kind = HandshakeKind::none;
     std::optional<BytePattern> ack_pattern;
     std::optional<BytePattern> nak_pattern;
+    // The byte right after nak_pattern is the device's error code; its documented meaning by
+    // code ([pacing.handshake.nak_codes]: "03" = "checksum error"). A NAK stops the transfer and
+    // its message names the code and this meaning.
+    std::map<std::uint8_t, std::string> nak_codes;
     std::chrono::milliseconds timeout{0};
     Evidence evidence;
 };

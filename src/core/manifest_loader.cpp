@@ -866,6 +866,40 @@ std::optional<LinkPacing> read_link_pacing(TableReader& r, Link link) {
     return p;
 }
 
+// [pacing.handshake.nak_codes]: "<hex byte>" = "<documented meaning>", only with a nak_pattern.
+void read_nak_codes(TableReader& hr, Handshake& handshake) {
+    const auto* codes = hr.table("nak_codes", false);
+    if (codes == nullptr) {
+        return;
+    }
+    if (!handshake.nak_pattern) {
+        hr.problem(hr.loc("nak_codes"),
+                   "'pacing.handshake.nak_codes' needs a 'nak_pattern' (the code is the byte "
+                   "right after it)");
+    }
+    for (const auto& [key, value] : *codes) {
+        const auto loc = location_of(value.source());
+        const std::string code(key.str());
+        const auto parsed = BytePattern::parse(code, false);
+        const auto* meaning = value.as_string();
+        if (!parsed || parsed->size() != 1 || code.size() != 2) {
+            hr.problem(loc, fmt::format("'pacing.handshake.nak_codes' key '{}' must be one hex "
+                                        "byte such as \"03\"",
+                                        code));
+        } else if (meaning == nullptr || meaning->get().empty()) {
+            hr.problem(loc, fmt::format("'pacing.handshake.nak_codes.{}' must be a non-empty "
+                                        "string (what the code means)",
+                                        code));
+        } else if (const auto byte = *parsed->bytes().front(); byte > 0x7F) {
+            hr.problem(loc, fmt::format("'pacing.handshake.nak_codes' key '{}' is not a 7-bit "
+                                        "data byte",
+                                        code));
+        } else {
+            handshake.nak_codes[byte] = meaning->get();
+        }
+    }
+}
+
 Pacing read_pacing(TableReader& r, const Transports& transports) {
     Pacing p;
     p.user_supplied = r.boolean("user_supplied", false).value_or(false);
@@ -896,6 +930,7 @@ Pacing read_pacing(TableReader& r, const Transports& transports) {
         const bool ack = p.handshake.kind == HandshakeKind::ack;
         p.handshake.ack_pattern = hr.sysex_pattern("ack_pattern", ack);
         p.handshake.nak_pattern = hr.sysex_pattern("nak_pattern", false);
+        read_nak_codes(hr, p.handshake);
         p.handshake.timeout =
             std::chrono::milliseconds(hr.integer("timeout_ms", ack, 1, kMaxSettleMs).value_or(0));
         p.handshake.evidence = hr.evidence();

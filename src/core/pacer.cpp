@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include <fmt/core.h>
 
@@ -90,7 +91,8 @@ Result<PacingPlan> make_pacing_plan(std::span<const std::uint64_t> message_lengt
     const PacerDuration settle_before = config.rules.settle_before_first;
     PacerDuration next_earliest = settle_before;
     plan.floor = settle_before;
-    std::optional<double> first_smf;
+    // The previous message that carried an SMF time: its time and its planned start.
+    std::optional<std::pair<double, PacerDuration>> previous_smf;
     bool split_any = false;
 
     for (std::size_t i = 0; i < message_lengths.size(); ++i) {
@@ -98,14 +100,16 @@ Result<PacingPlan> make_pacing_plan(std::span<const std::uint64_t> message_lengt
         plan.total_bytes += length;
         PacerDuration start = next_earliest;
         if (config.use_smf_times && i < smf_seconds.size() && smf_seconds[i]) {
-            if (!first_smf) {
-                first_smf = smf_seconds[i];
+            // Never closer to the previous timed message than the file spaces them, even when
+            // the gap rule pushed that one later than its own time (a shifted timeline would
+            // squeeze the file's next interval).
+            if (previous_smf) {
+                const double interval_s = std::max(0.0, *smf_seconds[i] - previous_smf->first);
+                start = std::max(start, previous_smf->second +
+                                            PacerDuration{static_cast<PacerDuration::rep>(
+                                                std::llround(interval_s * 1e9))});
             }
-            const double offset_s = std::max(0.0, *smf_seconds[i] - *first_smf);
-            const auto smf_start =
-                settle_before +
-                PacerDuration{static_cast<PacerDuration::rep>(std::llround(offset_s * 1e9))};
-            start = std::max(start, smf_start);
+            previous_smf = std::make_pair(*smf_seconds[i], start);
         }
 
         const bool too_big_for_backend =
@@ -170,6 +174,18 @@ PacerDuration next_start(const PacingPlan& plan, std::size_t index,
     }
     const PacerDuration spacing = planned - plan.sends[index - 1].start;
     return std::max(planned, *actual_previous_start + spacing);
+}
+
+bool space_from_departure(const PacingPlan& plan, std::size_t index,
+                          PacerDuration delivery_jitter) {
+    const PlannedSend& planned = plan.sends.at(index);
+    if (!planned.last_chunk()) {
+        return false;
+    }
+    if (index + 1 == plan.sends.size()) {
+        return true;
+    }
+    return plan.sends[index + 1].start - planned.start > 2 * delivery_jitter;
 }
 
 } // namespace syx

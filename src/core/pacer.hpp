@@ -40,8 +40,10 @@ struct PacerConfig {
     // (for devices that must receive each message in one piece). Chunks of a SysEx message are
     // still one message on the wire, so chunking is the default.
     bool allow_chunking = true;
-    // Use each message's SMF time (SysexMessage::seconds) as an earliest start, when the user asks
-    // for it. The pacing rules still apply: the file can slow a transfer down, never speed it up.
+    // Keep the SMF timing (SysexMessage::seconds): each message starts no sooner after the
+    // previous timed one than the file's interval between them. Firmware sessions always do
+    // (a .mid firmware keeps its timing); `send` when the user asks. The pacing rules still
+    // apply: the file can slow a transfer down, never speed it up.
     bool use_smf_times = false;
 };
 
@@ -91,5 +93,13 @@ make_pacing_plan(std::span<const std::uint64_t> message_lengths, const PacerConf
 // send (scheduler hiccup) pushes the rest back instead of squeezing a gap.
 [[nodiscard]] PacerDuration next_start(const PacingPlan& plan, std::size_t index,
                                        std::optional<PacerDuration> actual_previous_start);
+
+// Whether the engine must learn when send `index` actually left (MidiTransport::wait_until_sent)
+// before it spaces the next send from it: at the end of a message followed by a planned spacing
+// longer than twice the delivery jitter (a shorter spacing is already covered by the pacer's
+// margin; waiting would only slow a dense transfer), and at the end of the last message (the
+// settle time, and the "sent" count, start when it has left). engine/paced_sender.hpp applies it.
+[[nodiscard]] bool space_from_departure(const PacingPlan& plan, std::size_t index,
+                                        PacerDuration delivery_jitter);
 
 } // namespace syx

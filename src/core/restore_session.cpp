@@ -232,6 +232,7 @@ Command RestoreSession::next_send() {
     s.message_index = ps.message_index;
     s.chunk_index = ps.chunk_index;
     s.chunk_count = ps.chunk_count;
+    s.space_from_departure = space_from_departure(plan, m_next_send, m_options.delivery_jitter);
     m_send_outstanding = true;
     return s;
 }

@@ -125,9 +125,10 @@ Event Event::transport_failed(TransportError error, std::string detail) {
     return e;
 }
 
-Event Event::cancel() {
+Event Event::cancel(bool insist) {
     Event e;
     e.kind = EventKind::cancel;
+    e.insist = insist;
     return e;
 }
 

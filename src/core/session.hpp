@@ -60,7 +60,7 @@ using SessionTime = std::chrono::nanoseconds;
 enum class EventKind {
     started,          // first event, exactly once
     message_received, // one complete SysEx message F0…F7 from the device's port
-    send_completed,   // the last Send was written; sent_at = when the write started
+    send_completed,   // the last Send was written; sent_at = what the next send is spaced from
     deadline_reached, // the Wait / Ask deadline passed
     user_answered,    // the open question was answered
     transport_failed, // port vanished / write error
@@ -73,13 +73,17 @@ const char* to_string(TransportError error); // "port-vanished" | "write-error"
 
 struct Event {
     EventKind kind = EventKind::started;
-    Bytes message;                      // message_received
-    std::optional<SessionTime> sent_at; // send_completed: when the write actually started
-    std::string question_id;            // user_answered
-    std::string choice_id;              // user_answered
-    std::string text;                   // user_answered: typed text, if the question has one
+    Bytes message; // message_received
+    // send_completed: when the write started, or later when the message left late (the time the
+    // next send keeps its spacing from)
+    std::optional<SessionTime> sent_at;
+    std::string question_id; // user_answered
+    std::string choice_id;   // user_answered
+    std::string text;        // user_answered: typed text, if the question has one
     TransportError error = TransportError::write_error; // transport_failed
     std::string detail;                                 // transport_failed: backend's words
+    // cancel: the user insisted (a second Ctrl-C): stop now, without asking whether to.
+    bool insist = false;
 
     static Event started() { return Event{}; }
     static Event message_received(Bytes bytes);
@@ -88,7 +92,7 @@ struct Event {
     static Event user_answered(std::string question_id, std::string choice_id,
                                std::string text = {});
     static Event transport_failed(TransportError error, std::string detail = {});
-    static Event cancel();
+    static Event cancel(bool insist = false);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -102,6 +106,10 @@ struct Send {
     std::size_t chunk_index = 0;
     std::size_t chunk_count = 1;
     bool critical = false; // part of the firmware transfer: "do not power off"
+    // The next send is spaced from when this one actually left the process, not from the send()
+    // call: the driver waits for the departure and reports it in send_completed's sent_at
+    // (core/pacer.hpp space_from_departure decides; engine/paced_sender.hpp does it).
+    bool space_from_departure = false;
 };
 
 // Wait for a message (or cancel) until `deadline`, then deliver deadline_reached.

@@ -264,11 +264,16 @@ Command UpdateSession::after_validation() {
     config.rules = m_rules;
     config.backend_max_message_bytes = m_options.backend_max_message_bytes;
     config.delivery_jitter = m_options.delivery_jitter;
+    // A .mid firmware keeps the timing it carries: never faster than its own event times, nor
+    // than the manifest's gap.
+    config.use_smf_times = true;
     std::vector<std::uint64_t> lengths;
+    std::vector<std::optional<double>> smf_seconds;
     for (const auto& m : m_file->messages) {
         lengths.push_back(m.length);
+        smf_seconds.push_back(m.seconds);
     }
-    auto plan = make_pacing_plan(lengths, config);
+    auto plan = make_pacing_plan(lengths, config, smf_seconds);
     if (!plan) {
         return finish(OutcomeKind::refused, plan.error().message + " Nothing was sent.");
     }
@@ -391,6 +396,7 @@ Command UpdateSession::next_send() {
     s.chunk_index = ps.chunk_index;
     s.chunk_count = ps.chunk_count;
     s.critical = true;
+    s.space_from_departure = space_from_departure(plan, m_next_send, m_options.delivery_jitter);
     m_send_outstanding = true;
     return s;
 }
@@ -401,6 +407,23 @@ bool UpdateSession::is_nak(const Bytes& message) const {
         return true;
     }
     return is_universal_nak(message);
+}
+
+std::string UpdateSession::nak_reason(const Bytes& message) const {
+    const auto& hs = m_manifest.pacing.handshake;
+    if (!hs.nak_pattern || !hs.nak_pattern->matches_prefix(message) ||
+        message.size() <= hs.nak_pattern->size()) {
+        return {};
+    }
+    const std::uint8_t code = message[hs.nak_pattern->size()];
+    const auto known = hs.nak_codes.find(code);
+    if (known != hs.nak_codes.end()) {
+        return fmt::format(": error {:02X}, {}", code, known->second);
+    }
+    return hs.nak_codes.empty() ? std::string{}
+                                : fmt::format(": error {:02X}, a code the manifest does not "
+                                              "document",
+                                              code);
 }
 
 void UpdateSession::update_transfer_progress() {
@@ -454,9 +477,9 @@ Command UpdateSession::on_transfer(const Event& event) {
     case EventKind::message_received:
         if (is_nak(event.message)) {
             return fail(OutcomeKind::transfer_failed, Phase::transfer,
-                        fmt::format("The {} refused message {} of {} (NAK {}).", m_manifest.name,
+                        fmt::format("The {} refused message {} of {}{} (NAK {}).", m_manifest.name,
                                     m_messages_sent + (m_waiting_ack ? 0 : 1), plan.message_count,
-                                    to_spaced_hex(event.message)));
+                                    nak_reason(event.message), to_spaced_hex(event.message)));
         }
         if (m_waiting_ack && m_manifest.pacing.handshake.ack_pattern &&
             m_manifest.pacing.handshake.ack_pattern->matches_prefix(event.message)) {
@@ -479,7 +502,12 @@ Command UpdateSession::on_transfer(const Event& event) {
                                 to_string(event.error), event.detail.empty() ? "" : ": ",
                                 event.detail, m_messages_sent, plan.message_count));
     case EventKind::cancel:
-        if (m_stage == Stage::confirm_cancel || !m_touched) {
+        // Asked twice (the question was open, or a second Ctrl-C insists): stop now.
+        if (m_stage == Stage::confirm_cancel || !m_touched || event.insist) {
+            if (event.insist) {
+                warn(fmt::format("Stopped by a second Ctrl-C after {} of {} messages.",
+                                 m_messages_sent, m_impl->plan.message_count));
+            }
             return stop_transfer();
         }
         m_stage = Stage::confirm_cancel;

@@ -145,6 +145,8 @@ private:
                  const RecoveryPlan* plan = nullptr);
     Command succeed(std::string message);
     bool is_nak(const Bytes& message) const;
+    // ": error 03, checksum error" for a NAK carrying a code the manifest documents.
+    std::string nak_reason(const Bytes& message) const;
     // Why the identity after the update does not show the new firmware (nullopt: it does).
     [[nodiscard]] std::optional<std::string> version_evidence() const;
     void update_transfer_progress();

@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "engine/journal.hpp"
+#include "engine/paced_sender.hpp"
 #include "engine/transfer.hpp"
 
 namespace syx::engine {
@@ -188,6 +189,23 @@ session::Command SessionRunner::deliver(const session::Event& event) {
     return command;
 }
 
+void SessionRunner::journal_stop_request() {
+    if (m_options.journal == nullptr) {
+        return;
+    }
+    const auto& p = m_session.progress();
+    const std::string doing = p.critical
+                                  ? fmt::format("the device was receiving '{}'", p.phase)
+                                  : fmt::format("during '{}'", p.phase.empty() ? "start" : p.phase);
+    const auto left = p.messages_total > p.messages_done ? p.messages_total - p.messages_done : 0;
+    if (auto s = m_options.journal->note(
+            fmt::format("second Ctrl-C: stopping now; {}; {} of {} message(s) sent, {} not sent",
+                        doing, p.messages_done, p.messages_total, left));
+        !s) {
+        note(fmt::format("journal: {}", s.error().message));
+    }
+}
+
 void SessionRunner::publish(bool force) {
     const auto now = Clock::now();
     const auto& log = m_session.log();
@@ -224,7 +242,8 @@ void SessionRunner::publish(bool force) {
 
 void SessionRunner::pump() {
     m_start = Clock::now();
-    auto last_poll = m_start;
+    PacedSender sender(m_transport, transport_limits(m_transport).delivery_jitter,
+                       m_options.port_poll_interval, m_options.drain_timeout);
     session::Command command = deliver(session::Event::started());
 
     auto cancel_flag_set = [this] {
@@ -234,10 +253,22 @@ void SessionRunner::pump() {
 
     while (!std::holds_alternative<session::Finish>(command)) {
         // Cancel: each request delivered once (the Ctrl-C flag counts as one request; a second
-        // Ctrl-C is the signal handler's business).
+        // Ctrl-C sets stop_flag, below).
         if (!m_flag_seen && cancel_flag_set()) {
             m_flag_seen = true;
             m_cancel_requests.fetch_add(1);
+        }
+        // A second Ctrl-C insists: the session stops without asking, and the journal records
+        // where it stood (not "killed or crashed").
+        if (!m_stop_seen && m_options.stop_flag != nullptr &&
+            m_options.stop_flag->load(std::memory_order_relaxed)) {
+            m_stop_seen = true;
+            m_flag_seen = true;
+            m_cancel_requests.fetch_add(1);
+            m_cancels_delivered = m_cancel_requests.load();
+            journal_stop_request();
+            command = deliver(session::Event::cancel(true));
+            continue;
         }
         if (m_cancels_delivered < m_cancel_requests.load()) {
             ++m_cancels_delivered;
@@ -293,17 +324,15 @@ void SessionRunner::pump() {
         if (auto* send = std::get_if<session::Send>(&command)) {
             // Between messages, make sure the device is still there (USB unplugged, interface
             // gone): a vanished port is a transport failure, not a silent stall.
-            if (send->chunk_index == 0 &&
-                Clock::now() - last_poll >= m_options.port_poll_interval) {
-                last_poll = Clock::now();
-                if (auto present = m_transport.ports_still_present(); !present) {
+            if (send->chunk_index == 0) {
+                if (auto present = sender.check_port(); !present) {
                     command = deliver(session::Event::transport_failed(
                         session::TransportError::port_vanished, present.error().message));
                     continue;
                 }
             }
-            const auto actual = Clock::now();
-            if (auto sent = m_transport.send(send->bytes); !sent) {
+            auto sent = sender.send(send->bytes, send->space_from_departure);
+            if (!sent) {
                 const auto kind = sent.error().code == ErrorCode::port_vanished
                                       ? session::TransportError::port_vanished
                                       : session::TransportError::write_error;
@@ -311,10 +340,14 @@ void SessionRunner::pump() {
                 continue;
             }
             command = deliver(session::Event::send_completed(
-                std::chrono::duration_cast<session::SessionTime>(actual - m_start)));
+                std::chrono::duration_cast<session::SessionTime>(sent->space_from - m_start)));
         } else {
             command = deliver(session::Event::deadline_reached());
         }
+    }
+    // Whatever was handed to the transport leaves before the outcome is journaled.
+    if (auto drained = sender.drain(); !drained) {
+        note(fmt::format("the last message may not have left: {}", drained.error().message));
     }
     m_outcome = std::get<session::Finish>(command).outcome;
     if (m_open_question && m_options.prompt != nullptr) {

@@ -9,8 +9,11 @@
 //    relative sleeps), while still delivering messages that arrive meanwhile (a NAK mid-transfer
 //    must not wait for the next send).
 //  - Sends are exactly the session's (it chunks and paces with core/pacer.hpp; the backend's
-//    limits and jitter come from transport_limits()). The port list is polled between messages
-//    so an unplugged device becomes Event::transport_failed instead of a silent stall.
+//    limits and jitter come from transport_limits()) and go through the one PacedSender
+//    (engine/paced_sender.hpp), as `send` and Tools do: where the session asks
+//    (Send::space_from_departure), send_completed carries when the message actually left, so
+//    the next gap is kept from its departure. The port list is polled between messages so an
+//    unplugged device becomes Event::transport_failed instead of a silent stall.
 //  - Cancellation (Ctrl-C flag, Cancel button) is delivered to the session as Event::cancel —
 //    the session decides (an update asks before abandoning a half-sent firmware).
 //  - Questions go to a UserPrompt (CLI: terminal or --yes policy; GUI: buttons) and come back,
@@ -103,11 +106,16 @@ public:
 
 struct RunnerOptions {
     std::chrono::milliseconds port_poll_interval{500};
+    // How long the transport may take to hand a send on (engine/paced_sender.hpp).
+    std::chrono::milliseconds drain_timeout{2000};
     // How often the worker looks at the cancel flag while waiting (a signal handler cannot wake
     // a condition variable).
     std::chrono::milliseconds cancel_poll{20};
     const std::atomic<bool>* cancel_flag = nullptr; // e.g. the SIGINT flag
-    UserPrompt* prompt = nullptr;                   // nullptr: every question is cancelled
+    // Set when the user insists (a second Ctrl-C): delivered as Event::cancel(insist = true), so
+    // the session stops without asking, and the journal gets a note of where it stood.
+    const std::atomic<bool>* stop_flag = nullptr;
+    UserPrompt* prompt = nullptr; // nullptr: every question is cancelled
     // Called on the worker thread after every new snapshot. Must be thread-safe and quick.
     std::function<void()> on_snapshot;
     // Optional: phase changes and progress of the transfer are journaled (and the finish).
@@ -141,6 +149,7 @@ private:
     session::Command deliver(const session::Event& event);
     void publish(bool force);
     void note(std::string text);
+    void journal_stop_request();
 
     session::Session& m_session;
     transport::MidiTransport& m_transport;
@@ -162,6 +171,7 @@ private:
     std::atomic<unsigned> m_cancel_requests{0};
     unsigned m_cancels_delivered = 0;
     bool m_flag_seen = false;
+    bool m_stop_seen = false;
     transport::TimePoint m_last_publish{};
 
     mutable std::mutex m_snapshot_mutex;

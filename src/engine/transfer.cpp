@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include "engine/paced_sender.hpp"
+
 namespace syx::engine {
 
 using transport::Clock;
@@ -74,10 +76,17 @@ Result<TransferReport> send_messages(transport::MidiTransport& transport,
         options.on_progress(progress);
     }
 
+    PacedSender sender(transport, config.delivery_jitter, options.port_poll_interval,
+                       options.drain_timeout);
     const auto start = Clock::now();
     report.started = start;
-    auto last_poll = start;
     std::optional<PacerDuration> previous_actual;
+    auto where = [&](const PlannedSend& planned) {
+        return planned.chunk_count > 1
+                   ? fmt::format("message {} of {} (chunk {} of {})", planned.message_index + 1,
+                                 messages.size(), planned.chunk_index + 1, planned.chunk_count)
+                   : fmt::format("message {} of {}", planned.message_index + 1, messages.size());
+    };
 
     for (std::size_t i = 0; i < sends.size(); ++i) {
         const PlannedSend& planned = sends[i];
@@ -88,52 +97,28 @@ Result<TransferReport> send_messages(transport::MidiTransport& transport,
             report.cancelled = true;
             break;
         }
-        const PacerDuration offset = next_start(report.plan, i, previous_actual);
-        const auto deadline = start + std::chrono::duration_cast<Clock::duration>(offset);
-        // Poll the port list while we have time to spare before the deadline.
-        if (Clock::now() - last_poll >= options.port_poll_interval) {
-            last_poll = Clock::now();
-            if (auto present = transport.ports_still_present(); !present) {
-                report.error = present.error().with_context(fmt::format(
-                    "before message {} of {}", planned.message_index + 1, messages.size()));
-                break;
-            }
+        if (auto present = sender.check_port(); !present) {
+            report.error = present.error().with_context(
+                fmt::format("before message {} of {}", planned.message_index + 1, messages.size()));
+            break;
         }
-        if (!sleep_until_or_cancel(deadline, options, message_begins)) {
+        const PacerDuration offset = next_start(report.plan, i, previous_actual);
+        if (!sleep_until_or_cancel(start + std::chrono::duration_cast<Clock::duration>(offset),
+                                   options, message_begins)) {
             report.cancelled = true;
             break;
         }
-        const auto actual = Clock::now();
-        previous_actual = std::chrono::duration_cast<PacerDuration>(actual - start);
         const auto bytes = messages[planned.message_index].subspan(
             static_cast<std::size_t>(planned.offset), static_cast<std::size_t>(planned.length));
-        if (auto sent = transport.send(bytes); !sent) {
-            report.error = sent.error().with_context(
-                planned.chunk_count > 1
-                    ? fmt::format("message {} of {} (chunk {} of {})", planned.message_index + 1,
-                                  messages.size(), planned.chunk_index + 1, planned.chunk_count)
-                    : fmt::format("message {} of {}", planned.message_index + 1, messages.size()));
+        auto sent =
+            sender.send(bytes, space_from_departure(report.plan, i, config.delivery_jitter));
+        if (!sent) {
+            report.error = sent.error().with_context(where(planned));
             break;
         }
+        previous_actual = std::chrono::duration_cast<PacerDuration>(sent->space_from - start);
         if (message_begins) {
-            report.message_starts.push_back(actual);
-        }
-        // Where the next message is spaced from this one, see when this one actually left: a
-        // backend thread that ran late (a JACK client starved of CPU) delivers it late, and the
-        // next message must keep its gap from that delivery, not from our send call. A departure
-        // within the transport's jitter is already covered by the pacer's margin.
-        if (planned.last_chunk() && i + 1 < sends.size() &&
-            sends[i + 1].start - planned.start > 2 * config.delivery_jitter) {
-            auto departed = transport.wait_until_sent(options.drain_timeout);
-            if (!departed) {
-                report.error = departed.error().with_context(
-                    fmt::format("message {} of {}", planned.message_index + 1, messages.size()));
-                break;
-            }
-            const auto late = std::chrono::duration_cast<PacerDuration>(
-                *departed - start -
-                std::chrono::duration_cast<Clock::duration>(config.delivery_jitter));
-            previous_actual = std::max(*previous_actual, late);
+            report.message_starts.push_back(sent->called);
         }
         if (planned.last_chunk()) {
             report.messages_sent = planned.message_index + 1;
@@ -150,11 +135,8 @@ Result<TransferReport> send_messages(transport::MidiTransport& transport,
     // What was handed to the transport must leave this process before we call it sent (JACK
     // queues sends for its process callback); a cancelled transfer waits too, so "sent" in its
     // report stays true.
-    if (!report.message_starts.empty()) {
-        if (auto departed = transport.wait_until_sent(options.drain_timeout);
-            !departed && !report.error) {
-            report.error = departed.error().with_context("finishing the transfer");
-        }
+    if (auto drained = sender.drain(); !drained && !report.error) {
+        report.error = drained.error().with_context("finishing the transfer");
     }
     // The transfer is over when the last byte has left the wire and the device's settle time has
     // passed: wait for the rest of the planned duration (not cancellable: it only waits).

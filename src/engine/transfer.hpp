@@ -2,7 +2,9 @@
 // The transfer worker: pumps a pacing plan (core/pacer.hpp) over a MidiTransport. It owns the
 // sleeping: absolute deadlines on the steady clock (sleep_until, no drift), never closer to the
 // previous send than planned (a late wake-up pushes the rest back instead of squeezing a gap),
-// cancellation between messages, port polling so an unplugged device is reported, and progress.
+// cancellation between messages and progress. Each send, the port polling and the spacing from
+// a message's actual departure are the one paced sender's (engine/paced_sender.hpp), which the
+// session runner (firmware, restores) uses too.
 #include <atomic>
 #include <chrono>
 #include <cstdint>

@@ -204,6 +204,52 @@ TEST(ManifestLoader, DinRequiredWithUsbUnsupportedNeedsNoUsbPacing) {
     EXPECT_EQ(load.manifest->pacing.for_link(Link::usb), nullptr);
 }
 
+// An acknowledged transfer (issue 15): the MIOS8 loader's ack/NAK and its error codes' meanings
+// [C: midibox/mios8 doc/mios/mios_sysex_implementation.txt, via ../shared/FIRMWARE_FORMATS.md].
+TEST(ManifestLoader, AckHandshakeWithNakCodesLoadsAndBadCodesAreLocated) {
+    const std::string handshake = R"([pacing.handshake]
+kind = "ack"
+ack_pattern = "F0 00 00 7E 40 ?? 0F"
+nak_pattern = "F0 00 00 7E 40 ?? 0E"
+timeout_ms = 2000
+confidence = "confirmed"
+source = "mios_sysex_implementation.txt"
+[pacing.handshake.nak_codes]
+"03" = "checksum error"
+"0B" = "MIDI IN overrun"
+)";
+    std::string text = kMinimal;
+    text.insert(text.find("[backup]"), handshake);
+    const auto load = parse_manifest(text, "acked.toml");
+    for (const auto& p : load.problems) {
+        ADD_FAILURE() << p.to_string();
+    }
+    ASSERT_TRUE(load.ok());
+    const auto& hs = load.manifest->pacing.handshake;
+    EXPECT_EQ(hs.kind, HandshakeKind::ack);
+    EXPECT_EQ(hs.timeout, std::chrono::milliseconds(2000));
+    ASSERT_EQ(hs.nak_codes.size(), 2u);
+    EXPECT_EQ(hs.nak_codes.at(0x03), "checksum error");
+    EXPECT_EQ(hs.nak_codes.at(0x0B), "MIDI IN overrun");
+
+    // A code that is no data byte, and codes without a nak_pattern, are problems with a line.
+    std::string bad = text;
+    bad.replace(bad.find("\"0B\""), 4, "\"8B\"");
+    const auto bad_load = parse_manifest(bad, "acked.toml");
+    ASSERT_FALSE(bad_load.ok());
+    ASSERT_EQ(bad_load.problems.size(), 1u);
+    EXPECT_NE(bad_load.problems[0].to_string().find("acked.toml:"), std::string::npos);
+    EXPECT_NE(bad_load.problems[0].text.find("'8B' is not a 7-bit data byte"), std::string::npos)
+        << bad_load.problems[0].text;
+    std::string no_nak = text;
+    no_nak.erase(no_nak.find("nak_pattern"),
+                 no_nak.find("timeout_ms") - no_nak.find("nak_pattern"));
+    const auto no_nak_load = parse_manifest(no_nak, "acked.toml");
+    ASSERT_FALSE(no_nak_load.ok());
+    EXPECT_NE(no_nak_load.problems[0].text.find("needs a 'nak_pattern'"), std::string::npos)
+        << no_nak_load.problems[0].text;
+}
+
 TEST(ManifestLoader, UnreadableAndOversizedFilesAreProblemsNotCrashes) {
     const auto missing = load_manifest_file("/nonexistent/dir/x.toml");
     ASSERT_EQ(missing.problems.size(), 1U);

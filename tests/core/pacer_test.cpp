@@ -173,3 +173,42 @@ TEST(Pacer, EmptyTransferIsEmpty) {
     EXPECT_TRUE(plan->sends.empty());
     EXPECT_EQ(plan->duration, 0ns);
 }
+
+// The one paced sender waits for a message's departure where the plan's next spacing is longer
+// than twice the jitter, and after the last message; never inside a chunked message.
+TEST(Pacer, SpaceFromDepartureAtMessageEndsWithRoomAndAtTheEnd) {
+    PacerConfig c;
+    c.link = Link::usb;
+    c.rules.gap_after_message = 20ms;
+    c.backend_max_message_bytes = 300;
+    const std::vector<std::uint64_t> lengths{1000, 10, 10};
+    auto plan = syx::make_pacing_plan(lengths, c);
+    ASSERT_TRUE(plan.ok());
+    const auto& sends = plan->sends;
+    ASSERT_GT(sends.size(), 3u);
+    for (std::size_t i = 0; i < sends.size(); ++i) {
+        const bool expected = sends[i].last_chunk();
+        EXPECT_EQ(syx::space_from_departure(*plan, i, 5ms), expected) << i;
+    }
+    // A gap shorter than the jitter (spacing 20 + 25 ms, under twice 25 ms): only the last send
+    // waits.
+    for (std::size_t i = 0; i + 1 < sends.size(); ++i) {
+        EXPECT_FALSE(syx::space_from_departure(*plan, i, 25ms)) << i;
+    }
+    EXPECT_TRUE(syx::space_from_departure(*plan, sends.size() - 1, 25ms));
+}
+
+// The file's intervals hold even after the gap rule pushed a message later than its own time:
+// 0, 10 ms, 200 ms with a 150 ms gap → 0, 150, 340 ms (the file's 190 ms after message 2 kept),
+// not 0, 150, 300 (a timeline from the first message would squeeze that interval to 150 ms).
+TEST(Pacer, SmfIntervalsAreKeptAfterAMessageTheGapPushedBack) {
+    PacerConfig c;
+    c.rules.gap_after_message = 150ms;
+    c.use_smf_times = true;
+    const std::vector<std::uint64_t> lengths{10, 10, 10};
+    const std::vector<std::optional<double>> seconds{0.0, 0.010, 0.200};
+    auto plan = syx::make_pacing_plan(lengths, c, seconds);
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(plan->sends[1].start, 150ms);
+    EXPECT_EQ(plan->sends[2].start, 340ms);
+}

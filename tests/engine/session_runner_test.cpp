@@ -3,6 +3,7 @@
 // transport, and check the driver contract of core/session.hpp.
 #include <fstream>
 #include <mutex>
+#include <thread>
 
 #include "support/test_support.hpp"
 #include <gtest/gtest.h>
@@ -44,6 +45,13 @@ public:
     std::optional<std::size_t> max_send_bytes() const override { return 16 * 1024 - 1; }
     std::chrono::microseconds delivery_jitter() const override { return 5333us; }
     syx::Result<syx::transport::TimePoint> wait_until_sent(std::chrono::milliseconds) override {
+        ++departure_waits;
+        if (departure_delay > 0ms && !sent_at.empty()) {
+            // The backend's thread hands the last send on late (a starved JACK client).
+            const auto departed = sent_at.back() + departure_delay;
+            std::this_thread::sleep_until(departed);
+            return departed;
+        }
         return syx::transport::Clock::now();
     }
     syx::Status ports_still_present() override {
@@ -66,6 +74,8 @@ public:
     std::atomic<bool> vanished{false};
     bool fail_sends = false;
     std::atomic<int> polls{0};
+    std::chrono::milliseconds departure_delay{0};
+    int departure_waits = 0;
 
 private:
     syx::transport::ReceiveCallback m_callback;
@@ -159,6 +169,47 @@ TEST(SessionRunner, SendsNoEarlierThanEachAbsoluteDeadlineAndReportsActualStart)
         EXPECT_GE(reported[i], std::chrono::milliseconds(40 * i)) << i;
         EXPECT_EQ(f.transport.sent[i][1], i);
     }
+}
+
+// The one paced sender (engine/paced_sender.hpp): where the session asks, the runner waits for the
+// message to leave and reports the departure (less the jitter the pacer's margin covers) as
+// sent_at, so the next gap is kept from when the message really left, not from the send() call.
+TEST(SessionRunner, ReportsALateDepartureSoTheNextGapIsKeptFromIt) {
+    Fixture f;
+    f.transport.departure_delay = 40ms; // jitter 5.333 + 1 ms margin: 33.7 ms after the call
+    std::size_t next = 0;
+    ScriptedSession session(
+        [&](const ss::Event& e, ss::SessionTime, ScriptedSession& s) -> ss::Command {
+            if (e.kind == ss::EventKind::send_completed) {
+                s.m_progress.messages_done = ++next;
+            }
+            if (next == 2) {
+                return s.finish(ss::OutcomeKind::success);
+            }
+            auto send = send_at({0xF0, static_cast<std::uint8_t>(next), 0xF7}, 0ms, next);
+            send.space_from_departure = next == 0; // the second one is sent as called
+            return send;
+        });
+    SessionRunner runner(session, f.transport, f.mailbox);
+    ASSERT_EQ(runner.run().kind, ss::OutcomeKind::success);
+    std::vector<ss::SessionTime> reported;
+    for (const auto& e : session.events) {
+        if (e.kind == ss::EventKind::send_completed) {
+            ASSERT_TRUE(e.sent_at.has_value());
+            reported.push_back(*e.sent_at);
+        }
+    }
+    ASSERT_EQ(reported.size(), 2u);
+    ASSERT_EQ(f.transport.sent_at.size(), 2u);
+    // The first was sent at once (not_before 0): what it reports is its departure less the
+    // jitter and the wake-up margin, 40 - 6.333 ms after the call (which came at once).
+    const auto called = f.transport.sent_at[0];
+    EXPECT_GE(reported[0], 33ms);
+    EXPECT_LE(reported[0], session.times.back());
+    // The second was not asked to wait: reported as its call, which came after the departure.
+    EXPECT_GE(f.transport.sent_at[1], called + 40ms);
+    // One wait for the asked departure and one final drain at the end of the run.
+    EXPECT_EQ(f.transport.departure_waits, 2);
 }
 
 TEST(SessionRunner, DeliversWholeMessagesAssembledFromPiecesWhileWaiting) {

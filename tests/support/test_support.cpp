@@ -60,6 +60,18 @@ std::filesystem::path cli_path() {
     return SYXFLASH_CLI_PATH;
 }
 
+void exec_cli(const std::vector<std::string>& args) {
+    std::vector<std::string> strings{cli_path().string()};
+    strings.insert(strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : strings) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+}
+
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input) {
     if (argv.empty()) {
         throw std::invalid_argument("run_process: empty argv");

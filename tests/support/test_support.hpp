@@ -20,6 +20,8 @@ std::filesystem::path source_dir();
 // The shipped manifests, source_dir()/firmware-manifests/*.toml, sorted by name.
 std::vector<std::filesystem::path> shipped_manifest_files();
 std::filesystem::path cli_path();
+// In a forked child: replaces the process with syxflash-cli ARGS… (exits 127 when that fails).
+[[noreturn]] void exec_cli(const std::vector<std::string>& args);
 
 struct ProcessResult {
     int exit_code = -1;

@@ -28,15 +28,7 @@ public:
             ::dup2(in_pipe[0], STDIN_FILENO);
             ::close(out_pipe[0]);
             ::close(in_pipe[1]);
-            std::vector<std::string> strings{cli_path().string()};
-            strings.insert(strings.end(), args.begin(), args.end());
-            std::vector<char*> argv;
-            for (auto& a : strings) {
-                argv.push_back(a.data());
-            }
-            argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
+            exec_cli(args);
         }
         ::close(out_pipe[1]);
         ::close(in_pipe[0]);

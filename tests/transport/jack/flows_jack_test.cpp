@@ -2,16 +2,22 @@
 // device on virtual JACK ports in its own process, and `syxflash-cli backup` / `upload` talk to it
 // with the RtMidi JACK backend like they would to a real instrument. Part of syxflash_jack_tests,
 // which runs against the private server of the syxflash_jack fixture (tests/transport/tests.cmake).
+#include <cstdio>
 #include <thread>
 
 #include "emulate_process.hpp"
+#include "jack_peer.hpp"
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include "cli/flow_cli_support.hpp"
+#include "core/link.hpp"
+#include "core/manifest.hpp"
+#include "core/pacer.hpp"
 #include "emulator/device_catalogue.hpp"
 #include "emulator/modelled_firmware.hpp"
 #include "emulator/moog_little_phatty_model.hpp"
+#include "engine/manifest_files.hpp"
 #include "engine/transfer_backends.hpp"
 #include "transport/midi_transport.hpp"
 #ifdef SYXFLASH_JACK_WITH_GUI
@@ -102,6 +108,88 @@ TEST(FlowsOverJack, Prophet600UploadToTheEmulateProcessEndsWithS) {
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     EXPECT_EQ(syx::test::result_of(r.out)["outcome"], "success");
     // The device itself agrees: its display shows S (success) after the transfer over JACK.
+    emulate.type("display");
+    std::this_thread::sleep_for(300ms);
+    const std::string printed = emulate.stop().second;
+    EXPECT_NE(printed.find("display: S"), std::string::npos) << printed;
+}
+
+// The one paced sender on a real JACK server (issue 12): `upload` (not only `send`) keeps the
+// manifest's gap at a separate receiving client. The CLI sends to a listening client that stamps
+// each arrival and forwards it, unchanged, to the emulate process (the device), so the gaps are
+// measured by a third party while the device still takes the whole upload and shows "S".
+TEST(FlowsOverJack, UploadGapsAtASeparateClientAreAtLeastWireTimePlusTheManifestsGap) {
+    auto jack = jack_or_skip();
+    if (!jack) {
+        GTEST_SKIP() << "no JACK server running";
+    }
+    FlowHome home;
+    const std::string name = "syx-flows-gap-" + std::to_string(::getpid());
+    syx::test::EmulateProcess emulate(
+        {"emulate", "gligli-prophet-600", "--api", "jack", "--name", name});
+    ASSERT_TRUE(wait_for_port(*jack, name));
+    emulate.type("power-cycle to-tape from-tape");
+
+    // The forwarder's way on to the device: its own output, connected to the device's input.
+    RtMidiOut forward(RtMidi::UNIX_JACK, "syx-gap-fwd");
+    bool connected = false;
+    for (unsigned i = 0; i < forward.getPortCount(); ++i) {
+        if (forward.getPortName(i) == name + ":in") {
+            forward.openPort(i, "out");
+            connected = true;
+        }
+    }
+    ASSERT_TRUE(connected) << "no port " << name << ":in";
+    const std::string listener_name = "syx-gap-" + std::to_string(::getpid());
+    syx::test::JackPeer listener(listener_name);
+    listener.set_responder([&forward](const std::vector<std::uint8_t>& in) {
+        forward.sendMessage(&in);
+        return std::vector<std::uint8_t>{};
+    });
+
+    const auto firmware = home / "p600.syx";
+    const auto messages = syx::emu::make_prophet600_test_firmware(8);
+    syx::test::write_messages(firmware, messages);
+    const auto r = run_cli({"upload", "--device", "gligli-prophet-600", "--api", "jack", "--port",
+                            listener_name, firmware.string(), "--allow-unknown-release",
+                            "--skip-backup", "--yes", "--json"},
+                           "S\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    const auto result = syx::test::result_of(r.out);
+    EXPECT_EQ(result["outcome"], "success");
+    const auto link = result["link"] == "din" ? syx::Link::din : syx::Link::usb;
+
+    // The manifest's gap for that link, from the shipped manifest itself.
+    const auto loaded = syx::load_manifest_file(syx::test::source_dir() / "firmware-manifests" /
+                                                "gligli-prophet-600.toml");
+    ASSERT_TRUE(loaded.ok());
+    const syx::Manifest* p600 = &*loaded.manifest;
+    ASSERT_NE(p600->pacing.for_link(link), nullptr);
+    const auto& rules = p600->pacing.for_link(link)->rules;
+    ASSERT_GT(rules.gap_after_message.count(), 0);
+
+    const auto arrivals = listener.arrivals();
+    ASSERT_EQ(arrivals.size(), messages.size());
+    double smallest_margin_ms = 1e9;
+    for (std::size_t i = 0; i < arrivals.size(); ++i) {
+        EXPECT_EQ(arrivals[i].bytes, messages[i]) << "message " << i + 1;
+        if (i == 0) {
+            continue;
+        }
+        // Each message arrives whole, when its last byte is in: the gap before it is at least
+        // its own wire time plus the manifest's gap after the previous one.
+        const auto required =
+            syx::wire_time(arrivals[i].bytes.size(), link, rules) +
+            std::chrono::duration_cast<std::chrono::nanoseconds>(rules.gap_after_message);
+        const auto measured = arrivals[i].time - arrivals[i - 1].time;
+        const double margin =
+            std::chrono::duration<double, std::milli>(measured - required).count();
+        smallest_margin_ms = std::min(smallest_margin_ms, margin);
+        EXPECT_GE(measured, required) << "before message " << i + 1 << ": " << margin << " ms";
+    }
+    std::printf("[figures] jack upload p600 %zu messages on %s: smallest gap margin %.3f ms\n",
+                arrivals.size(), syx::to_string(link), smallest_margin_ms);
+    // The device took it all: its display shows S.
     emulate.type("display");
     std::this_thread::sleep_for(300ms);
     const std::string printed = emulate.stop().second;

@@ -1,0 +1,57 @@
+#include "engine/paced_sender.hpp"
+
+#include <algorithm>
+
+namespace syx::engine {
+
+using transport::Clock;
+
+PacedSender::PacedSender(transport::MidiTransport& transport,
+                         std::chrono::nanoseconds delivery_jitter,
+                         std::chrono::milliseconds port_poll_interval,
+                         std::chrono::milliseconds drain_timeout)
+    : m_transport(transport), m_jitter(delivery_jitter), m_poll_interval(port_poll_interval),
+      m_drain_timeout(drain_timeout), m_last_poll(Clock::now()) {}
+
+Status PacedSender::check_port() {
+    const auto now = Clock::now();
+    if (now - m_last_poll < m_poll_interval) {
+        return Ok{};
+    }
+    m_last_poll = now;
+    return m_transport.ports_still_present();
+}
+
+Result<PacedSender::Sent> PacedSender::send(std::span<const std::uint8_t> bytes,
+                                            bool wait_for_departure) {
+    Sent sent;
+    sent.called = Clock::now();
+    sent.space_from = sent.called;
+    if (auto written = m_transport.send(bytes); !written) {
+        return written.error();
+    }
+    m_sent_any = true;
+    if (wait_for_departure) {
+        auto departed = m_transport.wait_until_sent(m_drain_timeout);
+        if (!departed) {
+            return departed.error();
+        }
+        // A departure within the jitter is covered by the pacer's margin; a later one (the
+        // backend's thread ran late) pushes the next message back by the difference.
+        sent.space_from = std::max(
+            sent.called, *departed - std::chrono::duration_cast<Clock::duration>(m_jitter));
+    }
+    return sent;
+}
+
+Status PacedSender::drain() {
+    if (!m_sent_any) {
+        return Ok{};
+    }
+    if (auto departed = m_transport.wait_until_sent(m_drain_timeout); !departed) {
+        return departed.error();
+    }
+    return Ok{};
+}
+
+} // namespace syx::engine

@@ -1,0 +1,143 @@
+// Ctrl-C during a CLI upload (issue 12): the first asks to stop (with --yes the transfer goes
+// on, as continuing is safer), a second insists: the run stops at once, exits 130, and its
+// journal records where it stood (a note with the counts, a finished record the recovery can
+// use) instead of looking "killed or crashed".
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/flow_cli_support.hpp"
+#include "emulator/modelled_firmware.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using syx::test::FlowHome;
+
+// `syxflash-cli ARGS…` in the background, stdout and stderr to files.
+class BackgroundCli {
+public:
+    BackgroundCli(const std::vector<std::string>& args, const fs::path& out, const fs::path& err)
+        : m_out(out) {
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            std::FILE* o = std::freopen(out.c_str(), "w", stdout);
+            std::FILE* e = std::freopen(err.c_str(), "w", stderr);
+            std::FILE* i = std::freopen("/dev/null", "r", stdin);
+            if (o == nullptr || e == nullptr || i == nullptr) {
+                ::_exit(126);
+            }
+            syx::test::exec_cli(args);
+        }
+    }
+    ~BackgroundCli() {
+        if (m_pid > 0) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, nullptr, 0);
+        }
+    }
+    BackgroundCli(const BackgroundCli&) = delete;
+    BackgroundCli& operator=(const BackgroundCli&) = delete;
+
+    [[nodiscard]] std::string out() const {
+        std::ifstream in(m_out);
+        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    }
+    void interrupt() const { ::kill(m_pid, SIGINT); }
+    // The exit code, -(signal) when killed by one, or nullopt when still running after `timeout`.
+    std::optional<int> wait(std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            int status = 0;
+            if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+                m_pid = -1;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+            }
+            std::this_thread::sleep_for(10ms);
+        }
+        return std::nullopt;
+    }
+
+private:
+    pid_t m_pid = -1;
+    fs::path m_out;
+};
+
+TEST(InterruptCli, SecondCtrlCWithYesStopsTheUploadAndJournalsWhereItStood) {
+    FlowHome home;
+    const auto file = home / "midifly.syx";
+    syx::test::write_messages(file, syx::emu::make_test_firmware("parker-midifly", {1, 2, 0, 0}));
+    const auto trace = home / "trace.jsonl";
+    // 40 messages at least 150 ms apart plus their DIN wire time: over 6 s if it ran to the end.
+    BackgroundCli cli({"upload", "--device", "parker-midifly", "--api", "emulated", "--port",
+                       "parker-midifly", file.string(), "--allow-unknown-release", "--yes",
+                       "--link", "din", "--json", "--trace", trace.string()},
+                      home / "out.jsonl", home / "err.txt");
+    // Wait until a few messages have gone out.
+    const auto started = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - started < 10s) {
+        const auto out = cli.out();
+        if (out.find("\"messages_done\":3") != std::string::npos) {
+            break;
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    cli.interrupt();
+    std::this_thread::sleep_for(400ms);
+    cli.interrupt();
+    const auto code = cli.wait(5s);
+    ASSERT_TRUE(code.has_value()) << "still running 5 s after the second Ctrl-C";
+    EXPECT_EQ(*code, 130) << cli.out();
+
+    // What left, from the trace: complete outgoing messages.
+    std::size_t left = 0;
+    for (const auto& e : syx::test::read_trace(trace)) {
+        if (e.out && !e.bytes.empty() && e.bytes.back() == 0xF7) {
+            ++left;
+        }
+    }
+    EXPECT_GE(left, 3u);
+    EXPECT_LT(left, 40u);
+
+    // The journal: a note of where it stood, and a finished record (not "killed or crashed").
+    ASSERT_TRUE(fs::is_directory(home.journal()));
+    std::vector<nlohmann::json> records;
+    for (const auto& entry : fs::directory_iterator(home.journal())) {
+        std::ifstream in(entry.path());
+        for (std::string line; std::getline(in, line);) {
+            if (!line.empty() && line.front() == '{') {
+                records.push_back(nlohmann::json::parse(line));
+            }
+        }
+    }
+    std::string note;
+    const nlohmann::json* finished = nullptr;
+    for (const auto& r : records) {
+        if (r.value("record", "") == "note" &&
+            r.value("text", "").find("second Ctrl-C") != std::string::npos) {
+            note = r["text"];
+        }
+        if (r.value("record", "") == "finished") {
+            finished = &r;
+        }
+    }
+    EXPECT_NE(note.find("receiving 'transfer'"), std::string::npos) << note;
+    EXPECT_NE(note.find(" of 40 message(s) sent"), std::string::npos) << note;
+    ASSERT_NE(finished, nullptr) << "the journal still reads as killed or crashed";
+    EXPECT_EQ((*finished)["outcome"], "cancelled");
+    EXPECT_EQ((*finished)["device_state"], "unknown");
+
+    // `recover` offers it, counting exactly what left.
+    const auto listed = syx::test::run_cli({"recover", "--json"});
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    const auto doc = nlohmann::json::parse(listed.out);
+    ASSERT_EQ(doc["interrupted"].size(), 1u) << listed.out;
+    EXPECT_EQ(doc["interrupted"][0]["messages_sent"].get<std::size_t>(), left);
+    EXPECT_EQ(doc["interrupted"][0]["outcome"], "cancelled");
+}
+
+} // namespace
