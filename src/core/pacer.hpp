@@ -98,7 +98,7 @@ make_pacing_plan(std::span<const std::uint64_t> message_lengths, const PacerConf
 // before it spaces the next send from it: at the end of a message followed by a planned spacing
 // longer than twice the delivery jitter (a shorter spacing is already covered by the pacer's
 // margin; waiting would only slow a dense transfer), and at the end of the last message (the
-// settle time, and the "sent" count, start when it has left). engine/paced_sender.hpp applies it.
+// settle time, and the "sent" count, start when it has left). The engine's paced sender applies it.
 [[nodiscard]] bool space_from_departure(const PacingPlan& plan, std::size_t index,
                                         PacerDuration delivery_jitter);
 

@@ -108,7 +108,7 @@ struct Send {
     bool critical = false; // part of the firmware transfer: "do not power off"
     // The next send is spaced from when this one actually left the process, not from the send()
     // call: the driver waits for the departure and reports it in send_completed's sent_at
-    // (core/pacer.hpp space_from_departure decides; engine/paced_sender.hpp does it).
+    // (core/pacer.hpp space_from_departure decides; the engine's paced sender does it).
     bool space_from_departure = false;
 };
 

@@ -226,6 +226,10 @@ TEST(ManifestConformance, DocumentedFactsArePinned) {
     EXPECT_GE(mios.pacing.for_link(Link::din)->rules.gap_after_message.count(), 750);
     EXPECT_EQ(mios.firmware.grammar->bad_block, BadBlockBehaviour::answers_error);
     EXPECT_EQ(mios.firmware.grammar->find("block")->checksum.sum, SumForm::twos_complement_7bit);
+    // The loader acknowledges each block: syxflash waits for 0F and stops on 0E <code>, naming it.
+    EXPECT_EQ(mios.pacing.handshake.kind, HandshakeKind::ack);
+    ASSERT_TRUE(mios.pacing.handshake.nak_pattern.has_value());
+    EXPECT_EQ(mios.pacing.handshake.nak_codes.at(0x03), "checksum error");
 
     EXPECT_TRUE(by_id.at("jomox-mbrane-11").identity.registry_mismatch);
     EXPECT_EQ(by_id.at("jomox-mbase-11").backup.kind, BackupKind::record_many);

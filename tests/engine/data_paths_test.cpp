@@ -102,7 +102,7 @@ TEST(DataPaths, UserManifestsOverrideShippedOnes) {
     const auto* generic = load.catalogue.find("generic");
     ASSERT_NE(generic, nullptr);
     EXPECT_EQ(generic->origin, syx::ManifestOrigin::user);
-    EXPECT_EQ(load.catalogue.size(), 9U);
+    EXPECT_EQ(load.catalogue.size(), 21U);
 }
 
 } // namespace
