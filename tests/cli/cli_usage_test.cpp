@@ -18,18 +18,11 @@ using syx::test::FlowHome;
 using syx::test::ProcessResult;
 
 ProcessResult run(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{"timeout", "-k", "2", "20", syx::test::cli_path().string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return syx::test::run_process(argv);
+    return syx::test::run_cli_bounded(args);
 }
 
 std::string describe(const std::vector<std::string>& args, const ProcessResult& r) {
-    std::string line = "syxflash-cli";
-    for (const auto& a : args) {
-        line += " '" + a + "'";
-    }
-    return line + "\n  exit " + std::to_string(r.exit_code) + "\n  stderr: " + r.err +
-           "\n  stdout: " + r.out;
+    return syx::test::describe_cli_run(args, r);
 }
 
 std::size_t count_of(const std::string& text, const std::string& word) {

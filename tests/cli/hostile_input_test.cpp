@@ -22,19 +22,11 @@ constexpr int kTimedOut = 124; // what `timeout` returns when it had to stop the
 
 // syxflash-cli with these arguments, stopped after `seconds` (then SIGKILL 2 s later).
 ProcessResult run_bounded(const std::vector<std::string>& args, int seconds = 20) {
-    std::vector<std::string> argv{"timeout", "-k", "2", std::to_string(seconds),
-                                  syx::test::cli_path().string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return syx::test::run_process(argv);
+    return syx::test::run_cli_bounded(args, seconds);
 }
 
 std::string describe(const std::vector<std::string>& args, const ProcessResult& r) {
-    std::string line = "syxflash-cli";
-    for (const auto& a : args) {
-        line += " '" + a + "'";
-    }
-    return line + "\n  exit " + std::to_string(r.exit_code) + "\n  stderr: " + r.err +
-           "\n  stdout: " + r.out;
+    return syx::test::describe_cli_run(args, r);
 }
 
 fs::path midifly_firmware(const FlowHome& home) {

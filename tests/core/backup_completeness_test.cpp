@@ -12,12 +12,7 @@ using namespace syx;
 using Bytes = std::vector<std::uint8_t>;
 
 const Manifest& device(const std::string& id) {
-    static const auto load = load_catalogue({syx::test::source_dir() / "firmware-manifests"}, {});
-    const auto* entry = load.catalogue.find(id);
-    if (entry == nullptr) {
-        throw std::runtime_error("no manifest " + id);
-    }
-    return entry->manifest;
+    return syx::test::shipped_manifest(id);
 }
 
 // K-Station pair dump F0 00 20 29 01 41 7F 02 <C> 01 00 <B> <P> + 256 data + F7 = 270 [C].

@@ -22,12 +22,7 @@ using namespace syx;
 using Bytes = std::vector<std::uint8_t>;
 
 const Manifest& device(const std::string& id) {
-    static const auto load = load_catalogue({syx::test::source_dir() / "firmware-manifests"}, {});
-    const auto* entry = load.catalogue.find(id);
-    if (entry == nullptr) {
-        throw std::runtime_error("no manifest " + id);
-    }
-    return entry->manifest;
+    return syx::test::shipped_manifest(id);
 }
 
 SysexFile file_of(const std::vector<Bytes>& messages) {

@@ -14,12 +14,7 @@ using namespace syx::session;
 using namespace std::chrono_literals;
 
 const Manifest& device(const std::string& id) {
-    static const auto load = load_catalogue({syx::test::source_dir() / "firmware-manifests"}, {});
-    const auto* entry = load.catalogue.find(id);
-    if (entry == nullptr) {
-        throw std::runtime_error("no manifest " + id);
-    }
-    return entry->manifest;
+    return syx::test::shipped_manifest(id);
 }
 
 TEST(Session, ExitCodesFollowTheCliContract) {

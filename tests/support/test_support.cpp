@@ -208,6 +208,31 @@ void write_file_bytes(const std::filesystem::path& path, const std::vector<unsig
     }
 }
 
+ProcessResult run_cli_bounded(const std::vector<std::string>& args, int seconds) {
+    std::vector<std::string> argv{"timeout", "-k", "2", std::to_string(seconds),
+                                  cli_path().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv);
+}
+
+std::string describe_cli_run(const std::vector<std::string>& args, const ProcessResult& r) {
+    std::string line = "syxflash-cli";
+    for (const auto& a : args) {
+        line += " '" + a + "'";
+    }
+    return line + "\n  exit " + std::to_string(r.exit_code) + "\n  stderr: " + r.err +
+           "\n  stdout: " + r.out;
+}
+
+const Manifest& shipped_manifest(const std::string& id) {
+    static const auto load = load_catalogue({source_dir() / "firmware-manifests"}, {});
+    const auto* entry = load.catalogue.find(id);
+    if (entry == nullptr) {
+        throw std::runtime_error("no manifest " + id);
+    }
+    return entry->manifest;
+}
+
 bool has_finding(const SysexFile& file, const std::string& code) {
     for (const auto& f : file.findings) {
         if (f.code == code) {

@@ -53,6 +53,16 @@ private:
 std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path);
 void write_file_bytes(const std::filesystem::path& path, const std::vector<unsigned char>& bytes);
 
+// syxflash-cli with these arguments, stopped by `timeout` after `seconds` (SIGKILL 2 s later;
+// exit 124 when it had to stop it).
+ProcessResult run_cli_bounded(const std::vector<std::string>& args, int seconds = 20);
+// The command line and what it printed, for a failing expectation's message.
+std::string describe_cli_run(const std::vector<std::string>& args, const ProcessResult& r);
+
+// The shipped manifest with this id (the repository's firmware-manifests folder, loaded once);
+// throws when there is none.
+const Manifest& shipped_manifest(const std::string& id);
+
 // True when the file's findings include one with this code.
 bool has_finding(const SysexFile& file, const std::string& code);
 
