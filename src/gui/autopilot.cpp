@@ -5,30 +5,11 @@
 
 #include <fmt/core.h>
 
+#include "engine/emulated_hands.hpp"
 #include "gui/controller.hpp"
 #include "gui/question_page.hpp"
 
 namespace syx::gui {
-
-namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-std::string squash(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
-            out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-        }
-    }
-    return out;
-}
-
-} // namespace
 
 bool Autopilot::leaves_page(const Intent& value) {
     return std::holds_alternative<intent::Next>(value) ||
@@ -44,50 +25,33 @@ std::optional<Intent> Autopilot::fail(std::string why) {
     return std::nullopt;
 }
 
-// Reads an instruction as a person would: "Hold MASTER and switch it on" → power-cycle with
-// MASTER held; "press TRIG 3" → press. Labels are the simulated panel's own.
-void Autopilot::perform(const std::string& instruction, const Snapshot& snapshot) {
+namespace {
+
+// The simulated panel as the hands see it (engine/emulated_hands.hpp).
+engine::InstrumentView instrument(const Snapshot& snapshot) {
+    engine::InstrumentView view;
     if (!snapshot.panel) {
-        return;
+        return view;
     }
-    const std::string t = lower(instruction);
-    const auto& buttons = snapshot.panel->buttons;
-    const auto hold = t.find("hold ");
-    std::size_t on = std::string::npos;
-    for (const char* phrase :
-         {"switch it on", "switch on", "power on", "power-on", "turn it on", "turn on"}) {
-        const auto p = t.find(phrase, hold == std::string::npos ? 0 : hold);
-        if (p != std::string::npos && (on == std::string::npos || p < on)) {
-            on = p;
-        }
+    for (const auto& b : snapshot.panel->buttons) {
+        view.buttons.push_back({b.id, b.label});
     }
-    std::string rest = t;
-    if (hold != std::string::npos && on != std::string::npos && hold < on) {
-        const std::string segment = t.substr(hold, on - hold);
-        std::vector<std::string> held;
-        for (const auto& b : buttons) {
-            const auto label = lower(b.label);
-            if (label.size() >= 2 && segment.find(label) != std::string::npos) {
-                held.push_back(b.id);
-            }
-        }
-        m_queue.emplace_back(intent::PowerCycle{held}, std::chrono::milliseconds{2000});
-        rest = t.substr(on);
-    }
-    for (const char* verb : {"press ", "with "}) {
-        std::size_t p = 0;
-        while ((p = rest.find(verb, p)) != std::string::npos) {
-            p += std::string(verb).size();
-            std::string after = rest.substr(p, 40);
-            if (after.rfind("the ", 0) == 0) {
-                after = after.substr(4);
-            }
-            for (const auto& b : buttons) {
-                const auto label = lower(b.label);
-                if (label.size() >= 2 && after.rfind(label, 0) == 0) {
-                    m_queue.emplace_back(intent::PressButton{b.id}, std::chrono::milliseconds{400});
-                }
-            }
+    view.display = snapshot.panel->display;
+    view.mode = snapshot.panel->mode;
+    view.firmware_version = snapshot.panel->firmware_version;
+    return view;
+}
+
+} // namespace
+
+// The hands' actions become the panel's own intents (PowerCycle / PressButton), as a person
+// clicking the side panel would, with time for the device to start after a power cycle.
+void Autopilot::perform(const std::vector<engine::HandsAction>& actions) {
+    for (const auto& a : actions) {
+        if (a.kind == engine::HandsAction::Kind::power_cycle) {
+            m_queue.emplace_back(intent::PowerCycle{a.held}, std::chrono::milliseconds{2000});
+        } else {
+            m_queue.emplace_back(intent::PressButton{a.button}, std::chrono::milliseconds{400});
         }
     }
 }
@@ -107,42 +71,25 @@ std::optional<Intent> Autopilot::hands(const session::Question& q, const Snapsho
         }
         return std::nullopt;
     }
+    const auto plan = engine::emulated_hands(q, instrument(snapshot));
+    if (plan.look_again) {
+        return std::nullopt; // the device is still starting: read its display in a moment
+    }
     if (!m_handled.insert(key + "|" + q.text).second) {
         return std::nullopt; // answered; waiting for the session to move on
     }
-    switch (q.purpose) {
-    case QuestionPurpose::enter_bootloader:
-        for (const auto& s : q.steps) {
-            perform(s, snapshot);
+    if (plan.answer) {
+        // Entering the loader, a recovery step, reading the display: the same hands as
+        // `syxflash-cli --api emulated`. The answer follows the actions.
+        perform(plan.actions);
+        const intent::Answer answer{q.id, plan.answer->choice_id, plan.answer->text};
+        if (plan.actions.empty()) {
+            return answer;
         }
-        m_queue.emplace_back(intent::Answer{q.id, "ready", ""}, std::chrono::milliseconds{0});
+        m_queue.emplace_back(answer, std::chrono::milliseconds{0});
         return std::nullopt;
-    case QuestionPurpose::recovery_step:
-        perform(q.text, snapshot);
-        for (const auto& s : q.steps) {
-            perform(s, snapshot);
-        }
-        m_queue.emplace_back(intent::Answer{q.id, "done", ""}, std::chrono::milliseconds{0});
-        return std::nullopt;
-    case QuestionPurpose::display_check: {
-        const std::string shown = snapshot.panel ? snapshot.panel->display : "";
-        const std::string mode = snapshot.panel ? snapshot.panel->mode : "";
-        for (const auto& c : q.choices) {
-            if (c.id.rfind("display:", 0) == 0 && !shown.empty() &&
-                squash(c.label.substr(0, c.label.find(" — "))) == squash(shown)) {
-                return intent::Answer{q.id, c.id, ""};
-            }
-        }
-        const bool has_works = std::any_of(q.choices.begin(), q.choices.end(),
-                                           [](const auto& c) { return c.id == "works"; });
-        if (has_works) {
-            return intent::Answer{q.id, mode == "normal" ? "works" : "problem", ""};
-        }
-        if (mode == "normal") {
-            return intent::Answer{q.id, "normal", ""};
-        }
-        return intent::Answer{q.id, "other", shown.empty() ? "(blank display)" : shown};
     }
+    switch (q.purpose) {
     case QuestionPurpose::typed_confirmation:
         return intent::Answer{q.id, "continue", q.typed_confirmation.value_or("")};
     case QuestionPurpose::confirm:
@@ -289,6 +236,12 @@ std::optional<Intent> Autopilot::next(const UiModel& model, const Snapshot& snap
         return std::nullopt;
     }
     if (!m_queue.empty()) {
+        // As the CLI's hands do (engine/emulated_hands): nothing is pressed while the device is
+        // still starting up.
+        if (snapshot.panel && snapshot.panel->mode == "booting" &&
+            std::holds_alternative<intent::PressButton>(m_queue.front().first)) {
+            return std::nullopt;
+        }
         auto [value, pause] = m_queue.front();
         m_queue.pop_front();
         m_not_before = now + pause;

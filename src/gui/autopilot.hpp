@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/emulated_hands.hpp"
 #include "gui/intent.hpp"
 #include "gui/snapshot.hpp"
 #include "gui/ui_model.hpp"
@@ -37,7 +38,7 @@ public:
 
 private:
     std::optional<Intent> hands(const session::Question& q, const Snapshot& snapshot);
-    void perform(const std::string& instruction, const Snapshot& snapshot);
+    void perform(const std::vector<engine::HandsAction>& actions);
     std::optional<Intent> flow(const UiModel& model, const Snapshot& snapshot);
     std::optional<Intent> choose_firmware(const Snapshot& snapshot);
     std::optional<Intent> fail(std::string why);

@@ -145,12 +145,6 @@ PageGate page_gate(const UiModel& model, const Snapshot& snapshot, WizardStep st
     if (!next_step(step)) {
         return {false, beside_flow(step) ? "" : "This is the last page."};
     }
-    if (snapshot.preview()) {
-        // Without sessions nothing can be done on any page, so there is nothing to wait for:
-        // the user may walk ahead to see what each step will do. Pages say plainly that they
-        // are a preview; no page claims that anything happened.
-        return {true, ""};
-    }
     if (step == WizardStep::device) {
         if (!model.selected_device) {
             return {false, "Choose a device first."};
@@ -279,7 +273,7 @@ bool Controller::apply(const Intent& value, const Snapshot& snapshot) {
                 if (!next || !page_gate(m_model, snapshot, m_model.current).can_continue) {
                     return false;
                 }
-                if (m_model.current == WizardStep::confirm && !snapshot.preview()) {
+                if (m_model.current == WizardStep::confirm) {
                     // "Start the upload" is the Confirm page's Next.
                     if (!forward(intent::StartUpload{}, snapshot)) {
                         return false;

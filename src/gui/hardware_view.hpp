@@ -6,13 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "core/port_classifier.hpp"
+
 namespace syx::gui {
 
 // One output port as the Connection page lists it, best first.
 struct PortRow {
     std::string output;
-    std::string input;     // the input that belongs to it; empty when none does
-    std::string kind;      // "usb-device" | "interface" | "virtual" | "unknown" (core PortKind)
+    std::string input; // the input that belongs to it; empty when none does
+    PortKind kind = PortKind::unknown;
     std::string badge;     // "the Moog Little Phatty's own USB port" / "MIDI interface, so DIN" …
     std::string reason;    // the ranking's reason, one line
     std::string known_bad; // set for interfaces known to mangle SysEx, with the evidence

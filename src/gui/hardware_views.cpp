@@ -25,7 +25,7 @@ void draw_self_test(const Snapshot& snapshot, std::vector<Intent>& out) {
     const HardwareView& hw = snapshot.flow.hardware;
     bool any_interface = false;
     for (const auto& row : hw.ports) {
-        any_interface = any_interface || row.kind == "interface";
+        any_interface = any_interface || row.kind == PortKind::interface;
     }
     if (!any_interface && !hw.self_test.ran && !hw.self_test.running) {
         return;
@@ -38,7 +38,7 @@ void draw_self_test(const Snapshot& snapshot, std::vector<Intent>& out) {
             "instrument is not needed). syxflash sends 4 KB of test SysEx at DIN speed and "
             "checks that every byte comes back unchanged. About 2 seconds.");
     for (const auto& row : hw.ports) {
-        if (row.kind != "interface") {
+        if (row.kind != PortKind::interface) {
             continue;
         }
         const std::string label = fmt::format("Test {}##selftest-{}", row.output, row.output);
@@ -167,9 +167,10 @@ void draw_port_choice(const Snapshot& snapshot, std::vector<Intent>& out) {
             ImGui::TableNextColumn();
             wrapped(row.output);
             // Wrapped: the badge names the device and must not run under the next column.
-            ImGui::PushStyleColor(ImGuiCol_Text, row.kind == "interface"    ? kWarningColour
-                                                 : row.kind == "usb-device" ? kGoodColour
-                                                                            : kNoticeColour);
+            ImGui::PushStyleColor(ImGuiCol_Text, row.kind == PortKind::interface ? kWarningColour
+                                                 : row.kind == PortKind::device_usb
+                                                     ? kGoodColour
+                                                     : kNoticeColour);
             wrapped(fmt::format("[{}]{}", row.badge, row.recommended ? "  recommended" : ""));
             ImGui::PopStyleColor();
             ImGui::TableNextColumn();

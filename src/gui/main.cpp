@@ -81,7 +81,6 @@ Snapshot initial_snapshot(const AppOptions& options, float scale,
     snapshot.log.push_back(version_text());
     snapshot.log.push_back(fmt::format("Display scale {:.2f} (text and spacing sized to match).",
                                        static_cast<double>(scale)));
-    snapshot.features.catalogue = true;
     snapshot.devices = device_cards(catalogue.catalogue);
     snapshot.log.push_back(fmt::format("{} devices in the catalogue.", snapshot.devices.size()));
     for (const auto& problem : catalogue.problems) {
@@ -93,9 +92,6 @@ Snapshot initial_snapshot(const AppOptions& options, float scale,
         // The engine's worker lists the ports (I/O never runs on the UI thread).
         snapshot.mode_reason = "Looking for MIDI ports…";
     }
-    snapshot.features.sessions = true;
-    snapshot.features.emulator = true;
-    snapshot.features.ports = true;
     snapshot.status = "Simulated mode";
     return snapshot;
 }
@@ -344,7 +340,8 @@ private:
         }
         const WizardStep shown = m_controller.model().current;
         // One picture mid-upload, with the gap plot filling in.
-        if (!m_upload_photographed && snapshot.flow.run && snapshot.flow.run->session == "update" &&
+        if (!m_upload_photographed && snapshot.flow.run &&
+            snapshot.flow.run->session == RunKind::update &&
             snapshot.flow.run->progress.bytes_total > 0 &&
             snapshot.flow.run->progress.bytes_done * 2 > snapshot.flow.run->progress.bytes_total) {
             m_upload_photographed = true;

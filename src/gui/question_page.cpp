@@ -4,8 +4,8 @@ namespace syx::gui {
 
 bool update_verifying(const Snapshot& snapshot) {
     const auto& run = snapshot.flow.run;
-    return run && run->session == "update" && !run->finished && !snapshot.transfer_running &&
-           (run->progress.phase == "verify" || run->progress.phase == "restore");
+    return run && run->session == RunKind::update && !run->finished && !snapshot.transfer_running &&
+           (run->phase == RunPhase::verify || run->phase == RunPhase::restore);
 }
 
 std::optional<WizardStep> question_page(const Snapshot& snapshot) {
@@ -13,13 +13,13 @@ std::optional<WizardStep> question_page(const Snapshot& snapshot) {
     if (!run || !run->question) {
         return std::nullopt;
     }
-    if (run->session == "update") {
+    if (run->session == RunKind::update) {
         return update_verifying(snapshot) ? WizardStep::verify : WizardStep::upload;
     }
-    if (run->session == "backup") {
+    if (run->session == RunKind::backup) {
         return WizardStep::backup;
     }
-    if (run->session == "recover") {
+    if (run->session == RunKind::recover) {
         return WizardStep::recovery;
     }
     return std::nullopt;

@@ -6,8 +6,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/finding.hpp"
+#include "core/link.hpp"
+#include "core/manifest.hpp"
 #include "core/session.hpp"
 #include "gui/hardware_view.hpp"
 
@@ -33,15 +37,6 @@ enum class RunMode {
     simulated,
 };
 
-// Which engine features exist in this build. Pages whose feature is missing say so plainly
-// instead of pretending; the flags go away as the features land.
-struct EngineFeatures {
-    bool catalogue = false; // device manifests loaded into the Device page
-    bool ports = false;     // port discovery and ranking (Connection page)
-    bool sessions = false;  // backup / upload / verify / recover sessions
-    bool emulator = false;  // the simulated device for --simulate and practice runs
-};
-
 // The emulated instrument beside the wizard (simulated mode): what its panel shows. Everything
 // here comes from the emulator's model, which is partly MODELLED [M] (notes say which).
 struct PanelButton {
@@ -64,9 +59,40 @@ struct EmulatedPanel {
 enum class StepState { idle, running, done, failed, skipped, unavailable };
 const char* to_string(StepState state);
 
+// Snapshots carry types, not strings: core's Link, PortKind (hardware_view.hpp), Severity and
+// BackupKind as they are (their to_string() is the text the views show), and below the
+// wizard's own. Each has one to_text() for the views; the engine converts from the session's
+// names once, where it builds the snapshot.
+
+// Which session a run is (core's Session::name()).
+enum class RunKind { identify, backup, update, recover, restore, other };
+const char* to_text(RunKind kind); // "identify" | "backup" | "update" | "recover" | "restore"
+[[nodiscard]] RunKind run_kind(std::string_view session_name);
+
+// The phase a run is in (core's Progress::phase).
+enum class RunPhase {
+    none,
+    validate,
+    identify,
+    backup,
+    enter_bootloader,
+    transfer,
+    verify,
+    restore,
+    recovery,
+    other,
+};
+const char* to_text(RunPhase phase); // "validate", "enter-bootloader", … ("" for none)
+[[nodiscard]] RunPhase run_phase(std::string_view phase);
+
+// The Tools page's job.
+enum class ToolJob { none, send, receive, setting };
+const char* to_text(ToolJob job); // "" | "send" | "receive" | "setting"
+
 // One session run as the Upload/Backup/Recovery pages show it.
 struct RunView {
-    std::string session; // "backup", "update", "recover"
+    RunKind session = RunKind::other;
+    RunPhase phase = RunPhase::none; // progress.phase, typed
     session::Progress progress;
     std::vector<session::LogLine> log;
     std::optional<session::Question> question;
@@ -90,9 +116,9 @@ struct FirmwareView {
     std::string decoded; // what decoding by the manifest's grammar found (pages, image, CRC)
     std::size_t messages = 0;
     std::uint64_t bytes = 0;
-    std::vector<std::string> findings; // "error at message 3 (offset 12): …"
-    std::vector<std::string> finding_levels;
-    std::string eta_usb; // "about 12 s over USB" or "USB not supported"
+    std::vector<std::string> findings;    // "error at message 3 (offset 12): …"
+    std::vector<Severity> finding_levels; // one per finding
+    std::string eta_usb;                  // "about 12 s over USB" or "USB not supported"
     std::string eta_din;
     std::string typed_confirmation; // what the user must type for an unknown release
     bool generated = false;         // written by syxflash for practice (simulated mode)
@@ -130,8 +156,8 @@ struct ToolsView {
     // The gap offered first: the device manifest's for the link, else a safe 150 ms.
     int default_gap_ms = 150;
     std::string default_gap_reason;
-    std::string job;      // "send" | "receive" | "setting" while or after one ran; "" = none
-    bool running = false; // the job above is running now
+    ToolJob job = ToolJob::none; // while or after one ran
+    bool running = false;        // the job above is running now
     std::size_t messages_done = 0;
     std::size_t message_count = 0; // 0 while receiving (unknown)
     std::uint64_t bytes_done = 0;
@@ -169,12 +195,12 @@ struct FlowView {
     std::string port;
     std::string port_badge; // "emulated device (virtual)"
     std::string port_reason;
-    std::string link; // "usb" | "din"
+    Link link = Link::usb;
     bool usb_allowed = true;
     bool din_allowed = true;
     std::string identity; // identity / version as detected
     StepState backup = StepState::idle;
-    std::string backup_kind; // automatic / manual / none
+    BackupKind backup_kind = BackupKind::none;
     std::string backup_text; // reason / where saved
     std::vector<std::string> backup_steps;
     std::string backup_skip_phrase = "skip backup";
@@ -226,7 +252,6 @@ struct Snapshot {
     RunMode mode = RunMode::simulated;
     // The device id asked for with --simulate, empty if none.
     std::string simulate_id;
-    EngineFeatures features;
     std::vector<DeviceCard> devices;
     // True while bytes are going to an instrument: navigation away is locked.
     bool transfer_running = false;
@@ -239,9 +264,6 @@ struct Snapshot {
     std::optional<EmulatedPanel> panel;
     // Why the wizard runs in simulated mode without --simulate ("No MIDI ports found (…)").
     std::string mode_reason;
-
-    // Without sessions, the wizard can only show what each step will do ("preview").
-    [[nodiscard]] bool preview() const { return !features.sessions; }
 };
 
 } // namespace syx::gui

@@ -135,7 +135,7 @@ void draw_send(const Snapshot& snapshot, bool can_start, std::vector<Intent>& ou
                              s.gap_ms, t.default_gap_ms));
     }
     if (!s.link_edited) {
-        s.link = f.link == "din" ? 1 : 0;
+        s.link = f.link == Link::din ? 1 : 0;
     }
     ImGui::TextUnformatted("Link:");
     ImGui::SameLine();
@@ -155,7 +155,7 @@ void draw_send(const Snapshot& snapshot, bool can_start, std::vector<Intent>& ou
     if (button("Send##tools", can_start && file_ok)) {
         out.emplace_back(intent::ToolsSend{t.file, s.gap_ms, s.link == 1 ? "din" : "usb"});
     }
-    if (t.job != "send") {
+    if (t.job != ToolJob::send) {
         return;
     }
     const double fraction =
@@ -199,7 +199,7 @@ void draw_receive(const Snapshot& snapshot, bool can_start, std::vector<Intent>&
     if (button("Start recording##tools", can_start)) {
         out.emplace_back(intent::ToolsReceive{s.idle_ms});
     }
-    if (t.job != "receive") {
+    if (t.job != ToolJob::receive) {
         return;
     }
     if (t.running) {
@@ -277,7 +277,7 @@ void draw_midifly(const Snapshot& snapshot, bool can_start, std::vector<Intent>&
         ImGui::Unindent();
         ImGui::PopID();
     }
-    if (f.tools.job == "setting") {
+    if (f.tools.job == ToolJob::setting) {
         result_line(f.tools);
     }
 }

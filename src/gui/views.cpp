@@ -61,27 +61,15 @@ void draw_banners(const Snapshot& snapshot, std::vector<Intent>& out) {
         } else {
             text = "Simulated mode: no instrument is connected, so nothing real will be touched.";
         }
-        if (!snapshot.features.emulator) {
-            text += " The wizard does not run the built-in emulator yet, so nothing is "
-                    "simulated either.";
-        }
         coloured(kWarningColour, text);
     }
     draw_ports_banner(snapshot, out);
-    if (snapshot.preview()) {
-        coloured(kNoticeColour,
-                 "Preview: this version cannot talk to instruments yet. Each page shows what the "
-                 "step will do; nothing is sent, saved or changed.");
-    }
 }
 
 void draw_device_content(const UiModel& model, const Snapshot& snapshot, std::vector<Intent>& out) {
     if (snapshot.devices.empty()) {
-        not_yet(snapshot.features.catalogue
-                    ? "No supported devices were found in the catalogue. Check that the "
-                      "firmware-manifests folder was installed with syxflash."
-                    : "The device catalogue arrives with the manifests work; no devices are "
-                      "listed yet.");
+        not_yet("No supported devices were found in the catalogue. Check that the "
+                "firmware-manifests folder was installed with syxflash.");
         return;
     }
     draw_detect(snapshot, out);
@@ -127,8 +115,8 @@ void bullet_wrapped(const std::string& text) {
     wrapped(text);
 }
 
-const char* level_mark(const std::string& level) {
-    return level == "error" ? "[x]" : level == "warning" ? "[!]" : "[ok]";
+const char* level_mark(Severity level) {
+    return level == Severity::error ? "[x]" : level == Severity::warning ? "[!]" : "[ok]";
 }
 
 void draw_question(const session::Question& q, std::vector<Intent>& out) {
@@ -167,7 +155,7 @@ void draw_run(const RunView& run, bool with_plot, std::vector<Intent>& out) {
                                : (p.messages_total > 0 ? static_cast<float>(p.messages_done) /
                                                              static_cast<float>(p.messages_total)
                                                        : 0.0F);
-    ImGui::Text("Session: %s   phase: %s%s", run.session.c_str(), p.phase.c_str(),
+    ImGui::Text("Session: %s   phase: %s%s", to_text(run.session), to_text(run.phase),
                 p.critical ? "   (critical)" : "");
     ImGui::ProgressBar(run.finished && run.outcome &&
                                run.outcome->kind == session::OutcomeKind::success
@@ -263,27 +251,28 @@ void draw_connection(const Snapshot& snapshot, std::vector<Intent>& out) {
     // nothing (a software bridge) leaves the choice to the user.
     if (snapshot.mode == RunMode::hardware) {
         for (const auto& row : f.hardware.ports) {
-            if (row.chosen && (row.kind == "usb-device" || row.kind == "interface")) {
+            if (row.chosen &&
+                (row.kind == PortKind::device_usb || row.kind == PortKind::interface)) {
                 wrapped(fmt::format("Pacing is planned for {}, because of the port chosen above.",
-                                    f.link == "din" ? "DIN (a MIDI interface: 320 µs per byte "
-                                                      "on the cable, then the device's gap)"
-                                                    : "USB (the device's own port)"));
+                                    f.link == Link::din ? "DIN (a MIDI interface: 320 µs per byte "
+                                                          "on the cable, then the device's gap)"
+                                                        : "USB (the device's own port)"));
                 return;
             }
         }
     }
     ImGui::TextUnformatted("Link the pacing is planned for:");
     ImGui::BeginDisabled(!f.usb_allowed);
-    if (ImGui::RadioButton("USB (the device's own USB port)", f.link == "usb")) {
+    if (ImGui::RadioButton("USB (the device's own USB port)", f.link == Link::usb)) {
         out.emplace_back(intent::ChooseLink{"usb"});
     }
     ImGui::EndDisabled();
     ImGui::BeginDisabled(!f.din_allowed);
-    if (ImGui::RadioButton("MIDI interface (DIN cable)", f.link == "din")) {
+    if (ImGui::RadioButton("MIDI interface (DIN cable)", f.link == Link::din)) {
         out.emplace_back(intent::ChooseLink{"din"});
     }
     ImGui::EndDisabled();
-    if (f.link == "din" && f.usb_allowed) {
+    if (f.link == Link::din && f.usb_allowed) {
         coloured(kWarningColour,
                  "This device has its own USB port. Over a DIN MIDI interface the upload is "
                  "slower (at most 3125 bytes/s, longer gaps) and cheap interfaces may drop "
@@ -293,7 +282,7 @@ void draw_connection(const Snapshot& snapshot, std::vector<Intent>& out) {
 
 void draw_backup(const Snapshot& snapshot, std::vector<Intent>& out) {
     const FlowView& f = snapshot.flow;
-    ImGui::Text("Backup procedure: %s   state: %s", f.backup_kind.c_str(), to_string(f.backup));
+    ImGui::Text("Backup procedure: %s   state: %s", to_string(f.backup_kind), to_string(f.backup));
     if (!f.backup_text.empty()) {
         wrapped(f.backup_text);
     }
@@ -322,7 +311,7 @@ void draw_backup(const Snapshot& snapshot, std::vector<Intent>& out) {
         }
         ImGui::EndDisabled();
     }
-    if (f.run && f.run->session == "backup") {
+    if (f.run && f.run->session == RunKind::backup) {
         draw_run(*f.run, false, out);
     }
     int earlier = 0;
@@ -389,10 +378,10 @@ void draw_firmware_report(const Snapshot& snapshot, std::vector<Intent>& out) {
     }
     ImGui::TextUnformatted("Checks:");
     for (std::size_t i = 0; i < fw.findings.size(); ++i) {
-        const std::string& level = fw.finding_levels[i];
-        coloured(level == "error"     ? kDangerColour
-                 : level == "warning" ? kWarningColour
-                                      : kNoticeColour,
+        const Severity level = fw.finding_levels[i];
+        coloured(level == Severity::error     ? kDangerColour
+                 : level == Severity::warning ? kWarningColour
+                                              : kNoticeColour,
                  fmt::format("{} {}", level_mark(level), fw.findings[i]));
     }
     if (fw.findings.empty() && fw.loaded) {
@@ -436,7 +425,7 @@ void draw_firmware(const Snapshot& snapshot, std::vector<Intent>& out) {
             out.emplace_back(intent::RestoreBackup{f.backup_file});
         }
         ImGui::Text("Restore: %s", to_string(f.restore));
-        if (f.run && f.run->session == "restore") {
+        if (f.run && f.run->session == RunKind::restore) {
             draw_run(*f.run, false, out);
         }
         if (ImGui::Button("Go to Done")) {
@@ -453,7 +442,7 @@ void draw_verify(const Snapshot& snapshot, std::vector<Intent>& out) {
     ImGui::Text("Verification: %s", to_string(f.verify));
     if (update_verifying(snapshot) && !f.run->question) {
         ImGui::TextDisabled("Waiting for the instrument to restart and answer (%s)…",
-                            f.run->progress.phase.c_str());
+                            to_text(f.run->phase));
     }
     if (f.update_outcome) {
         wrapped(f.update_outcome->message);
@@ -521,7 +510,7 @@ void draw_recovery(const Snapshot& snapshot, std::vector<Intent>& out) {
         }
         ImGui::EndDisabled();
     }
-    if (f.run && f.run->session == "recover") {
+    if (f.run && f.run->session == RunKind::recover) {
         draw_run(*f.run, true, out);
     }
     if (f.recovery_outcome) {
@@ -531,10 +520,6 @@ void draw_recovery(const Snapshot& snapshot, std::vector<Intent>& out) {
 
 void draw_done(const Snapshot& snapshot, std::vector<Intent>& out) {
     const FlowView& f = snapshot.flow;
-    if (snapshot.preview()) {
-        wrapped("This was a preview: nothing was sent to any instrument and nothing was saved.");
-        return;
-    }
     ImGui::Text("Device: %s", f.device_name.c_str());
     ImGui::Text("Backup: %s", to_string(f.backup));
     if (f.firmware_supported) {
@@ -682,7 +667,7 @@ void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vect
         break;
     case WizardStep::confirm:
         ImGui::Text("Device: %s on %s over %s", selected_device_name(model, snapshot).c_str(),
-                    snapshot.flow.port.c_str(), snapshot.flow.link.c_str());
+                    snapshot.flow.port.c_str(), to_string(snapshot.flow.link));
         ImGui::Text("Firmware: %s", snapshot.flow.firmware.path.c_str());
         ImGui::Text("Backup: %s", to_string(snapshot.flow.backup));
         ImGui::Spacing();
@@ -694,7 +679,7 @@ void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vect
             coloured(kNoticeColour, "Every firmware message has been sent. The instrument is "
                                     "restarting: go on to Verify to check it.");
         }
-        if (snapshot.flow.run && snapshot.flow.run->session == "update") {
+        if (snapshot.flow.run && snapshot.flow.run->session == RunKind::update) {
             draw_run(*snapshot.flow.run, true, out);
         }
         if (snapshot.flow.upload == StepState::failed) {

@@ -31,24 +31,6 @@ namespace syx::gui {
 
 namespace fs = std::filesystem;
 
-const char* to_string(StepState state) {
-    switch (state) {
-    case StepState::idle:
-        return "not started";
-    case StepState::running:
-        return "running";
-    case StepState::done:
-        return "done";
-    case StepState::failed:
-        return "failed";
-    case StepState::skipped:
-        return "skipped";
-    case StepState::unavailable:
-        return "not available";
-    }
-    return "?";
-}
-
 namespace {
 
 std::string finding_text(const Finding& f) {
@@ -105,11 +87,13 @@ std::string confidence_tag(syx::Confidence c) {
 WizardEngine::WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig config,
                            Publisher publish, HardwareConfig hardware)
     : m_catalogue(std::move(catalogue)), m_base(std::move(base)), m_config(std::move(config)),
-      m_hardware(std::move(hardware)), m_publish(std::move(publish)) {
+      m_hardware(std::move(hardware)), m_publish(std::move(publish)),
+      m_tools(m_catalogue.catalogue, tools_host()) {
     m_faults = m_config.faults;
     m_log = m_base.log;
     m_mode = m_base.mode;
     m_mode_reason = m_base.mode_reason;
+    m_publisher = std::thread([this] { publisher_loop(); });
     m_worker = std::thread([this] { worker_loop(); });
     if (!m_hardware.apis.empty()) {
         enqueue([this] { discover(); }); // port listing is I/O: on the worker, first
@@ -122,7 +106,7 @@ WizardEngine::WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig 
 }
 
 WizardEngine::~WizardEngine() {
-    m_tool_cancel.store(true); // a Tools send/receive stops between messages
+    m_tools.cancel(); // a Tools send/receive stops between messages
     {
         std::lock_guard lock(m_jobs_mutex);
         m_stop = true;
@@ -132,6 +116,12 @@ WizardEngine::~WizardEngine() {
     // The window was closed while a session runs: cancel it, and answer whatever it asks on the
     // way out with "stop" (a half-sent firmware asks before abandoning; the journal keeps the
     // state for recovery at the next start).
+    {
+        // From here on no session starts (run() looks under the same lock), so the loop below
+        // sees every runner there will be.
+        std::lock_guard lock(m_mutex);
+        m_closing = true;
+    }
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
     for (;;) {
         std::shared_ptr<engine::SessionRunner> runner;
@@ -157,6 +147,17 @@ WizardEngine::~WizardEngine() {
     }
     if (m_worker.joinable()) {
         m_worker.join();
+    }
+    if (m_device) {
+        m_device->set_display_listener({}); // it may outlive the engine (a transport holds it)
+    }
+    {
+        std::lock_guard lock(m_publish_mutex);
+        m_publish_stop = true; // after the last pending snapshot is out
+    }
+    m_publish_ready.notify_all();
+    if (m_publisher.joinable()) {
+        m_publisher.join();
     }
 }
 
@@ -246,15 +247,15 @@ void WizardEngine::post(const Intent& value) {
             } else if constexpr (std::is_same_v<T, intent::BrowseFolder>) {
                 enqueue([this, path = v.path] { browse(path); });
             } else if constexpr (std::is_same_v<T, intent::ToolsChooseFile>) {
-                enqueue([this, path = v.path] { tools_choose_file(path); });
+                enqueue([this, path = v.path] { m_tools.choose_file(path); });
             } else if constexpr (std::is_same_v<T, intent::ToolsSend>) {
-                enqueue([this, v] { tools_send(v); });
+                enqueue([this, v] { m_tools.send(v); });
             } else if constexpr (std::is_same_v<T, intent::ToolsReceive>) {
-                enqueue([this, v] { tools_receive(v); });
+                enqueue([this, v] { m_tools.receive(v); });
             } else if constexpr (std::is_same_v<T, intent::SendMidiflySetting>) {
-                enqueue([this, v] { send_midifly_setting(v); });
+                enqueue([this, v] { m_tools.send_midifly_setting(v); });
             } else if constexpr (std::is_same_v<T, intent::ExportBackup>) {
-                enqueue([this, v] { export_backup(v.file, v.folder); });
+                enqueue([this, v] { m_tools.export_backup(v.file, v.folder); });
             } else if constexpr (std::is_same_v<T, intent::RecoverInterrupted>) {
                 enqueue([this, session = v.session] { resume_interrupted(session); });
             } else if constexpr (std::is_same_v<T, intent::DismissInterrupted>) {
@@ -262,7 +263,7 @@ void WizardEngine::post(const Intent& value) {
             } else if constexpr (std::is_same_v<T, intent::Answer> ||
                                  std::is_same_v<T, intent::Cancel>) {
                 if constexpr (std::is_same_v<T, intent::Cancel>) {
-                    m_tool_cancel.store(true); // a Tools send/receive stops between messages
+                    m_tools.cancel(); // a Tools send/receive stops between messages
                 }
                 std::shared_ptr<engine::SessionRunner> runner;
                 {
@@ -322,12 +323,44 @@ void WizardEngine::post(const Intent& value) {
         value);
 }
 
+void WizardEngine::set_journal_starter(JournalStarter start) {
+    std::lock_guard lock(m_mutex);
+    m_start_journal = std::move(start);
+}
+
 void WizardEngine::ask(const session::Ask& /*ask*/) {
     publish(); // the question is in the runner's snapshot
 }
 
 void WizardEngine::withdraw(const std::string& /*question_id*/) {
     publish();
+}
+
+WizardTools::Host WizardEngine::tools_host() {
+    WizardTools::Host host;
+    host.manifest = [this] { return manifest(); };
+    host.device_id = [this] {
+        std::lock_guard lock(m_mutex);
+        return m_flow.device_id;
+    };
+    host.link = [this] { return m_link; };
+    host.transport = [this] { return m_transport.get(); };
+    host.open_port = [this] { return open_instrument_port(); };
+    host.reattach_sessions = [this] {
+        m_transport->set_receive_callback(engine::SessionMailbox::callback(m_mailbox));
+    };
+    host.log = [this](std::string line) { log(std::move(line)); };
+    host.publish = [this] { publish(); };
+    return host;
+}
+
+Status WizardEngine::open_instrument_port() {
+    if (!m_transport) {
+        return make_error(ErrorCode::usage,
+                          "no instrument port: choose a device on the Device page first");
+    }
+    // The device's port with its paired input (hardware mode), as the sessions open it.
+    return m_transport->open(open_options());
 }
 
 const Manifest* WizardEngine::manifest() const {
@@ -341,6 +374,30 @@ const Manifest* WizardEngine::manifest() const {
 }
 
 void WizardEngine::publish() {
+    {
+        std::lock_guard lock(m_publish_mutex);
+        m_publish_pending = true;
+    }
+    m_publish_ready.notify_one();
+}
+
+void WizardEngine::publisher_loop() {
+    for (;;) {
+        {
+            std::unique_lock lock(m_publish_mutex);
+            m_publish_ready.wait(lock, [this] { return m_publish_pending || m_publish_stop; });
+            if (!m_publish_pending) {
+                return; // stopping, and everything asked for is out
+            }
+            m_publish_pending = false;
+        }
+        // Changes made while this one is built mark it pending again: the newest state always
+        // gets its snapshot, however many changes one build covers.
+        m_publish(build_snapshot());
+    }
+}
+
+Snapshot WizardEngine::build_snapshot() const {
     Snapshot next = m_base;
     std::shared_ptr<engine::SessionRunner> runner;
     std::shared_ptr<transport::EmulatedDevice> device;
@@ -368,7 +425,8 @@ void WizardEngine::publish() {
     }
     if (run) {
         RunView view;
-        view.session = run->session;
+        view.session = run_kind(run->session);
+        view.phase = run_phase(run->progress.phase);
         view.progress = run->progress;
         if (run->log) {
             const auto& lines = *run->log;
@@ -381,15 +439,15 @@ void WizardEngine::publish() {
         view.outcome = run->outcome;
         view.finished = run->finished;
         view.elapsed_s = std::chrono::duration<double>(run->elapsed).count();
-        const bool din = next.flow.link == "din";
+        const bool din = next.flow.link == Link::din;
         view.gaps_ms = m_times->gaps_ms(std::chrono::nanoseconds{din ? 320000 : 0}, 240);
         if (const auto* m = manifest()) {
             if (const auto* p = m->pacing.for_link(din ? Link::din : Link::usb)) {
                 view.required_gap_ms = static_cast<float>(p->rules.gap_after_message.count());
             }
         }
-        if (run->session == "update" && !run->finished &&
-            (run->progress.phase == "verify" || run->progress.phase == "restore")) {
+        if (view.session == RunKind::update && !run->finished &&
+            (view.phase == RunPhase::verify || view.phase == RunPhase::restore)) {
             next.flow.verify = StepState::running;
         }
         next.flow.run = std::move(view);
@@ -414,17 +472,14 @@ void WizardEngine::publish() {
         panel.fault_events = device->fault_events();
         next.panel = std::move(panel);
     }
-    fill_tools_defaults(next);
-    next.features.sessions = true;
-    next.features.emulator = true;
-    next.features.ports = true;
+    m_tools.fill(next);
     next.status = next.transfer_running   ? "Sending firmware: do not power off or unplug"
                   : next.flow.engine_busy ? "Working…"
                   : next.mode == RunMode::hardware
                       ? fmt::format("Hardware mode: {} MIDI ports ({})",
                                     next.flow.hardware.ports.size(), next.flow.hardware.api)
                       : "Simulated mode: practising on an emulated device";
-    m_publish(std::move(next));
+    return next;
 }
 
 void WizardEngine::make_device(const std::vector<std::string>& faults) {
@@ -458,7 +513,13 @@ void WizardEngine::make_device(const std::vector<std::string>& faults) {
     }
     {
         std::lock_guard lock(m_mutex);
+        if (m_device) {
+            m_device->set_display_listener({});
+        }
         m_device = *device;
+        // The side panel (and the autopilot's eyes) follow the display as it changes: a boot
+        // screen giving way to the normal one is news even when no session step is.
+        m_device->set_display_listener([this](const std::string&) { publish(); });
         m_faults = faults;
         m_flow.port = id;
         m_log.push_back(faults.empty()
@@ -479,11 +540,12 @@ void WizardEngine::select_device(const std::string& id) {
     {
         std::lock_guard lock(m_mutex);
         auto interrupted = std::move(m_flow.interrupted); // outlives the choice of device
+        m_tools.reset();
         m_flow = FlowView{};
         m_flow.interrupted = std::move(interrupted);
         m_flow.device_id = id;
         m_flow.device_name = m.name;
-        m_flow.link = to_string(m_link);
+        m_flow.link = m_link;
         m_flow.usb_allowed = m.transports.allows(Link::usb);
         m_flow.din_allowed = m.transports.allows(Link::din);
         m_flow.port_badge = "simulated (virtual port)";
@@ -492,7 +554,7 @@ void WizardEngine::select_device(const std::string& id) {
                              ". Its behaviour follows DEVICES.md; modelled parts are marked [M].";
         m_flow.firmware_supported = m.firmware.supported;
         m_flow.firmware_reason = m.firmware.unsupported_reason;
-        m_flow.backup_kind = to_string(m.backup.kind);
+        m_flow.backup_kind = m.backup.kind;
         m_flow.backup_steps = m.backup.steps;
         if (m.backup.kind == BackupKind::none) {
             m_flow.backup = StepState::unavailable;
@@ -525,7 +587,7 @@ void WizardEngine::choose_link(const std::string& link) {
     }
     m_link = *parsed;
     std::lock_guard lock(m_mutex);
-    m_flow.link = to_string(m_link);
+    m_flow.link = m_link;
     m_log.push_back(
         fmt::format("Link set to {} (pacing follows the manifest's {} rules).", link, link));
 }
@@ -537,17 +599,27 @@ session::Outcome WizardEngine::run(session::Session& s, bool journal_it) {
     if (journal_it && m_firmware) {
         if (const auto dir = engine::journal_dir()) {
             engine::JournalStart start;
-            std::lock_guard lock(m_mutex);
-            start.device_id = m_flow.device_id;
-            start.device_name = m_flow.device_name;
-            start.port = m_flow.port;
+            {
+                std::lock_guard lock(m_mutex); // copy what the journal names, then let go
+                start.device_id = m_flow.device_id;
+                start.device_name = m_flow.device_name;
+                start.port = m_flow.port;
+                start.link = to_string(m_flow.link);
+                start.file = m_flow.firmware.path;
+                start.file_sha256 = m_flow.firmware.sha256;
+            }
             start.api = transport::to_string(m_transport->api());
-            start.link = m_flow.link;
-            start.file = m_flow.firmware.path;
-            start.file_sha256 = m_flow.firmware.sha256;
             start.message_count = m_firmware->messages.size();
             start.total_bytes = m_firmware->total_message_bytes();
-            if (auto started = engine::start_update_journal(start, *dir)) {
+            JournalStarter starter;
+            {
+                std::lock_guard lock(m_mutex);
+                starter = m_start_journal;
+            }
+            // File I/O with fsync: never under m_mutex, which the UI thread takes.
+            auto started =
+                starter ? starter(start, *dir) : engine::start_update_journal(start, *dir);
+            if (started) {
                 journal = std::move(*started);
                 m_last_journal_session = journal->session_id();
             }
@@ -564,9 +636,26 @@ session::Outcome WizardEngine::run(session::Session& s, bool journal_it) {
         }
     };
     auto runner = std::make_shared<engine::SessionRunner>(s, *m_transport, m_mailbox, options);
+    bool closing = false;
     {
         std::lock_guard lock(m_mutex);
-        m_runner = runner;
+        closing = m_closing;
+        if (!closing) {
+            m_runner = runner;
+        }
+    }
+    if (closing) {
+        // The window closed while this job was getting ready: nothing is sent, and a journal
+        // already started says so (not "killed or crashed").
+        session::Outcome stopped;
+        stopped.kind = session::OutcomeKind::cancelled;
+        stopped.message = "The window was closed before the session started: nothing was sent.";
+        if (journal) {
+            (void)journal->finish(session::to_string(stopped.kind), engine::DeviceState::unchanged,
+                                  stopped.message);
+        }
+        log(fmt::format("{}: {}", s.name(), stopped.message));
+        return stopped;
     }
     runner->start();
     session::Outcome outcome = runner->wait();
@@ -657,7 +746,7 @@ void WizardEngine::load_firmware(const fs::path& path, bool generated) {
     auto read = read_sysex_file(path);
     if (!read) {
         view.findings.push_back("error: " + read.error().message);
-        view.finding_levels.emplace_back("error");
+        view.finding_levels.push_back(Severity::error);
         m_firmware = nullptr; // never send an earlier file the page no longer shows
         std::lock_guard lock(m_mutex);
         m_flow.firmware = view;
@@ -677,7 +766,7 @@ void WizardEngine::load_firmware(const fs::path& path, bool generated) {
     view.bytes = file->file_bytes;
     for (const auto& f : check.findings) {
         view.findings.push_back(finding_text(f));
-        view.finding_levels.emplace_back(to_string(f.severity));
+        view.finding_levels.push_back(f.severity);
     }
     view.eta_usb = eta_text(*file, *m, Link::usb);
     view.eta_din = eta_text(*file, *m, Link::din);
@@ -780,8 +869,8 @@ void WizardEngine::upload() {
         m_flow.update_outcome = outcome;
         const bool ok = outcome.kind == session::OutcomeKind::success;
         // Failing while checking the device: the firmware went out, the verification failed.
-        const bool sent = m_last_run && (m_last_run->progress.phase == "verify" ||
-                                         m_last_run->progress.phase == "restore");
+        const auto phase = m_last_run ? run_phase(m_last_run->progress.phase) : RunPhase::none;
+        const bool sent = phase == RunPhase::verify || phase == RunPhase::restore;
         m_flow.upload = ok || sent ? StepState::done : StepState::failed;
         m_flow.verify = ok ? StepState::done : StepState::failed;
         if (!ok) {
@@ -892,10 +981,11 @@ void WizardEngine::save_bundle() {
     std::string report = fmt::format(
         "syxflash support report\n{}\ndevice: {} ({})\nport: {} [{}]\nlink: {}\nbackup: {} — {}\n"
         "firmware: {} sha256 {} verdict {} release {}\nupload: {}\nverify: {}\nrecovery: {}\n",
-        version_text(), flow.device_name, flow.device_id, flow.port, flow.port_badge, flow.link,
-        to_string(flow.backup), flow.backup_text, flow.firmware.path, flow.firmware.sha256,
-        flow.firmware.verdict, flow.firmware.release.empty() ? "unknown" : flow.firmware.release,
-        to_string(flow.upload), to_string(flow.verify), to_string(flow.recovery));
+        version_text(), flow.device_name, flow.device_id, flow.port, flow.port_badge,
+        to_string(flow.link), to_string(flow.backup), flow.backup_text, flow.firmware.path,
+        flow.firmware.sha256, flow.firmware.verdict,
+        flow.firmware.release.empty() ? "unknown" : flow.firmware.release, to_string(flow.upload),
+        to_string(flow.verify), to_string(flow.recovery));
     for (const auto* o : {&flow.update_outcome, &flow.recovery_outcome}) {
         if (*o) {
             report +=

@@ -24,11 +24,13 @@
 #include "core/update_session.hpp"
 #include "engine/flow_gates.hpp"
 #include "engine/identity_probe.hpp"
+#include "engine/journal.hpp"
 #include "engine/loopback.hpp"
 #include "engine/session_runner.hpp"
 #include "gui/intent.hpp"
 #include "gui/practice_transport.hpp"
 #include "gui/snapshot.hpp"
+#include "gui/wizard_tools.hpp"
 
 namespace syx::gui {
 
@@ -65,6 +67,12 @@ public:
     // straight to the running session / device; everything else is queued for the worker.
     void post(const Intent& value);
 
+    // Starts update journals (file I/O, synced) instead of engine::start_update_journal. For
+    // tests: a writer that blocks shows that nothing the UI thread does waits for it.
+    using JournalStarter = std::function<Result<engine::UpdateJournal>(
+        const engine::JournalStart&, const std::filesystem::path&)>;
+    void set_journal_starter(JournalStarter start);
+
     // engine::UserPrompt (runner's worker thread).
     void ask(const session::Ask& ask) override;
     void withdraw(const std::string& question_id) override;
@@ -72,7 +80,12 @@ public:
 private:
     void enqueue(std::function<void()> job);
     void worker_loop();
+    // Marks the state changed: the publisher thread builds the next Snapshot. Cheap and never
+    // waits for the engine's state or I/O, so the runner's pacing thread, the Tools sender and
+    // the UI thread may all call it.
     void publish();
+    void publisher_loop();
+    [[nodiscard]] Snapshot build_snapshot() const;
     void log(std::string line);
 
     void select_device(const std::string& id);
@@ -96,18 +109,9 @@ private:
     [[nodiscard]] std::string offer_api() const;
     [[nodiscard]] std::optional<std::string> offer_device() const;
     session::Outcome run(session::Session& session, bool journal);
-    // Tools page and Library export (wizard_engine_tools.cpp).
-    void tools_choose_file(const std::filesystem::path& path);
-    void tools_send(const intent::ToolsSend& request);
-    void tools_receive(const intent::ToolsReceive& request);
-    void send_midifly_setting(const intent::SendMidiflySetting& request);
-    void export_backup(const std::filesystem::path& file, const std::filesystem::path& folder);
-    // Fills the Tools page's defaults (gap from the manifest, export folder) into a snapshot.
-    void fill_tools_defaults(Snapshot& next) const;
-    // Opens m_transport on the chosen port with a fresh receive callback target.
-    Status open_tools_port();
-    // Ends the running Tools job with its result line (also logged, after `log_prefix`).
-    void finish_tool(std::string_view log_prefix, std::string result, bool ok);
+    // Opens the instrument's port (m_transport) on the chosen port with its paired input.
+    Status open_instrument_port();
+    WizardTools::Host tools_host();
     session::UpdateOptions update_options() const;
     [[nodiscard]] const Manifest* manifest() const;
 
@@ -128,13 +132,17 @@ private:
     HardwareConfig m_hardware;
     Publisher m_publish;
 
-    mutable std::mutex m_mutex; // guards everything below that the UI thread also reads
+    // Guards everything below that the UI thread also reads. Held only to copy or change that
+    // state: never across file I/O (journal fsyncs, saves) or a wait on a device.
+    mutable std::mutex m_mutex;
     FlowView m_flow;
     std::vector<std::string> m_log;
     std::shared_ptr<transport::EmulatedDevice> m_device;
     std::vector<std::string> m_faults;
     std::shared_ptr<engine::SessionRunner> m_runner;
     std::shared_ptr<const engine::RunSnapshot> m_last_run;
+    bool m_closing = false; // the destructor runs: no session starts any more
+    JournalStarter m_start_journal;
 
     // Worker-only state.
     std::shared_ptr<SendTimes> m_times = std::make_shared<SendTimes>();
@@ -160,16 +168,21 @@ private:
     std::optional<transport::MidiApi> m_api;  // worker-only
     std::vector<transport::PortInfo> m_ports; // worker-only: the last listing
     std::string m_input_port;                 // worker-only: paired with m_flow.port
-    // The folder the Library page offers for exports (documents dir, else home).
-    static std::string default_export_folder();
-    const std::string m_export_folder = default_export_folder();
-    // Set by Cancel (any thread); the Tools jobs clear it when they start and poll it.
-    std::atomic<bool> m_tool_cancel{false};
+    // The Tools page and Library export: its own state and lock (gui/wizard_tools.hpp).
+    WizardTools m_tools;
 
     std::mutex m_jobs_mutex;
     std::condition_variable m_jobs_ready;
     std::deque<std::function<void()>> m_jobs;
     bool m_stop = false;
+
+    // The publisher thread: builds snapshots off the worker, the pacing thread and the UI.
+    std::mutex m_publish_mutex;
+    std::condition_variable m_publish_ready;
+    bool m_publish_pending = false;
+    bool m_publish_stop = false;
+    std::thread m_publisher;
+
     std::thread m_worker;
 };
 

@@ -163,7 +163,7 @@ void WizardEngine::rank_hardware_ports() {
         PortRow row;
         row.output = candidates[r.index].name;
         row.input = paired_input_port(row.output, inputs).value_or("");
-        row.kind = to_string(r.classification.kind);
+        row.kind = r.classification.kind;
         row.badge = badge_for(r.classification, m != nullptr ? m->name : "");
         row.reason = r.reason;
         row.known_bad = r.classification.known_bad.value_or("");
@@ -186,6 +186,9 @@ void WizardEngine::hardware_select(const Manifest& m) {
     m_input_port.clear();
     {
         std::lock_guard lock(m_mutex);
+        if (m_device) {
+            m_device->set_display_listener({});
+        }
         m_device.reset(); // no emulated panel: the real instrument is on the desk
         m_flow.port.clear();
         m_flow.port_badge.clear();
@@ -196,7 +199,7 @@ void WizardEngine::hardware_select(const Manifest& m) {
     rank_hardware_ports();
     // The best port is taken for the user when it is a real one; they can change it.
     for (const auto& row : m_hw.ports) {
-        if (row.recommended && row.usable && row.kind != "virtual") {
+        if (row.recommended && row.usable && row.kind != PortKind::virtual_port) {
             choose_port(row.output, false);
             break;
         }
@@ -290,7 +293,7 @@ void WizardEngine::choose_port(const std::string& output, bool confirm_din) {
     if (!opened) {
         m_flow.port_reason += " It did not open just now: " + opened.error().message;
     }
-    m_flow.link = to_string(link);
+    m_flow.link = link;
     m_hw.din_warning.reset();
     for (auto& r : m_hw.ports) {
         r.chosen = r.output == row.output;

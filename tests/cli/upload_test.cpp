@@ -1,5 +1,7 @@
 // syxflash-cli upload against the in-process emulators (--api emulated): the gate, validation,
 // pacing at the device, the journal and the recovery guidance.
+#include <array>
+
 #include <gtest/gtest.h>
 
 #include "cli/flow_cli_support.hpp"
@@ -262,6 +264,29 @@ TEST(UploadCli, Prophet600FixtureIsUploadedAndVerifiedFromTheDisplay) {
     EXPECT_EQ(messages, 184u);
     EXPECT_NE(result["message"].get<std::string>().find("\"S\""), std::string::npos)
         << result.dump(2);
+}
+
+// The Octatrack cannot report its OS over MIDI, so after the upload its display is read. Its
+// normal screen shows the OS version ("OCTATRACK / OS 1.5.0.0"), which is no message the manifest
+// lists: the emulated hands (engine/emulated_hands, shared with the wizard's autopilot) answer
+// "its normal screen" because the emulator runs normally. Reading it as an unknown message made
+// a good update fail.
+TEST(UploadCli, AnOctatrackShowingItsNormalScreenAfterTheUpdateIsVerified) {
+    FlowHome home;
+    const auto firmware = home / "ot-os.syx";
+    const std::array<std::uint8_t, 3> prefix{0x00, 0x20, 0x3C}; // Elektron's SysEx ID
+    const std::vector<std::uint8_t> data(64, 0x11);
+    std::vector<syx::emu::Bytes> blocks;
+    for (std::uint16_t i = 0; i < 4; ++i) {
+        blocks.push_back(syx::emu::encode_firmware_block(prefix, i, 4, {1, 5, 0, 0}, data));
+    }
+    syx::test::write_messages(firmware, blocks);
+    const auto r = run_cli({"upload", "--device", "elektron-octatrack", "--api", "emulated",
+                            "--port", "elektron-octatrack", firmware.string(),
+                            "--allow-unknown-release", "--yes", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    const auto result = syx::test::result_of(r.out);
+    EXPECT_EQ(result["outcome"], "success") << result.dump(2);
 }
 
 } // namespace

@@ -11,7 +11,6 @@ using Clock = Autopilot::Clock;
 
 Snapshot ready(const std::string& id = "moog-little-phatty") {
     Snapshot s;
-    s.features = {true, true, true, true};
     s.devices = {test::card(id)};
     s.flow.device_id = id;
     s.flow.port = id;

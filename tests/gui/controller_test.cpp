@@ -6,21 +6,43 @@
 namespace syx::gui {
 namespace {
 
-Snapshot preview_snapshot() {
+// No device chosen yet: only the pages beside the flow are open.
+Snapshot empty_snapshot() {
     return Snapshot{};
+}
+
+// A device chosen and ready, and every step of the flow finished: each page's gate is open, so
+// the tests below walk the path (the engine's own states are pinned by WizardEngine.*).
+Snapshot walk_snapshot() {
+    Snapshot s;
+    s.devices.push_back(test::card("moog-little-phatty", "Little Phatty", "Moog"));
+    s.flow.device_id = "moog-little-phatty";
+    s.flow.port = "moog-little-phatty";
+    s.flow.backup = StepState::done;
+    s.flow.firmware.loaded = true;
+    s.flow.firmware.refused = false;
+    s.flow.upload = StepState::done;
+    s.flow.verify = StepState::done;
+    s.flow.recovery = StepState::done;
+    return s;
+}
+
+// A controller whose engine takes every intent, with the walk's device chosen.
+Controller walking_controller(const Snapshot& snapshot) {
+    Controller controller(UiModel{}, [](const Intent&) {});
+    EXPECT_TRUE(controller.apply(intent::SelectDevice{"moog-little-phatty"}, snapshot));
+    return controller;
 }
 
 Snapshot engine_snapshot() {
     Snapshot s;
-    s.features.catalogue = true;
-    s.features.sessions = true;
     s.devices.push_back(test::card("moog-little-phatty", "Little Phatty", "Moog"));
     return s;
 }
 
 TEST(Controller, StartsOnTheDevicePageWithLaterStepsDisabled) {
     const Controller controller;
-    const auto snapshot = preview_snapshot();
+    const auto snapshot = empty_snapshot();
     EXPECT_EQ(controller.model().current, WizardStep::device);
     EXPECT_TRUE(is_reachable(controller.model(), snapshot, WizardStep::device));
     EXPECT_FALSE(is_reachable(controller.model(), snapshot, WizardStep::connection));
@@ -31,8 +53,8 @@ TEST(Controller, StartsOnTheDevicePageWithLaterStepsDisabled) {
 }
 
 TEST(Controller, NextAndBackMoveAlongThePath) {
-    Controller controller;
-    const auto snapshot = preview_snapshot();
+    const auto snapshot = walk_snapshot();
+    auto controller = walking_controller(snapshot);
     ASSERT_TRUE(controller.apply(intent::Next{}, snapshot));
     EXPECT_EQ(controller.model().current, WizardStep::connection);
     ASSERT_TRUE(controller.apply(intent::Next{}, snapshot));
@@ -47,22 +69,22 @@ TEST(Controller, NextAndBackMoveAlongThePath) {
 
 TEST(Controller, BackOnTheFirstPageIsRefused) {
     Controller controller;
-    EXPECT_FALSE(can_go_back(controller.model(), preview_snapshot()));
-    EXPECT_FALSE(controller.apply(intent::Back{}, preview_snapshot()));
+    EXPECT_FALSE(can_go_back(controller.model(), empty_snapshot()));
+    EXPECT_FALSE(controller.apply(intent::Back{}, empty_snapshot()));
     EXPECT_EQ(controller.model().current, WizardStep::device);
 }
 
 TEST(Controller, SidebarRefusesStepsNotReachedYet) {
     Controller controller;
-    const auto snapshot = preview_snapshot();
+    const auto snapshot = empty_snapshot();
     EXPECT_FALSE(controller.apply(intent::GoTo{WizardStep::upload}, snapshot));
     EXPECT_EQ(controller.model().current, WizardStep::device);
     EXPECT_EQ(controller.model().visited.size(), 1U);
 }
 
 TEST(Controller, LibraryAndToolsReturnToTheWizardPageTheUserLeft) {
-    Controller controller;
-    const auto snapshot = preview_snapshot();
+    const auto snapshot = walk_snapshot();
+    auto controller = walking_controller(snapshot);
     ASSERT_TRUE(controller.apply(intent::Next{}, snapshot));
     ASSERT_TRUE(controller.apply(intent::Next{}, snapshot));
     ASSERT_TRUE(controller.apply(intent::GoTo{WizardStep::library}, snapshot));
@@ -74,8 +96,8 @@ TEST(Controller, LibraryAndToolsReturnToTheWizardPageTheUserLeft) {
 }
 
 TEST(Controller, SomethingWentWrongOpensRecoveryWhichLeadsToDone) {
-    Controller controller;
-    const auto snapshot = preview_snapshot();
+    const auto snapshot = walk_snapshot();
+    auto controller = walking_controller(snapshot);
     for (int i = 0; i < 6; ++i) {
         ASSERT_TRUE(controller.apply(intent::Next{}, snapshot));
     }
@@ -93,8 +115,8 @@ TEST(Controller, SomethingWentWrongOpensRecoveryWhichLeadsToDone) {
 }
 
 TEST(Controller, RecoveryIsReachableOnceADeviceStepIsBehindTheUser) {
-    Controller controller;
-    const auto snapshot = preview_snapshot();
+    const auto snapshot = walk_snapshot();
+    auto controller = walking_controller(snapshot);
     ASSERT_TRUE(controller.apply(intent::Next{}, snapshot));
     EXPECT_TRUE(is_reachable(controller.model(), snapshot, WizardStep::recovery));
     EXPECT_TRUE(controller.apply(intent::GoTo{WizardStep::recovery}, snapshot));
@@ -122,8 +144,8 @@ TEST(Controller, WithTheEngineTheDevicePageNeedsAChosenDevice) {
 }
 
 TEST(Controller, NothingLeavesTheUploadPageWhileBytesAreGoing) {
-    Controller controller;
-    auto snapshot = preview_snapshot();
+    auto snapshot = walk_snapshot();
+    auto controller = walking_controller(snapshot);
     for (int i = 0; i < 5; ++i) {
         ASSERT_TRUE(controller.apply(intent::Next{}, snapshot));
     }
@@ -143,9 +165,9 @@ TEST(Controller, NothingLeavesTheUploadPageWhileBytesAreGoing) {
 
 TEST(Controller, ToggleLogShowsAndHidesTheLog) {
     Controller controller;
-    ASSERT_TRUE(controller.apply(intent::ToggleLog{}, preview_snapshot()));
+    ASSERT_TRUE(controller.apply(intent::ToggleLog{}, empty_snapshot()));
     EXPECT_TRUE(controller.model().show_log);
-    ASSERT_TRUE(controller.apply(intent::ToggleLog{}, preview_snapshot()));
+    ASSERT_TRUE(controller.apply(intent::ToggleLog{}, empty_snapshot()));
     EXPECT_FALSE(controller.model().show_log);
 }
 

@@ -25,7 +25,6 @@ void expect_fits(const char* name) {
 
 Snapshot offer_with_a_long_story() {
     Snapshot s;
-    s.features = {true, true, true, true};
     s.devices = {test::card("parker-midifly", "Parker MIDIFly", "Parker")};
     const auto u =
         test::interrupted("20261121T010203Z-parker-midifly-1", "parker-midifly", "Parker MIDIFly",
@@ -38,11 +37,10 @@ Snapshot offer_with_a_long_story() {
 
 Snapshot question_with_many_steps() {
     Snapshot s;
-    s.features = {true, true, true, true};
     s.flow.device_id = "moog-little-phatty";
     s.flow.port = "moog-little-phatty";
     RunView run;
-    run.session = "update";
+    run.session = RunKind::update;
     session::Question q;
     q.id = "enter-bootloader";
     q.purpose = session::QuestionPurpose::enter_bootloader;

@@ -19,12 +19,12 @@ namespace {
 
 using test::HeadlessImGui;
 
-PortRow port_row(std::string output, std::string kind, std::string badge, bool recommended,
+PortRow port_row(std::string output, PortKind kind, std::string badge, bool recommended,
                  bool chosen) {
     PortRow r;
     r.output = output;
     r.input = std::move(output);
-    r.kind = std::move(kind);
+    r.kind = kind;
     r.badge = std::move(badge);
     r.reason = "because";
     r.recommended = recommended;
@@ -35,22 +35,21 @@ PortRow port_row(std::string output, std::string kind, std::string badge, bool r
 Snapshot hardware_snapshot() {
     Snapshot s;
     s.mode = RunMode::hardware;
-    s.features = {true, true, true, true};
     s.devices = {test::card("moog-little-phatty", "Moog Little Phatty", "Moog Music")};
     s.flow.device_id = "moog-little-phatty";
     s.flow.device_name = "Moog Little Phatty";
     s.flow.port = "Little Phatty SE:Little Phatty SE MIDI 1 24:0";
     s.flow.port_badge = "the Moog Little Phatty's own USB port";
-    s.flow.link = "usb";
+    s.flow.link = Link::usb;
     auto& hw = s.flow.hardware;
     hw.api = "alsa";
     hw.scanned = true;
-    hw.ports = {
-        port_row("Little Phatty SE:Little Phatty SE MIDI 1 24:0", "usb-device",
-                 "the Moog Little Phatty's own USB port", true, true),
-        port_row("UM-ONE:UM-ONE MIDI 1 20:0", "interface", "MIDI interface, so DIN", false, false),
-        port_row("Midi Through:Midi Through Port-0 14:0", "virtual", "virtual (software) port",
-                 false, false)};
+    hw.ports = {port_row("Little Phatty SE:Little Phatty SE MIDI 1 24:0", PortKind::device_usb,
+                         "the Moog Little Phatty's own USB port", true, true),
+                port_row("UM-ONE:UM-ONE MIDI 1 20:0", PortKind::interface, "MIDI interface, so DIN",
+                         false, false),
+                port_row("Midi Through:Midi Through Port-0 14:0", PortKind::virtual_port,
+                         "virtual (software) port", false, false)};
     hw.ports[1].known_bad = "drops bytes [R]";
     hw.ports[2].usable = false;
     return s;
@@ -105,7 +104,6 @@ std::vector<std::pair<std::string, Snapshot>> snapshots() {
     all.emplace_back("no-device", no_device);
 
     Snapshot none;
-    none.features = {true, true, true, true};
     none.mode_reason = "No MIDI ports found (alsa: not available; jack: not available): "
                        "practising with the built-in emulator. Connect the instrument and choose "
                        "Rescan.";
@@ -253,7 +251,6 @@ TEST(HardwareViews, DetectAndUsingWhatAnsweredSelectBothDeviceAndPort) {
 TEST(HardwareViews, SimulatedModeWithoutPortsOffersRescan) {
     UiModel model;
     Snapshot snapshot;
-    snapshot.features = {true, true, true, true};
     snapshot.mode_reason = "No MIDI ports found (alsa: not available): practising with the "
                            "built-in emulator. Connect the instrument and choose Rescan.";
     EXPECT_FALSE(all_of<intent::Rescan>(click_everything(model, snapshot)).empty());

@@ -11,7 +11,6 @@ namespace {
 
 Snapshot with_offer() {
     Snapshot s;
-    s.features = {true, true, true, true};
     s.devices = {test::card("parker-midifly", "Parker MIDIFly", "Parker", "", "", true)};
     const auto u = test::interrupted("20261120T223344Z-parker-midifly-4242", "parker-midifly",
                                      "Parker MIDIFly", "/fw.syx", true);

@@ -12,14 +12,13 @@ namespace {
 
 Snapshot verifying_update() {
     Snapshot s;
-    s.features = {true, true, true, true};
     s.flow.device_id = "parker-midifly";
     s.flow.device_name = "Parker MIDIFly";
     s.flow.engine_busy = true; // the upload job is still running: it is checking the device
     s.flow.upload = StepState::running;
     RunView run;
-    run.session = "update";
-    run.progress.phase = "verify";
+    run.session = RunKind::update;
+    run.phase = RunPhase::verify;
     run.progress.messages_done = 12;
     run.progress.messages_total = 12;
     session::Question q;
@@ -47,17 +46,17 @@ TEST(QuestionPage, TheUpdatesDisplayCheckBelongsToVerifyItsBootloaderStepsToUplo
     Snapshot s = verifying_update();
     EXPECT_TRUE(update_verifying(s));
     EXPECT_EQ(question_page(s), WizardStep::verify);
-    s.flow.run->progress.phase = "restore"; // "restore your presets?" after the verification
+    s.flow.run->phase = RunPhase::restore; // "restore your presets?" after the verification
     EXPECT_EQ(question_page(s), WizardStep::verify);
-    s.flow.run->progress.phase = "enter-bootloader";
+    s.flow.run->phase = RunPhase::enter_bootloader;
     EXPECT_FALSE(update_verifying(s));
     EXPECT_EQ(question_page(s), WizardStep::upload);
-    s.flow.run->session = "recover";
-    s.flow.run->progress.phase = "verify";
+    s.flow.run->session = RunKind::recover;
+    s.flow.run->phase = RunPhase::verify;
     EXPECT_EQ(question_page(s), WizardStep::recovery) << "the retried update inside a recovery";
-    s.flow.run->session = "backup";
+    s.flow.run->session = RunKind::backup;
     EXPECT_EQ(question_page(s), WizardStep::backup);
-    s.flow.run->session = "restore";
+    s.flow.run->session = RunKind::restore;
     EXPECT_EQ(question_page(s), std::nullopt) << "a restore asks wherever it was started";
     s.flow.run->question.reset();
     EXPECT_EQ(question_page(s), std::nullopt);
@@ -68,7 +67,7 @@ TEST(QuestionPage, UploadLetsTheUserOnToVerifyOnceEveryMessageIsOut) {
     EXPECT_TRUE(page_gate(on(WizardStep::upload), s, WizardStep::upload).can_continue);
     EXPECT_FALSE(page_gate(on(WizardStep::verify), s, WizardStep::verify).can_continue)
         << "Verify waits for the answer";
-    s.flow.run->progress.phase = "transfer";
+    s.flow.run->phase = RunPhase::transfer;
     s.flow.run->progress.critical = true;
     s.transfer_running = true;
     EXPECT_FALSE(page_gate(on(WizardStep::upload), s, WizardStep::upload).can_continue);

@@ -15,7 +15,6 @@ namespace {
 
 Snapshot resuming_without_file() {
     Snapshot s;
-    s.features = {true, true, true, true};
     s.flow.device_id = "parker-midifly";
     s.flow.device_name = "Parker MIDIFly";
     s.flow.port = "parker-midifly";
@@ -122,7 +121,7 @@ TEST(RecoveryPage, AFileRefusedByValidationCannotBeResent) {
     s.flow.firmware.loaded = true;
     s.flow.firmware.refused = true;
     s.flow.firmware.findings = {"error: this file is for another device"};
-    s.flow.firmware.finding_levels = {"error"};
+    s.flow.firmware.finding_levels = {Severity::error};
     const auto intents = click_recovery_page(s);
     EXPECT_EQ(count_of<intent::StartRecovery>(intents), 0);
     EXPECT_GE(count_of<intent::ChooseFirmware>(intents), 1) << "another file can be chosen";

@@ -18,12 +18,11 @@ using test::HeadlessImGui;
 
 Snapshot midifly_snapshot() {
     Snapshot s;
-    s.features = {true, true, true, true};
     s.flow.device_id = "parker-midifly";
     s.flow.device_name = "Parker MIDIFly";
     s.flow.port = "parker-midifly";
     s.flow.port_badge = "simulated (virtual port)";
-    s.flow.link = "din";
+    s.flow.link = Link::din;
     s.flow.tools.default_gap_ms = 150;
     s.flow.tools.default_gap_reason = "from the Parker MIDIFly manifest (din)";
     s.flow.tools.file = "/home/me/settings.syx";
@@ -52,7 +51,7 @@ std::vector<std::pair<std::string, Snapshot>> tool_states() {
 
     Snapshot sending = base;
     sending.flow.engine_busy = true;
-    sending.flow.tools.job = "send";
+    sending.flow.tools.job = ToolJob::send;
     sending.flow.tools.running = true;
     sending.flow.tools.messages_done = 1;
     sending.flow.tools.message_count = 3;
@@ -63,7 +62,7 @@ std::vector<std::pair<std::string, Snapshot>> tool_states() {
     all.emplace_back("sending", sending);
 
     Snapshot sent = base;
-    sent.flow.tools.job = "send";
+    sent.flow.tools.job = ToolJob::send;
     sent.flow.tools.gaps_ms = {150.2F, 151.0F};
     sent.flow.tools.result = "Sent 3 of 3 messages (72 bytes) in 0.4 s";
     sent.flow.tools.result_ok = true;
@@ -71,19 +70,19 @@ std::vector<std::pair<std::string, Snapshot>> tool_states() {
 
     Snapshot receiving = base;
     receiving.flow.engine_busy = true;
-    receiving.flow.tools.job = "receive";
+    receiving.flow.tools.job = ToolJob::receive;
     receiving.flow.tools.running = true;
     receiving.flow.tools.messages_done = 4;
     receiving.flow.tools.bytes_done = 1024;
     all.emplace_back("receiving", receiving);
 
     Snapshot truncated = base;
-    truncated.flow.tools.job = "receive";
+    truncated.flow.tools.job = ToolJob::receive;
     truncated.flow.tools.result = "Not saved: incomplete: 1 message(s) were cut short";
     all.emplace_back("receive-truncated", truncated);
 
     Snapshot setting = base;
-    setting.flow.tools.job = "setting";
+    setting.flow.tools.job = ToolJob::setting;
     setting.flow.tools.result = "Sent Single channel mode: channel = channel 1: F0 …";
     setting.flow.tools.result_ok = true;
     all.emplace_back("setting", setting);
@@ -191,7 +190,7 @@ TEST(ToolsView, StartRecordingEmitsReceiveWithTheIdleTime) {
 TEST(ToolsView, CancelAndStopAreOfferedWhileAJobRuns) {
     Snapshot s = midifly_snapshot();
     s.flow.engine_busy = true;
-    s.flow.tools.job = "send";
+    s.flow.tools.job = ToolJob::send;
     s.flow.tools.running = true;
     auto intents = click("Cancel sending##tools", s, WizardStep::tools);
     ASSERT_EQ(intents.size(), 1U);
@@ -199,7 +198,7 @@ TEST(ToolsView, CancelAndStopAreOfferedWhileAJobRuns) {
     bool enabled = true;
     EXPECT_TRUE(click("Send##tools", s, WizardStep::tools, &enabled).empty());
     EXPECT_FALSE(enabled) << "one job at a time";
-    s.flow.tools.job = "receive";
+    s.flow.tools.job = ToolJob::receive;
     intents = click("Stop recording##tools", s, WizardStep::tools);
     ASSERT_EQ(intents.size(), 1U);
     EXPECT_TRUE(std::holds_alternative<intent::Cancel>(intents[0]));

@@ -22,7 +22,7 @@ struct NamedSnapshot {
 
 std::vector<NamedSnapshot> relevant_snapshots() {
     std::vector<NamedSnapshot> all;
-    all.push_back({"preview", Snapshot{}});
+    all.push_back({"empty", Snapshot{}});
 
     Snapshot simulate;
     simulate.simulate_id = "moog-little-phatty";
@@ -31,12 +31,10 @@ std::vector<NamedSnapshot> relevant_snapshots() {
 
     Snapshot hardware;
     hardware.mode = RunMode::hardware;
-    hardware.features = {true, true, true, true};
     hardware.status = "Connected";
     all.push_back({"hardware", hardware});
 
     Snapshot catalogue;
-    catalogue.features.catalogue = true;
     catalogue.devices = {
         test::card("moog-little-phatty", "Moog Little Phatty", "Moog Music",
                    "A monophonic analogue synthesiser.", "firmware update \u2022 backup"),
@@ -46,7 +44,6 @@ std::vector<NamedSnapshot> relevant_snapshots() {
     all.push_back({"catalogue", catalogue});
 
     Snapshot uploading = catalogue;
-    uploading.features.sessions = true;
     uploading.transfer_running = true;
     for (int i = 0; i < 5000; ++i) {
         uploading.log.push_back(fmt::format("message {} of 5000 sent", i + 1));
@@ -55,10 +52,9 @@ std::vector<NamedSnapshot> relevant_snapshots() {
 
     // The engine's states, page by page, with the simulated panel beside them.
     Snapshot flow = catalogue;
-    flow.features = {true, true, true, true};
     flow.flow.device_id = "moog-little-phatty";
     flow.flow.port = "moog-little-phatty";
-    flow.flow.link = "din";
+    flow.flow.link = Link::din;
     EmulatedPanel panel;
     panel.device_id = "moog-little-phatty";
     panel.display = "RX STAGE 2\nline two";
@@ -79,15 +75,15 @@ std::vector<NamedSnapshot> relevant_snapshots() {
     flow.flow.firmware.refused = false;
     flow.flow.firmware.unknown_release = true;
     flow.flow.firmware.findings = {"warning at message 1: unknown", "error: bad"};
-    flow.flow.firmware.finding_levels = {"warning", "error"};
+    flow.flow.firmware.finding_levels = {Severity::warning, Severity::error};
     flow.flow.recent_files = {"/fw.syx"};
     flow.flow.browser.path = "/home/me";
     flow.flow.browser.parent = "/home";
     flow.flow.browser.entries = {FolderEntry{"sub", "/home/me/sub", true},
                                  FolderEntry{"a.syx", "/home/me/a.syx", false}};
     RunView run;
-    run.session = "update";
-    run.progress.phase = "transfer";
+    run.session = RunKind::update;
+    run.phase = RunPhase::transfer;
     run.progress.critical = true;
     run.progress.bytes_total = 100;
     run.progress.bytes_done = 40;
@@ -198,11 +194,26 @@ ImVec2 navigation_button(bool next) {
     return {x, y};
 }
 
+// A device chosen and ready on its port: the Device page's Next is open.
+Snapshot device_ready() {
+    Snapshot s;
+    s.devices = {test::card("moog-little-phatty", "Moog Little Phatty", "Moog Music")};
+    s.flow.device_id = "moog-little-phatty";
+    s.flow.port = "moog-little-phatty";
+    return s;
+}
+
+UiModel device_chosen() {
+    UiModel model;
+    model.selected_device = "moog-little-phatty";
+    return model;
+}
+
 TEST(Views, ClickingNextAndBackEmitsWhatTheButtonsSay) {
     HeadlessImGui imgui;
     HeadlessImGui::build_fonts();
-    Controller controller;
-    const Snapshot snapshot;
+    Controller controller(device_chosen());
+    const Snapshot snapshot = device_ready();
     imgui.frame(controller.model(), snapshot);
 
     auto intents = click(imgui, controller.model(), snapshot, navigation_button(true));
@@ -223,7 +234,6 @@ TEST(Views, ADisabledNextButtonEmitsNothing) {
     HeadlessImGui imgui;
     HeadlessImGui::build_fonts();
     Snapshot snapshot; // the engine exists, no device chosen: Next is disabled
-    snapshot.features.sessions = true;
     const UiModel model;
     imgui.frame(model, snapshot);
     EXPECT_TRUE(click(imgui, model, snapshot, navigation_button(true)).empty());
@@ -254,8 +264,8 @@ std::vector<Intent> press(test::HeadlessImGui& imgui, const UiModel& model,
 TEST(Views, TheWizardCanBeDrivenFromTheKeyboard) {
     test::HeadlessImGui imgui;
     test::HeadlessImGui::build_fonts();
-    Controller controller;
-    const Snapshot snapshot;
+    Controller controller(device_chosen());
+    const Snapshot snapshot = device_ready();
     imgui.frame(controller.model(), snapshot);
     imgui.frame(controller.model(), snapshot);
     // Walk the focus with the arrow keys and press Space on each item until one of them moves

@@ -133,8 +133,6 @@ protected:
         m_catalogue = engine::load_device_catalogue();
         Snapshot base;
         base.devices = device_cards(m_catalogue.catalogue);
-        base.features.catalogue = true;
-        base.features.sessions = true;
         m_channel = std::make_unique<SnapshotChannel>(base);
         EngineConfig config;
         config.work_dir = m_home / "tmp";
@@ -228,14 +226,14 @@ TEST_F(HardwareEngine, PortsFoundMeansHardwareModeAndTheDevicesUsbPortIsChosen) 
     EXPECT_TRUE(first.recommended);
     EXPECT_EQ(first.badge, "the Moog Little Phatty's own USB port");
     EXPECT_EQ(s.flow.hardware.ports.back().output, kThrough);
-    EXPECT_EQ(s.flow.hardware.ports.back().kind, "virtual");
+    EXPECT_EQ(s.flow.hardware.ports.back().kind, PortKind::virtual_port);
     ASSERT_NE(row(s, kUmOne), nullptr);
-    EXPECT_EQ(row(s, kUmOne)->kind, "interface");
+    EXPECT_EQ(row(s, kUmOne)->kind, PortKind::interface);
     EXPECT_EQ(row(s, kUmOne)->badge, "MIDI interface, so DIN");
     EXPECT_EQ(row(s, kUmOne)->input, kUmOne) << "ALSA: the same name both ways";
     // The best port was taken; the link follows it.
     EXPECT_EQ(s.flow.port, kPhatty);
-    EXPECT_EQ(s.flow.link, "usb");
+    EXPECT_EQ(s.flow.link, Link::usb);
     EXPECT_TRUE(first.chosen);
 }
 
@@ -249,12 +247,12 @@ TEST_F(HardwareEngine, ChoosingDinWhileTheUsbPortIsThereWarnsAndNeedsAConfirmCli
     EXPECT_NE(text.find(kPhatty), std::string::npos) << "names the connected USB port";
     EXPECT_NE(text.find("3125 bytes/s"), std::string::npos) << text;
     EXPECT_EQ(s.flow.port, kPhatty) << "nothing changes before the confirm click";
-    EXPECT_EQ(s.flow.link, "usb");
+    EXPECT_EQ(s.flow.link, Link::usb);
 
     s = post(intent::ChoosePort{kUmOne, true});
     EXPECT_FALSE(s.flow.hardware.din_warning.has_value());
     EXPECT_EQ(s.flow.port, kUmOne);
-    EXPECT_EQ(s.flow.link, "din") << "pacing for DIN through the interface";
+    EXPECT_EQ(s.flow.link, Link::din) << "pacing for DIN through the interface";
     EXPECT_TRUE(row(s, kUmOne)->chosen);
     EXPECT_FALSE(row(s, kPhatty)->chosen);
 }
@@ -269,7 +267,7 @@ TEST_F(HardwareEngine, ADinOnlyDeviceGetsDinWithoutAWarning) {
     s = post(intent::ChoosePort{kUmOne, false});
     EXPECT_FALSE(s.flow.hardware.din_warning.has_value());
     EXPECT_EQ(s.flow.port, kUmOne);
-    EXPECT_EQ(s.flow.link, "din");
+    EXPECT_EQ(s.flow.link, Link::din);
 }
 
 TEST_F(HardwareEngine, DetectFindsTheLittlePhattyOnItsPort) {
@@ -352,7 +350,7 @@ TEST_F(HardwareEngine, BackupRunsOnTheChosenPortOfTheEmulatedMidiSystem) {
     s = post(intent::StartBackup{});
     EXPECT_EQ(s.flow.backup, StepState::done) << s.flow.backup_text;
     ASSERT_TRUE(s.flow.run.has_value());
-    EXPECT_EQ(s.flow.run->session, "backup");
+    EXPECT_EQ(s.flow.run->session, RunKind::backup);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "emulator/modelled_firmware.hpp"
 #include "engine/data_paths.hpp"
 #include "engine/journal.hpp"
+#include "engine/update_job.hpp"
 #include "gui/autopilot.hpp"
 #include "gui/controller.hpp"
 #include "gui/device_cards.hpp"
@@ -73,8 +75,6 @@ Result run_autopilot(const std::string& device, std::vector<std::string> faults 
     auto catalogue = engine::load_device_catalogue();
     Snapshot base;
     base.devices = device_cards(catalogue.catalogue);
-    base.features.catalogue = true;
-    base.features.sessions = true;
     base.simulate_id = device;
     SnapshotChannel channel(base);
     EngineConfig config;
@@ -361,6 +361,58 @@ TEST(WizardEngine, ClosingTheWindowMidUploadStopsTheSessionInsteadOfHanging) {
     fs::remove_all(home);
 }
 
+// The journal is file I/O with fsyncs. While its writer is stuck (a slow disk, here a writer
+// held on a latch), what the UI thread does must not wait for it: intents are taken and the
+// snapshots that follow them still arrive. The writer started the journal under the lock the
+// UI thread takes; before that, both waits below ran into their bound.
+TEST(WizardEngine, AStuckJournalWriteDoesNotHoldUpTheUiThread) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-stuck-journal-test";
+    fs::remove_all(home);
+    fs::create_directories(home / "tmp");
+    setenv("XDG_DATA_HOME", (home / "data").c_str(), 1);   // NOLINT(concurrency-mt-unsafe)
+    setenv("XDG_STATE_HOME", (home / "state").c_str(), 1); // NOLINT(concurrency-mt-unsafe)
+    auto catalogue = engine::load_device_catalogue();
+    SnapshotChannel channel(Snapshot{});
+    std::promise<void> writing;
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    auto engine =
+        std::make_unique<WizardEngine>(catalogue, Snapshot{}, EngineConfig{{}, home / "tmp"},
+                                       [&channel](Snapshot s) { channel.publish(std::move(s)); });
+    engine->set_journal_starter(
+        [&writing, released](const engine::JournalStart& start, const fs::path& dir) {
+            writing.set_value();
+            released.wait();
+            return engine::start_update_journal(start, dir);
+        });
+    engine->post(intent::SelectDevice{"parker-midifly"});
+    engine->post(intent::UsePracticeFirmware{});
+    ASSERT_TRUE(wait_for(channel, [](const Snapshot& s) { return s.flow.firmware.loaded; }));
+    engine->post(intent::ConfirmUnknownRelease{std::string(session::kUnknownReleasePhrase)});
+    ASSERT_TRUE(wait_for(channel, [](const Snapshot& s) { return s.flow.firmware_confirmed; }));
+    engine->post(intent::StartUpload{});
+    ASSERT_EQ(writing.get_future().wait_for(std::chrono::seconds{30}), std::future_status::ready);
+
+    // The writer is stuck now. The UI thread presses a panel button (an intent that logs).
+    auto ui = std::async(std::launch::async,
+                         [&engine] { engine->post(intent::PressButton{"no-such-button"}); });
+    const bool intent_taken = ui.wait_for(std::chrono::seconds{5}) == std::future_status::ready;
+    const bool snapshot_came = wait_for(
+        channel,
+        [](const Snapshot& s) {
+            return std::any_of(s.log.begin(), s.log.end(), [](const std::string& line) {
+                return line.find("pressed no-such-button") != std::string::npos;
+            });
+        },
+        std::chrono::seconds{5});
+    release.set_value(); // whatever happened, let the writer go so the engine can stop
+    EXPECT_TRUE(intent_taken) << "the UI thread waited for the journal writer";
+    EXPECT_TRUE(snapshot_came) << "no snapshot while the journal writer was stuck";
+    engine->post(intent::Cancel{});
+    engine.reset();
+    fs::remove_all(home);
+}
+
 TEST(WizardEngine, TheFileBrowserListsFoldersThenFirmwareFilesAndHidesTheRest) {
     const fs::path dir = fs::temp_directory_path() / "syxflash-browse-test";
     fs::remove_all(dir);
@@ -445,8 +497,11 @@ std::vector<InterruptedUpdate> start_up_offers(const fs::path& home,
     {
         WizardEngine engine(engine::load_device_catalogue(), base, EngineConfig{{}, home / "tmp"},
                             [&channel](Snapshot s) { channel.publish(std::move(s)); });
+        // Busy from the constructor's first job until the last: the first snapshot that is not
+        // busy has the offers (snapshots are built off the worker and coalesce, so how many
+        // there were before it says nothing).
         EXPECT_TRUE(wait_for(
-            channel, [](const Snapshot& s) { return !s.flow.engine_busy && s.generation >= 2; }));
+            channel, [](const Snapshot& s) { return !s.flow.engine_busy && s.generation >= 1; }));
     }
     return channel.latest()->flow.interrupted;
 }
@@ -530,10 +585,8 @@ TEST(WizardEngine, TheUnknownReleaseIsConfirmedWithCoresPhrase) {
 // firmware message has been sent", and Verify read the unchanged version without saying so. The
 // user says "ready" without opening the startup menu: the unit ignores the firmware, and the
 // update is a failure that leads to the recovery plan, saying the version did not change.
-TEST(WizardEngine, AnOctatrackNotInMidiUpgradeIsAFailureThatSaysTheVersionDidNotChange) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-octatrack-test";
-    fs::remove_all(home);
-    // A short Octatrack firmware (2 blocks) in the emulator's format.
+// A short Octatrack firmware (2 blocks) in the emulator's format, written under `home`.
+fs::path short_octatrack_firmware(const fs::path& home) {
     static constexpr std::uint8_t kPrefix[] = {0x00, 0x20, 0x3C};
     std::vector<std::uint8_t> bytes;
     for (std::uint16_t i = 0; i < 2; ++i) {
@@ -546,24 +599,37 @@ TEST(WizardEngine, AnOctatrackNotInMidiUpgradeIsAFailureThatSaysTheVersionDidNot
     std::ofstream(file, std::ios::binary)
         .write(reinterpret_cast<const char*>(bytes.data()), // NOLINT
                static_cast<std::streamsize>(bytes.size()));
+    return file;
+}
 
+// An Octatrack run in `home` that chooses `file` on the Firmware page and stops once the update
+// has an outcome. `no_buttons`: the user answers the loader steps "ready" without pressing
+// anything (the pilot's hands otherwise open MIDI UPGRADE).
+Result octatrack_update(const fs::path& home, const fs::path& file, bool no_buttons) {
     auto chosen = std::make_shared<bool>(false);
     auto options = in_home(home, [](const Snapshot& s) {
         return s.flow.update_outcome.has_value() && !s.flow.engine_busy;
     });
-    options.before_pilot = [file, chosen](const Snapshot& s) -> std::optional<Intent> {
+    options.before_pilot = [file, chosen, no_buttons](const Snapshot& s) -> std::optional<Intent> {
         if (!*chosen && s.flow.device_id == "elektron-octatrack") {
             *chosen = true;
             return intent::ChooseFirmware{file.string()};
         }
         const auto& run = s.flow.run;
-        if (run && run->question &&
+        if (no_buttons && run && run->question &&
             run->question->purpose == session::QuestionPurpose::enter_bootloader) {
-            return intent::Answer{run->question->id, "ready", ""}; // no button pressed
+            return intent::Answer{run->question->id, "ready", ""};
         }
         return std::nullopt;
     };
-    const auto r = run_autopilot("elektron-octatrack", {}, options);
+    return run_autopilot("elektron-octatrack", {}, options);
+}
+
+TEST(WizardEngine, AnOctatrackNotInMidiUpgradeIsAFailureThatSaysTheVersionDidNotChange) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-octatrack-test";
+    fs::remove_all(home);
+    const fs::path file = short_octatrack_firmware(home);
+    const auto r = octatrack_update(home, file, true);
     ASSERT_TRUE(r.last.flow.update_outcome.has_value()) << r.failure;
     const auto& outcome = *r.last.flow.update_outcome;
     EXPECT_EQ(outcome.kind, session::OutcomeKind::transfer_failed) << outcome.message;
@@ -571,6 +637,22 @@ TEST(WizardEngine, AnOctatrackNotInMidiUpgradeIsAFailureThatSaysTheVersionDidNot
     EXPECT_EQ(r.last.flow.verify, StepState::failed);
     EXPECT_FALSE(r.last.flow.recovery_steps.empty()) << "the recovery plan is offered";
     EXPECT_EQ(r.last.flow.firmware.path, file.string()) << "the short file was sent";
+    fs::remove_all(home);
+}
+
+// The autopilot's hands are the CLI's (engine/emulated_hands): they open the startup menu's
+// MIDI UPGRADE, wait for the restart and read the Octatrack's normal screen ("OS 2.00", no
+// message the manifest lists) as its normal screen, so a good update is verified.
+TEST(WizardEngine, AnOctatrackUpdatedByTheAutopilotsHandsIsVerifiedFromItsNormalScreen) {
+    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-octatrack-hands-test";
+    fs::remove_all(home);
+    const auto r = octatrack_update(home, short_octatrack_firmware(home), false);
+    ASSERT_TRUE(r.last.flow.update_outcome.has_value()) << r.failure;
+    const auto& outcome = *r.last.flow.update_outcome;
+    EXPECT_EQ(outcome.kind, session::OutcomeKind::success) << outcome.message;
+    EXPECT_EQ(r.last.flow.verify, StepState::done);
+    ASSERT_TRUE(r.last.panel.has_value());
+    EXPECT_EQ(r.last.panel->firmware_version, "2.00") << "the emulator runs the file's OS";
     fs::remove_all(home);
 }
 

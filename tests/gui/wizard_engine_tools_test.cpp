@@ -63,8 +63,8 @@ protected:
             return s.flow.port == id && !s.flow.engine_busy && s.panel.has_value();
         }));
     }
-    bool tool_finished(const std::string& job) {
-        return wait_for([&job](const Snapshot& s) {
+    bool tool_finished(ToolJob job) {
+        return wait_for([job](const Snapshot& s) {
             return s.flow.tools.job == job && !s.flow.tools.running &&
                    !s.flow.tools.result.empty() && !s.flow.engine_busy;
         });
@@ -102,7 +102,7 @@ TEST_F(ToolsEngine, SendingWithTheMidiflysGapReachesTheDeviceWithEveryGapKept) {
     ASSERT_TRUE(wait_for([](const Snapshot& s) { return s.flow.tools.file_messages == 4; }));
     EXPECT_TRUE(latest().flow.tools.file_problem.empty());
     m_engine->post(intent::ToolsSend{file.string(), 150, "din"});
-    ASSERT_TRUE(tool_finished("send"));
+    ASSERT_TRUE(tool_finished(ToolJob::send));
     const Snapshot s = latest();
     EXPECT_TRUE(s.flow.tools.result_ok) << s.flow.tools.result;
     // The emulated MIDIFly corrupts its memory when a message follows the previous one's F7 by
@@ -120,7 +120,7 @@ TEST_F(ToolsEngine, AGapLongerThanTheDevicesIsKeptToo) {
     select("parker-midifly");
     const auto file = midifly_file(3);
     m_engine->post(intent::ToolsSend{file.string(), 320, "usb"});
-    ASSERT_TRUE(tool_finished("send"));
+    ASSERT_TRUE(tool_finished(ToolJob::send));
     const Snapshot s = latest();
     EXPECT_TRUE(s.flow.tools.result_ok) << s.flow.tools.result;
     EXPECT_EQ(s.panel->firmware_version, "3.1.0.0");
@@ -135,7 +135,7 @@ TEST_F(ToolsEngine, AGapShorterThanTheDeviceNeedsIsSentAsAskedAndTheDeviceSaysSo
     select("parker-midifly");
     const auto file = midifly_file(3);
     m_engine->post(intent::ToolsSend{file.string(), 40, "usb"});
-    ASSERT_TRUE(tool_finished("send"));
+    ASSERT_TRUE(tool_finished(ToolJob::send));
     const Snapshot s = latest();
     EXPECT_EQ(s.panel->mode, "error") << s.panel->display;
 }
@@ -147,7 +147,7 @@ TEST_F(ToolsEngine, CancelStopsASendBetweenMessages) {
     ASSERT_TRUE(wait_for(
         [](const Snapshot& s) { return s.flow.tools.running && s.flow.tools.messages_done >= 1; }));
     m_engine->post(intent::Cancel{});
-    ASSERT_TRUE(tool_finished("send"));
+    ASSERT_TRUE(tool_finished(ToolJob::send));
     const Snapshot s = latest();
     EXPECT_FALSE(s.flow.tools.result_ok);
     EXPECT_NE(s.flow.tools.result.find("Cancelled"), std::string::npos) << s.flow.tools.result;
@@ -159,7 +159,7 @@ TEST_F(ToolsEngine, ADumpTheDeviceSendsIsRecordedIntoANewFileInTheDataFolder) {
     m_engine->post(intent::ToolsReceive{600});
     ASSERT_TRUE(wait_for([](const Snapshot& s) { return s.flow.tools.running; }));
     m_engine->post(intent::PressButton{"dump-pattern"});
-    ASSERT_TRUE(tool_finished("receive"));
+    ASSERT_TRUE(tool_finished(ToolJob::receive));
     Snapshot s = latest();
     ASSERT_TRUE(s.flow.tools.result_ok) << s.flow.tools.result;
     const fs::path first = s.flow.tools.received_file;
@@ -182,7 +182,7 @@ TEST_F(ToolsEngine, ADumpTheDeviceSendsIsRecordedIntoANewFileInTheDataFolder) {
         return x.flow.tools.running && x.flow.tools.received_file.empty();
     }));
     m_engine->post(intent::PressButton{"dump-pattern"});
-    ASSERT_TRUE(tool_finished("receive"));
+    ASSERT_TRUE(tool_finished(ToolJob::receive));
     s = latest();
     ASSERT_TRUE(s.flow.tools.result_ok) << s.flow.tools.result;
     EXPECT_NE(fs::path(s.flow.tools.received_file), first);
@@ -192,7 +192,7 @@ TEST_F(ToolsEngine, ADumpTheDeviceSendsIsRecordedIntoANewFileInTheDataFolder) {
 TEST_F(ToolsEngine, AMidiflySettingIsSentAsTheManualDocumentsIt) {
     select("parker-midifly");
     m_engine->post(intent::SendMidiflySetting{"single-channel", 4});
-    ASSERT_TRUE(tool_finished("setting"));
+    ASSERT_TRUE(tool_finished(ToolJob::setting));
     Snapshot s = latest();
     EXPECT_TRUE(s.flow.tools.result_ok) << s.flow.tools.result;
     EXPECT_NE(s.flow.tools.result.find(
@@ -214,7 +214,7 @@ TEST_F(ToolsEngine, AMidiflySettingIsSentAsTheManualDocumentsIt) {
 TEST_F(ToolsEngine, MidiflySettingsAreNotSentToAnotherDevice) {
     select("moog-little-phatty");
     m_engine->post(intent::SendMidiflySetting{"single-channel", 0});
-    ASSERT_TRUE(tool_finished("setting"));
+    ASSERT_TRUE(tool_finished(ToolJob::setting));
     EXPECT_FALSE(latest().flow.tools.result_ok);
     EXPECT_NE(latest().flow.tools.result.find("Parker MIDIFly only"), std::string::npos);
 }

@@ -1,8 +1,5 @@
-// The WizardEngine's Tools page and Library export jobs (issue 7): generic send/receive of .syx
-// files with a chosen gap (what people use MIDI-OX's SysEx view for), the MIDIFly settings
-// editor, and exporting a backup. Everything here runs on the engine's worker thread and uses
-// the same engine code as `syxflash-cli send` / `receive` (engine/transfer*.hpp,
-// engine/recorded_dump.hpp).
+#include "gui/wizard_tools.hpp"
+
 #include <algorithm>
 #include <chrono>
 
@@ -16,7 +13,6 @@
 #include "engine/sysex_file_reader.hpp"
 #include "engine/transfer.hpp"
 #include "engine/transfer_receive.hpp"
-#include "gui/wizard_engine.hpp"
 #include "transport/receive_queue.hpp"
 
 namespace syx::gui {
@@ -65,57 +61,68 @@ std::string file_stamp() {
     return out;
 }
 
-} // namespace
-
-std::string WizardEngine::default_export_folder() {
+std::string default_export_folder() {
     const auto dir = engine::documents_dir();
     return dir ? dir->string() : std::string{};
 }
 
-void WizardEngine::fill_tools_defaults(Snapshot& next) const {
+} // namespace
+
+WizardTools::WizardTools(const Catalogue& catalogue, Host host)
+    : m_catalogue(catalogue), m_host(std::move(host)), m_export_folder(default_export_folder()) {}
+
+void WizardTools::reset() {
+    std::lock_guard lock(m_mutex);
+    m_view = ToolsView{};
+    m_export_result.clear();
+    m_export_ok = false;
+}
+
+void WizardTools::fill(Snapshot& next) const {
+    {
+        std::lock_guard lock(m_mutex);
+        next.flow.tools = m_view;
+        next.flow.export_result = m_export_result;
+        next.flow.export_ok = m_export_ok;
+    }
     next.flow.export_folder = m_export_folder;
     ToolsView& t = next.flow.tools;
     t.default_gap_ms = kSafeGapMs;
-    const auto* entry = m_catalogue.catalogue.find(next.flow.device_id);
-    const auto link = parse_link(next.flow.link);
-    if (entry == nullptr || !link) {
+    const auto* entry = m_catalogue.find(next.flow.device_id);
+    const Link link = next.flow.link;
+    if (entry == nullptr) {
         t.default_gap_reason = "no device chosen: a safe 150 ms";
         return;
     }
-    const auto* pacing = entry->manifest.pacing.for_link(*link);
+    const auto* pacing = entry->manifest.pacing.for_link(link);
     const auto gap = pacing != nullptr ? pacing->rules.gap_after_message.count() : 0;
     if (gap <= 0) {
         t.default_gap_reason = fmt::format("the {} manifest names no gap over {}: a safe 150 ms",
-                                           entry->manifest.name, to_string(*link));
+                                           entry->manifest.name, to_string(link));
         return;
     }
     t.default_gap_ms = static_cast<int>(gap);
     t.default_gap_reason =
-        fmt::format("from the {} manifest ({})", entry->manifest.name, to_string(*link));
+        fmt::format("from the {} manifest ({})", entry->manifest.name, to_string(link));
 }
 
-Status WizardEngine::open_tools_port() {
-    if (!m_transport) {
-        return make_error(ErrorCode::usage,
-                          "no instrument port: choose a device on the Device page first");
+void WizardTools::finish_job(std::string_view log_prefix, std::string result, bool ok) {
+    std::string line;
+    {
+        std::lock_guard lock(m_mutex);
+        m_view.running = false;
+        m_view.result = std::move(result);
+        m_view.result_ok = ok;
+        line = std::string(log_prefix) + m_view.result;
     }
-    // The device's port with its paired input (hardware mode), as the sessions open it.
-    return m_transport->open(open_options());
+    m_host.log(std::move(line));
 }
 
-void WizardEngine::finish_tool(std::string_view log_prefix, std::string result, bool ok) {
-    std::lock_guard lock(m_mutex);
-    m_flow.tools.running = false;
-    m_flow.tools.result = std::move(result);
-    m_flow.tools.result_ok = ok;
-    m_log.push_back(std::string(log_prefix) + m_flow.tools.result);
-}
-
-void WizardEngine::tools_choose_file(const fs::path& path) {
+void WizardTools::choose_file(const fs::path& path) {
     ToolsView t;
     {
         std::lock_guard lock(m_mutex);
-        t = m_flow.tools;
+        t = m_view;
     }
     t.file = path.string();
     t.file_messages = 0;
@@ -144,20 +151,20 @@ void WizardEngine::tools_choose_file(const fs::path& path) {
         t.recent.resize(8);
     }
     std::lock_guard lock(m_mutex);
-    m_flow.tools = std::move(t);
+    m_view = std::move(t);
 }
 
-void WizardEngine::tools_send(const intent::ToolsSend& request) {
+void WizardTools::send(const intent::ToolsSend& request) {
     const auto finish = [this](std::string result, bool ok) {
-        finish_tool("Tools: ", std::move(result), ok);
+        finish_job("Tools: ", std::move(result), ok);
     };
     {
         std::lock_guard lock(m_mutex);
-        m_flow.tools.job = "send";
-        m_flow.tools.gaps_ms.clear();
-        m_flow.tools.messages_done = 0;
-        m_flow.tools.bytes_done = 0;
-        m_flow.tools.gap_ms = std::max(request.gap_ms, 0);
+        m_view.job = ToolJob::send;
+        m_view.gaps_ms.clear();
+        m_view.messages_done = 0;
+        m_view.bytes_done = 0;
+        m_view.gap_ms = std::max(request.gap_ms, 0);
     }
     auto file = read_sysex_file(request.path);
     if (!file) {
@@ -176,26 +183,26 @@ void WizardEngine::tools_send(const intent::ToolsSend& request) {
                false);
         return;
     }
-    const auto link = parse_link(request.link).value_or(m_link);
+    const auto link = parse_link(request.link).value_or(m_host.link());
     engine::TransferOptions options;
     options.pacer.link = link;
-    if (const auto* m = manifest()) {
+    if (const auto* m = m_host.manifest()) {
         if (const auto* pacing = m->pacing.for_link(link)) {
             options.pacer.rules = pacing->rules; // byte rate, chunks, settle times
         }
     }
     // The user's gap wins, as --gap-ms does for `syxflash-cli send`.
     options.pacer.rules.gap_after_message = std::chrono::milliseconds(std::max(request.gap_ms, 0));
-    if (auto opened = open_tools_port(); !opened) {
+    if (auto opened = m_host.open_port(); !opened) {
         finish("Nothing sent: the port did not open: " + opened.error().message, false);
         return;
     }
-    m_tool_cancel.store(false);
-    options.cancel = &m_tool_cancel;
+    m_cancel.store(false);
+    options.cancel = &m_cancel;
     options.on_progress = [this](const engine::TransferProgress& p) {
         {
             std::lock_guard lock(m_mutex);
-            auto& t = m_flow.tools;
+            auto& t = m_view;
             t.running = true;
             t.messages_done = p.messages_done;
             t.message_count = p.message_count;
@@ -204,18 +211,18 @@ void WizardEngine::tools_send(const intent::ToolsSend& request) {
             t.elapsed_s = std::chrono::duration<double>(p.elapsed).count();
             t.eta_s = std::chrono::duration<double>(p.eta).count();
         }
-        publish();
+        m_host.publish();
     };
     std::vector<std::span<const std::uint8_t>> views;
     views.reserve(file->messages.size());
     for (const auto& m : file->messages) {
         views.push_back(file->bytes_of(m));
     }
-    log(fmt::format("Tools: sending {} ({}, {}) over {} with {} ms after each message",
-                    request.path, plural(views.size(), "message", "messages"),
-                    bytes_text(file->total_message_bytes()), to_string(link),
-                    options.pacer.rules.gap_after_message.count()));
-    auto report = engine::send_messages(*m_transport, views, options);
+    m_host.log(fmt::format("Tools: sending {} ({}, {}) over {} with {} ms after each message",
+                           request.path, plural(views.size(), "message", "messages"),
+                           bytes_text(file->total_message_bytes()), to_string(link),
+                           options.pacer.rules.gap_after_message.count()));
+    auto report = engine::send_messages(*m_host.transport(), views, options);
     if (!report) {
         finish("Nothing sent: " + report.error().message, false);
         return;
@@ -232,7 +239,7 @@ void WizardEngine::tools_send(const intent::ToolsSend& request) {
     }
     {
         std::lock_guard lock(m_mutex);
-        m_flow.tools.gaps_ms = std::move(gaps);
+        m_view.gaps_ms = std::move(gaps);
     }
     const std::string sent =
         fmt::format("{} of {} ({})", report->messages_sent,
@@ -252,64 +259,65 @@ void WizardEngine::tools_send(const intent::ToolsSend& request) {
     }
 }
 
-void WizardEngine::tools_receive(const intent::ToolsReceive& request) {
+void WizardTools::receive(const intent::ToolsReceive& request) {
     const auto finish = [this](std::string result, bool ok) {
-        finish_tool("Tools: ", std::move(result), ok);
+        finish_job("Tools: ", std::move(result), ok);
     };
     {
         std::lock_guard lock(m_mutex);
-        m_flow.tools.job = "receive";
-        m_flow.tools.messages_done = 0;
-        m_flow.tools.message_count = 0;
-        m_flow.tools.bytes_done = 0;
-        m_flow.tools.total_bytes = 0;
-        m_flow.tools.received_file.clear();
+        m_view.job = ToolJob::receive;
+        m_view.messages_done = 0;
+        m_view.message_count = 0;
+        m_view.bytes_done = 0;
+        m_view.total_bytes = 0;
+        m_view.received_file.clear();
     }
     const auto folder = engine::received_dumps_dir();
     if (!folder) {
         finish("Not recording: no data folder (set HOME or XDG_DATA_HOME).", false);
         return;
     }
-    if (!m_transport) {
+    transport::MidiTransport* port = m_host.transport();
+    if (port == nullptr) {
         finish("Not recording: choose a device on the Device page first.", false);
         return;
     }
-    // The recording gets the port's input for itself; sessions get their mailbox back after.
+    // The recording gets the port's input for itself; sessions get it back after.
     transport::ReceiveQueue queue;
-    m_transport->close();
-    m_transport->set_receive_callback(queue.callback());
-    const auto restore_mailbox = [this] {
-        m_transport->close(); // after close() the queue's callback is never called again
-        m_transport->set_receive_callback(engine::SessionMailbox::callback(m_mailbox));
-        (void)open_tools_port();
+    port->close();
+    port->set_receive_callback(queue.callback());
+    const auto restore_mailbox = [this, port] {
+        port->close(); // after close() the queue's callback is never called again
+        m_host.reattach_sessions();
+        (void)m_host.open_port();
     };
-    if (auto opened = open_tools_port(); !opened) {
+    if (auto opened = m_host.open_port(); !opened) {
         restore_mailbox();
         finish("Not recording: the port did not open: " + opened.error().message, false);
         return;
     }
-    m_tool_cancel.store(false);
+    m_cancel.store(false);
     {
         std::lock_guard lock(m_mutex);
-        m_flow.tools.running = true;
-        m_log.push_back(fmt::format("Tools: recording; start the dump on the device now (stops "
-                                    "after {} ms of silence).",
-                                    request.idle_ms));
+        m_view.running = true;
     }
-    publish();
+    m_host.log(fmt::format("Tools: recording; start the dump on the device now (stops after {} ms "
+                           "of silence).",
+                           request.idle_ms));
+    m_host.publish();
     engine::ReceiveOptions options;
     options.idle = std::chrono::milliseconds(std::max(request.idle_ms, 100));
     options.first_byte_timeout = kFirstByteTimeout;
-    options.cancel = &m_tool_cancel;
-    options.check_ports = [this] { return m_transport->ports_still_present(); };
+    options.cancel = &m_cancel;
+    options.check_ports = [port] { return port->ports_still_present(); };
     options.on_message = [this](const engine::ReceivedSysex&, std::size_t count,
                                 std::uint64_t total) {
         {
             std::lock_guard lock(m_mutex);
-            m_flow.tools.messages_done = count;
-            m_flow.tools.bytes_done = total;
+            m_view.messages_done = count;
+            m_view.bytes_done = total;
         }
-        publish();
+        m_host.publish();
     };
     const auto report = engine::receive_until_idle(queue, options);
     restore_mailbox();
@@ -326,11 +334,7 @@ void WizardEngine::tools_receive(const intent::ToolsReceive& request) {
         finish("Not saved: " + problem, false);
         return;
     }
-    std::string device;
-    {
-        std::lock_guard lock(m_mutex);
-        device = m_flow.device_id;
-    }
+    const std::string device = m_host.device_id();
     const std::string stem = engine::sanitize_file_name(
         fmt::format("{}-{}", device.empty() ? std::string("dump") : device, file_stamp()));
     auto written = engine::write_new_file(*folder, stem, ".syx", judged.bytes);
@@ -342,7 +346,7 @@ void WizardEngine::tools_receive(const intent::ToolsReceive& request) {
     }
     {
         std::lock_guard lock(m_mutex);
-        m_flow.tools.received_file = written->string();
+        m_view.received_file = written->string();
     }
     finish(fmt::format(
                "Saved {} ({}) in {}. SHA-256 {}.", plural(judged.messages, "message", "messages"),
@@ -350,15 +354,15 @@ void WizardEngine::tools_receive(const intent::ToolsReceive& request) {
            true);
 }
 
-void WizardEngine::send_midifly_setting(const intent::SendMidiflySetting& request) {
+void WizardTools::send_midifly_setting(const intent::SendMidiflySetting& request) {
     const auto finish = [this](std::string result, bool ok) {
-        finish_tool("MIDIFly settings: ", std::move(result), ok);
+        finish_job("MIDIFly settings: ", std::move(result), ok);
     };
     {
         std::lock_guard lock(m_mutex);
-        m_flow.tools.job = "setting";
+        m_view.job = ToolJob::setting;
     }
-    const auto* m = manifest();
+    const auto* m = m_host.manifest();
     if (m == nullptr || m->id != "parker-midifly") {
         finish("Not sent: these messages are for a Parker MIDIFly only. Choose it on the Device "
                "page first.",
@@ -380,19 +384,19 @@ void WizardEngine::send_midifly_setting(const intent::SendMidiflySetting& reques
         finish("Not sent: " + bytes.error().message, false);
         return;
     }
-    if (auto opened = open_tools_port(); !opened) {
+    if (auto opened = m_host.open_port(); !opened) {
         finish("Not sent: the port did not open: " + opened.error().message, false);
         return;
     }
     engine::TransferOptions options;
-    options.pacer.link = m_link;
-    if (const auto* pacing = m->pacing.for_link(m_link)) {
+    options.pacer.link = m_host.link();
+    if (const auto* pacing = m->pacing.for_link(m_host.link())) {
         options.pacer.rules = pacing->rules;
     }
-    m_tool_cancel.store(false);
-    options.cancel = &m_tool_cancel;
+    m_cancel.store(false);
+    options.cancel = &m_cancel;
     const std::vector<std::span<const std::uint8_t>> views{*bytes};
-    auto report = engine::send_messages(*m_transport, views, options);
+    auto report = engine::send_messages(*m_host.transport(), views, options);
     const std::string what = info->takes_channel
                                  ? fmt::format("{} = channel {}", info->label, request.channel + 1)
                                  : std::string(info->label);
@@ -407,21 +411,25 @@ void WizardEngine::send_midifly_setting(const intent::SendMidiflySetting& reques
     finish(fmt::format("Sent {}: {}", what, spaced_hex(*bytes)), true);
 }
 
-void WizardEngine::export_backup(const fs::path& file, const fs::path& folder) {
+void WizardTools::export_backup(const fs::path& file, const fs::path& folder) {
     auto exported = engine::export_backup(file, folder);
-    std::lock_guard lock(m_mutex);
-    if (!exported) {
-        m_flow.export_ok = false;
-        m_flow.export_result = "Not exported: " + exported.error().message;
-    } else {
-        m_flow.export_ok = true;
-        m_flow.export_result = fmt::format(
-            "Exported {} and {} to {}{}", exported->file.filename().string(),
-            exported->sidecar.filename().string(), folder.string(),
-            exported->renamed ? " (a suffix was added: files of that name were already there)"
-                              : "");
+    std::string line;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!exported) {
+            m_export_ok = false;
+            m_export_result = "Not exported: " + exported.error().message;
+        } else {
+            m_export_ok = true;
+            m_export_result = fmt::format(
+                "Exported {} and {} to {}{}", exported->file.filename().string(),
+                exported->sidecar.filename().string(), folder.string(),
+                exported->renamed ? " (a suffix was added: files of that name were already there)"
+                                  : "");
+        }
+        line = m_export_result;
     }
-    m_log.push_back(m_flow.export_result);
+    m_host.log(std::move(line));
 }
 
 } // namespace syx::gui
