@@ -10,6 +10,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/flow_support.hpp"
+#include "cli/job_presenter.hpp"
 #include "core/backup_session.hpp"
 #include "engine/backup_job.hpp"
 #include "engine/backup_store.hpp"
@@ -21,6 +22,84 @@ struct BackupArgs {
     FlowArgs flow;
     std::string output;
 };
+
+void print_start(const BackupArgs& args, const Manifest& manifest, const SessionPorts& ports) {
+    const auto& output = ports.transport.ports.output;
+    if (args.flow.transport.json) {
+        emit_event({{"event", "start"},
+                    {"command", "backup"},
+                    {"device", manifest.id},
+                    {"port", output},
+                    {"output", args.output},
+                    {"backup_kind", to_string(manifest.backup.kind)}});
+    } else {
+        fmt::print(stderr, "Backing up the {} on '{}' ({} backup)\n", manifest.name, output,
+                   to_string(manifest.backup.kind));
+    }
+}
+
+void print_saved(const engine::SavedBackup& saved) {
+    fmt::print("Backup saved: {} ({}, {} message(s), {}; SHA-256 {})\n", saved.file.string(),
+               format_bytes(saved.metadata.bytes), saved.metadata.messages,
+               saved.metadata.completeness, saved.metadata.sha256);
+    fmt::print("Sidecar: {}\n", saved.sidecar.string());
+    if (saved.library_file) {
+        fmt::print("Library copy: {}\n", saved.library_file->string());
+    }
+    if (saved.library_warning) {
+        fmt::print(stderr, "warning: {}\n", *saved.library_warning);
+    }
+}
+
+int report(const BackupArgs& args, engine::BackupJobResult& job) {
+    constexpr const char* kName = "backup";
+    const bool json = args.flow.transport.json;
+    auto& outcome = job.outcome;
+    int exit_code = session::exit_code_for(outcome.kind);
+    if (job.save_error) {
+        exit_code = job.save_error->code == ErrorCode::refused ? kExitUsage : kExitInternal;
+        return fail(kName, json, exit_code,
+                    fmt::format("the dump arrived complete but could not be saved: {}",
+                                job.save_error->message));
+    }
+    nlohmann::json event = result_event(outcome, exit_code);
+    event["output"] = nullptr;
+    if (job.saved) {
+        const auto& saved = job.saved;
+        event["ok"] = true;
+        event["output"] = saved->file.string();
+        event["sidecar"] = saved->sidecar.string();
+        event["sha256"] = saved->metadata.sha256;
+        event["bytes"] = saved->metadata.bytes;
+        event["messages"] = saved->metadata.messages;
+        event["completeness"] = saved->metadata.completeness;
+        event["library_file"] =
+            saved->library_file ? nlohmann::json(saved->library_file->string()) : nullptr;
+        if (saved->library_warning) {
+            event["warning"] = *saved->library_warning;
+        }
+        if (!json) {
+            print_saved(*saved);
+        }
+    } else {
+        // What arrived of an incomplete dump was kept for diagnosis (finish_backup); OUT itself
+        // is not created.
+        if (job.kept) {
+            event["incomplete_file"] = job.kept->file.string();
+        }
+        if (outcome.kind != session::OutcomeKind::refused) {
+            outcome.message += fmt::format(" '{}' was not created.", args.output);
+            event["message"] = outcome.message;
+        }
+        if (!json) {
+            print_outcome(outcome);
+        }
+    }
+    if (json) {
+        emit_event(event);
+    }
+    return exit_code;
+}
 
 int run_backup(const BackupArgs& args) {
     constexpr const char* kName = "backup";
@@ -42,94 +121,20 @@ int run_backup(const BackupArgs& args) {
     if (auto checked = engine::check_backup_output(output, manifest.id); !checked) {
         return fail(kName, json, kExitUsage, checked.error().message);
     }
-
-    auto session_ports = open_session_ports(args.flow.transport, manifest);
-    if (auto* err = std::get_if<CliError>(&session_ports)) {
+    auto opened = open_session_ports(args.flow.transport, manifest);
+    if (auto* err = std::get_if<CliError>(&opened)) {
         return fail(kName, json, err->exit_code, err->message);
     }
-    const auto mailbox = std::get<SessionPorts>(session_ports).mailbox;
-    auto& t = std::get<SessionPorts>(session_ports).transport;
-    if (json) {
-        emit_event({{"event", "start"},
-                    {"command", kName},
-                    {"device", manifest.id},
-                    {"port", t.ports.output},
-                    {"output", output.string()},
-                    {"backup_kind", to_string(manifest.backup.kind)}});
-    } else {
-        fmt::print(stderr, "Backing up the {} on '{}' ({} backup)\n", manifest.name, t.ports.output,
-                   to_string(manifest.backup.kind));
-    }
-
-    TerminalPrompt prompt(args.flow.yes, json);
-    attach_emulated_hands(prompt, t.api, manifest.id);
-    RunContext context;
-    context.json = json;
-    context.prompt = &prompt;
-    context.interrupted = &install_interrupt_flag();
-    session::BackupSession session(manifest);
-    session::Outcome outcome = run_session(session, *t.transport, mailbox, context);
-    t.transport->close();
-
-    engine::BackupJobOptions job_options;
-    job_options.save.output = output;
-    job_options.keep_incomplete_as = output;
-    auto job = engine::finish_backup(manifest, session.result(), std::move(outcome), job_options);
-    outcome = std::move(job.outcome);
-    int exit_code = session::exit_code_for(outcome.kind);
-    nlohmann::json event = result_event(outcome, exit_code);
-    event["output"] = nullptr;
-    if (job.save_error) {
-        exit_code = job.save_error->code == ErrorCode::refused ? kExitUsage : kExitInternal;
-        return fail(kName, json, exit_code,
-                    fmt::format("the dump arrived complete but could not be saved: {}",
-                                job.save_error->message));
-    }
-    if (job.saved) {
-        const auto& saved = job.saved;
-        event["ok"] = true;
-        event["output"] = saved->file.string();
-        event["sidecar"] = saved->sidecar.string();
-        event["sha256"] = saved->metadata.sha256;
-        event["bytes"] = saved->metadata.bytes;
-        event["messages"] = saved->metadata.messages;
-        event["completeness"] = saved->metadata.completeness;
-        event["library_file"] =
-            saved->library_file ? nlohmann::json(saved->library_file->string()) : nullptr;
-        if (saved->library_warning) {
-            event["warning"] = *saved->library_warning;
-        }
-        if (!json) {
-            fmt::print("Backup saved: {} ({}, {} message(s), {}; SHA-256 {})\n",
-                       saved->file.string(), format_bytes(saved->metadata.bytes),
-                       saved->metadata.messages, saved->metadata.completeness,
-                       saved->metadata.sha256);
-            fmt::print("Sidecar: {}\n", saved->sidecar.string());
-            if (saved->library_file) {
-                fmt::print("Library copy: {}\n", saved->library_file->string());
-            }
-            if (saved->library_warning) {
-                fmt::print(stderr, "warning: {}\n", *saved->library_warning);
-            }
-        }
-    } else {
-        // What arrived of an incomplete dump was kept for diagnosis (finish_backup); OUT itself
-        // is not created.
-        if (job.kept) {
-            event["incomplete_file"] = job.kept->file.string();
-        }
-        if (outcome.kind != session::OutcomeKind::refused) {
-            outcome.message += fmt::format(" '{}' was not created.", output.string());
-            event["message"] = outcome.message;
-        }
-        if (!json) {
-            print_outcome(outcome);
-        }
-    }
-    if (json) {
-        emit_event(event);
-    }
-    return exit_code;
+    auto& ports = std::get<SessionPorts>(opened);
+    print_start(args, manifest, ports);
+    CliJobHost host(json);
+    host.start_prompt(args.flow.yes, ports.transport.api, manifest.id);
+    engine::BackupJobOptions options;
+    options.save.output = output;
+    options.keep_incomplete_as = output;
+    auto job = engine::run_backup_job(manifest, job_connection(ports), host, options);
+    ports.transport.transport->close();
+    return report(args, job);
 }
 
 const CommandRegistrar kRegistrar{Command{

@@ -55,4 +55,11 @@ BackupJobResult finish_backup(const Manifest& manifest, const session::BackupRes
     return job;
 }
 
+BackupJobResult run_backup_job(const Manifest& manifest, const JobConnection& connection,
+                               JobHost& host, const BackupJobOptions& options) {
+    session::BackupSession session(manifest);
+    auto outcome = run_job_session(session, JobStep::backup, connection, host);
+    return finish_backup(manifest, session.result(), std::move(outcome), options);
+}
+
 } // namespace syx::engine

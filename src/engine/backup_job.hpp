@@ -13,6 +13,7 @@
 #include "core/result.hpp"
 #include "core/session.hpp"
 #include "engine/backup_store.hpp"
+#include "engine/job_host.hpp"
 
 namespace syx::engine {
 
@@ -42,5 +43,11 @@ struct BackupJobResult {
                                             const session::BackupResult& result,
                                             session::Outcome outcome,
                                             const BackupJobOptions& options);
+
+// The backup as a job (issue 12): the backup session over the host's connection (events with
+// JobStep::backup), then finish_backup. `backup` and the update's backup gate both run this.
+[[nodiscard]] BackupJobResult run_backup_job(const Manifest& manifest,
+                                             const JobConnection& connection, JobHost& host,
+                                             const BackupJobOptions& options);
 
 } // namespace syx::engine
