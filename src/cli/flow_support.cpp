@@ -35,11 +35,11 @@ std::variant<Manifest, CliError> load_manifest(const std::string& device_id) {
     return std::move(device->manifest);
 }
 
-std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& args,
-                                                        const Manifest& manifest) {
+std::variant<SessionPorts, CliError>
+open_session_ports(const TransportArgs& args, const Manifest& manifest, bool input_optional) {
     auto mailbox = std::make_shared<engine::SessionMailbox>();
     auto opened = open_for_transfer(args, true, true, engine::SessionMailbox::callback(mailbox),
-                                    engine::max_input_bytes(manifest));
+                                    engine::max_input_bytes(manifest), input_optional);
     if (auto* err = std::get_if<CliError>(&opened)) {
         return *err;
     }
@@ -49,7 +49,8 @@ std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& arg
 
 std::variant<SessionPorts, CliError>
 open_sending_ports(const FlowArgs& args, const Manifest& manifest, std::optional<Link> asked) {
-    auto ports = open_session_ports(args.transport, manifest);
+    auto ports =
+        open_session_ports(args.transport, manifest, engine::device_never_answers(manifest));
     if (auto* err = std::get_if<CliError>(&ports)) {
         return *err;
     }

@@ -51,12 +51,14 @@ struct SessionPorts {
     // The link a sending session uses (open_sending_ports); the manifest's preference otherwise.
     Link link = Link::usb;
 };
+// `input_optional`: the device never answers, so an output port alone will do (a one-way cable).
 std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& args,
-                                                        const Manifest& manifest);
+                                                        const Manifest& manifest,
+                                                        bool input_optional = false);
 
 // open_session_ports() for a session that sends (upload, restore, recover), with its link
 // decided once the port is known: decide_link() for the device (`asked`: --link), --yes
-// answering its DIN question.
+// answering its DIN question. A device that never answers needs no input port.
 std::variant<SessionPorts, CliError>
 open_sending_ports(const FlowArgs& args, const Manifest& manifest, std::optional<Link> asked);
 

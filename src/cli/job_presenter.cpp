@@ -210,7 +210,7 @@ void CliJobHost::print_progress(const engine::RunSnapshot& snap) {
 // A log or a pipe gets no bar: a line every few seconds instead, with what was actually sent.
 void CliJobHost::print_piped_progress(const session::Progress& p) {
     const auto now = std::chrono::steady_clock::now();
-    if (now - m_last_piped < piped_progress_interval()) {
+    if (p.messages_done >= p.messages_total || now - m_last_piped < piped_progress_interval()) {
         return;
     }
     m_last_piped = now;
