@@ -104,17 +104,12 @@ int report(const BackupArgs& args, engine::BackupJobResult& job) {
 int run_backup(const BackupArgs& args) {
     constexpr const char* kName = "backup";
     const bool json = args.flow.transport.json;
-    auto manifest_or = load_manifest(args.flow.device);
-    if (auto* err = std::get_if<CliError>(&manifest_or)) {
-        return fail(kName, json, err->exit_code, err->message);
+    CliJobHost host(json);
+    auto prepared = engine::prepare_backup_job(args.flow.device, host);
+    if (auto* problem = std::get_if<engine::JobProblem>(&prepared)) {
+        return fail_job(kName, json, *problem);
     }
-    const Manifest& manifest = std::get<Manifest>(manifest_or);
-    if (manifest.backup.kind == BackupKind::none) {
-        return fail(kName, json, kExitRefused,
-                    fmt::format("the {} has no SysEx backup: {} Nothing was sent and no file "
-                                "was written.",
-                                manifest.name, manifest.backup.reason));
-    }
+    const Manifest& manifest = std::get<Manifest>(prepared);
     // Refuse before anyone presses a button: a backup never replaces an existing file, is never
     // written through a link, and needs a folder it can be written in (engine/backup_store.hpp).
     const std::filesystem::path output(args.output);
@@ -127,7 +122,6 @@ int run_backup(const BackupArgs& args) {
     }
     auto& ports = std::get<SessionPorts>(opened);
     print_start(args, manifest, ports);
-    CliJobHost host(json);
     host.start_prompt(args.flow.yes, ports.transport.api, manifest.id);
     engine::BackupJobOptions options;
     options.save.output = output;

@@ -27,14 +27,6 @@ void add_flow_options(CLI::App& sub, FlowArgs& args) {
                  "person can see (the display) is still asked");
 }
 
-std::variant<Manifest, CliError> load_manifest(const std::string& device_id) {
-    auto device = engine::resolve_device(device_id);
-    if (!device) {
-        return CliError{kExitUsage, device.error().message};
-    }
-    return std::move(device->manifest);
-}
-
 std::variant<SessionPorts, CliError>
 open_session_ports(const TransportArgs& args, const Manifest& manifest, bool input_optional) {
     auto mailbox = std::make_shared<engine::SessionMailbox>();

@@ -40,9 +40,6 @@ struct FlowArgs {
 // Adds --device (required), --yes and the transport options.
 void add_flow_options(CLI::App& sub, FlowArgs& args);
 
-// The device's manifest, or a usage error listing the known ids.
-std::variant<Manifest, CliError> load_manifest(const std::string& device_id);
-
 // The device's port opened for a session: both directions, input buffers sized for the largest
 // message the manifest expects, every received message going to `mailbox`.
 struct SessionPorts {

@@ -5,21 +5,8 @@
 namespace syx::engine {
 
 JobExit job_exit_for(session::OutcomeKind kind) {
-    switch (kind) {
-    case session::OutcomeKind::success:
-        return JobExit::success;
-    case session::OutcomeKind::refused:
-        return JobExit::refused;
-    case session::OutcomeKind::transfer_failed:
-    case session::OutcomeKind::service_centre:
-        return JobExit::transfer_failed;
-    case session::OutcomeKind::no_answer:
-    case session::OutcomeKind::incomplete:
-        return JobExit::no_answer;
-    case session::OutcomeKind::cancelled:
-        return JobExit::cancelled;
-    }
-    return JobExit::internal;
+    // One mapping (core's, DESIGN.md §8); JobExit names its values.
+    return static_cast<JobExit>(session::exit_code_for(kind));
 }
 
 const char* to_string(JobStep step) {

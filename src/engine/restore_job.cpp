@@ -9,12 +9,15 @@
 namespace syx::engine {
 
 std::variant<RestoreJob, JobProblem> RestoreJob::prepare(RestoreJobRequest request, JobHost& host) {
-    (void)host;
     auto started = start_job(request.device_id, request.backup);
     if (auto* problem = std::get_if<JobProblem>(&started)) {
         return std::move(*problem);
     }
     RestoreJob job(std::move(request), std::move(std::get<JobStart>(started)));
+    // A user manifest that overrides the shipped one is named in every run that uses it.
+    for (const auto& text : job.m_start.notices) {
+        host.on_event(job_event::Notice{text});
+    }
     if (!job.m_start.file) {
         return JobProblem{JobExit::usage, "no backup file given", std::nullopt};
     }
