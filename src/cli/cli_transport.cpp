@@ -235,10 +235,20 @@ std::variant<ResolvedPorts, CliError> resolve_ports(const std::vector<transport:
     return resolved;
 }
 
+namespace {
+bool any_input_matches(const std::vector<transport::PortInfo>& ports, const std::string& pattern) {
+    return std::any_of(ports.begin(), ports.end(), [&](const transport::PortInfo& p) {
+        return p.direction == transport::PortDirection::input &&
+               (p.name == pattern || port_name_matches(p.name, pattern));
+    });
+}
+} // namespace
+
 std::variant<OpenedTransport, CliError> open_for_transfer(const TransportArgs& args,
                                                           bool need_output, bool need_input,
                                                           transport::ReceiveCallback callback,
-                                                          std::size_t max_input_message_bytes) {
+                                                          std::size_t max_input_message_bytes,
+                                                          bool input_optional) {
     OpenedTransport opened;
     if (auto err = parse_api_arg(args, opened.api)) {
         return *err;
@@ -253,6 +263,10 @@ std::variant<OpenedTransport, CliError> open_for_transfer(const TransportArgs& a
     auto ports = opened.transport->list_ports();
     if (!ports) {
         return CliError{kExitTransferFailed, ports.error().message};
+    }
+    if (need_input && input_optional && args.in_port.empty() &&
+        !any_input_matches(*ports, args.port)) {
+        need_input = false; // a one-way cable to a device that never answers
     }
     auto resolved = resolve_ports(*ports, args, need_output, need_input);
     if (auto* err = std::get_if<CliError>(&resolved)) {

@@ -80,10 +80,12 @@ struct OpenedTransport {
 };
 
 // --api → backend → list → match → open. `callback` (may be empty) is installed before opening.
+// `input_optional` (a device that never answers): when no input port matches --port and no
+// --in-port is given, only the output is opened (a one-way cable; ports.input stays empty).
 std::variant<OpenedTransport, CliError>
 open_for_transfer(const TransportArgs& args, bool need_output, bool need_input,
                   transport::ReceiveCallback callback = {},
-                  std::size_t max_input_message_bytes = 1024 * 1024);
+                  std::size_t max_input_message_bytes = 1024 * 1024, bool input_optional = false);
 
 // The link for the opened output port (core/link_choice.hpp): --link when given, else what the
 // port is (an interface means DIN wire time), else the device's preference. DIN while the

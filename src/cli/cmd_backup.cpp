@@ -10,6 +10,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/flow_support.hpp"
+#include "cli/job_presenter.hpp"
 #include "core/backup_session.hpp"
 #include "engine/backup_job.hpp"
 #include "engine/backup_store.hpp"
@@ -22,69 +23,47 @@ struct BackupArgs {
     std::string output;
 };
 
-int run_backup(const BackupArgs& args) {
-    constexpr const char* kName = "backup";
-    const bool json = args.flow.transport.json;
-    auto manifest_or = load_manifest(args.flow.device);
-    if (auto* err = std::get_if<CliError>(&manifest_or)) {
-        return fail(kName, json, err->exit_code, err->message);
-    }
-    const Manifest& manifest = std::get<Manifest>(manifest_or);
-    if (manifest.backup.kind == BackupKind::none) {
-        return fail(kName, json, kExitRefused,
-                    fmt::format("the {} has no SysEx backup: {} Nothing was sent and no file "
-                                "was written.",
-                                manifest.name, manifest.backup.reason));
-    }
-    // Refuse before anyone presses a button: a backup never replaces an existing file, is never
-    // written through a link, and needs a folder it can be written in (engine/backup_store.hpp).
-    const std::filesystem::path output(args.output);
-    if (auto checked = engine::check_backup_output(output, manifest.id); !checked) {
-        return fail(kName, json, kExitUsage, checked.error().message);
-    }
-
-    auto session_ports = open_session_ports(args.flow.transport, manifest);
-    if (auto* err = std::get_if<CliError>(&session_ports)) {
-        return fail(kName, json, err->exit_code, err->message);
-    }
-    const auto mailbox = std::get<SessionPorts>(session_ports).mailbox;
-    auto& t = std::get<SessionPorts>(session_ports).transport;
-    if (json) {
+void print_start(const BackupArgs& args, const Manifest& manifest, const SessionPorts& ports) {
+    const auto& output = ports.transport.ports.output;
+    if (args.flow.transport.json) {
         emit_event({{"event", "start"},
-                    {"command", kName},
+                    {"command", "backup"},
                     {"device", manifest.id},
-                    {"port", t.ports.output},
-                    {"output", output.string()},
+                    {"port", output},
+                    {"output", args.output},
                     {"backup_kind", to_string(manifest.backup.kind)}});
     } else {
-        fmt::print(stderr, "Backing up the {} on '{}' ({} backup)\n", manifest.name, t.ports.output,
+        fmt::print(stderr, "Backing up the {} on '{}' ({} backup)\n", manifest.name, output,
                    to_string(manifest.backup.kind));
     }
+}
 
-    TerminalPrompt prompt(args.flow.yes, json);
-    attach_emulated_hands(prompt, t.api, manifest.id);
-    RunContext context;
-    context.json = json;
-    context.prompt = &prompt;
-    context.interrupted = &install_interrupt_flag();
-    session::BackupSession session(manifest);
-    session::Outcome outcome = run_session(session, *t.transport, mailbox, context);
-    t.transport->close();
+void print_saved(const engine::SavedBackup& saved) {
+    fmt::print("Backup saved: {} ({}, {} message(s), {}; SHA-256 {})\n", saved.file.string(),
+               format_bytes(saved.metadata.bytes), saved.metadata.messages,
+               saved.metadata.completeness, saved.metadata.sha256);
+    fmt::print("Sidecar: {}\n", saved.sidecar.string());
+    if (saved.library_file) {
+        fmt::print("Library copy: {}\n", saved.library_file->string());
+    }
+    if (saved.library_warning) {
+        fmt::print(stderr, "warning: {}\n", *saved.library_warning);
+    }
+}
 
-    engine::BackupJobOptions job_options;
-    job_options.save.output = output;
-    job_options.keep_incomplete_as = output;
-    auto job = engine::finish_backup(manifest, session.result(), std::move(outcome), job_options);
-    outcome = std::move(job.outcome);
+int report(const BackupArgs& args, engine::BackupJobResult& job) {
+    constexpr const char* kName = "backup";
+    const bool json = args.flow.transport.json;
+    auto& outcome = job.outcome;
     int exit_code = session::exit_code_for(outcome.kind);
-    nlohmann::json event = result_event(outcome, exit_code);
-    event["output"] = nullptr;
     if (job.save_error) {
         exit_code = job.save_error->code == ErrorCode::refused ? kExitUsage : kExitInternal;
         return fail(kName, json, exit_code,
                     fmt::format("the dump arrived complete but could not be saved: {}",
                                 job.save_error->message));
     }
+    nlohmann::json event = result_event(outcome, exit_code);
+    event["output"] = nullptr;
     if (job.saved) {
         const auto& saved = job.saved;
         event["ok"] = true;
@@ -100,17 +79,7 @@ int run_backup(const BackupArgs& args) {
             event["warning"] = *saved->library_warning;
         }
         if (!json) {
-            fmt::print("Backup saved: {} ({}, {} message(s), {}; SHA-256 {})\n",
-                       saved->file.string(), format_bytes(saved->metadata.bytes),
-                       saved->metadata.messages, saved->metadata.completeness,
-                       saved->metadata.sha256);
-            fmt::print("Sidecar: {}\n", saved->sidecar.string());
-            if (saved->library_file) {
-                fmt::print("Library copy: {}\n", saved->library_file->string());
-            }
-            if (saved->library_warning) {
-                fmt::print(stderr, "warning: {}\n", *saved->library_warning);
-            }
+            print_saved(*saved);
         }
     } else {
         // What arrived of an incomplete dump was kept for diagnosis (finish_backup); OUT itself
@@ -119,7 +88,7 @@ int run_backup(const BackupArgs& args) {
             event["incomplete_file"] = job.kept->file.string();
         }
         if (outcome.kind != session::OutcomeKind::refused) {
-            outcome.message += fmt::format(" '{}' was not created.", output.string());
+            outcome.message += fmt::format(" '{}' was not created.", args.output);
             event["message"] = outcome.message;
         }
         if (!json) {
@@ -130,6 +99,36 @@ int run_backup(const BackupArgs& args) {
         emit_event(event);
     }
     return exit_code;
+}
+
+int run_backup(const BackupArgs& args) {
+    constexpr const char* kName = "backup";
+    const bool json = args.flow.transport.json;
+    CliJobHost host(json);
+    auto prepared = engine::prepare_backup_job(args.flow.device, host);
+    if (auto* problem = std::get_if<engine::JobProblem>(&prepared)) {
+        return fail_job(kName, json, *problem);
+    }
+    const Manifest& manifest = std::get<Manifest>(prepared);
+    // Refuse before anyone presses a button: a backup never replaces an existing file, is never
+    // written through a link, and needs a folder it can be written in (engine/backup_store.hpp).
+    const std::filesystem::path output(args.output);
+    if (auto checked = engine::check_backup_output(output, manifest.id); !checked) {
+        return fail(kName, json, kExitUsage, checked.error().message);
+    }
+    auto opened = open_session_ports(args.flow.transport, manifest);
+    if (auto* err = std::get_if<CliError>(&opened)) {
+        return fail(kName, json, err->exit_code, err->message);
+    }
+    auto& ports = std::get<SessionPorts>(opened);
+    print_start(args, manifest, ports);
+    host.start_prompt(args.flow.yes, ports.transport.api, manifest.id);
+    engine::BackupJobOptions options;
+    options.save.output = output;
+    options.keep_incomplete_as = output;
+    auto job = engine::run_backup_job(manifest, job_connection(ports), host, options);
+    ports.transport.transport->close();
+    return report(args, job);
 }
 
 const CommandRegistrar kRegistrar{Command{

@@ -8,9 +8,9 @@
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/flow_support.hpp"
+#include "cli/job_presenter.hpp"
 #include "core/hash.hpp"
-#include "core/restore_session.hpp"
-#include "engine/backup_store.hpp"
+#include "engine/restore_job.hpp"
 
 namespace syx::cli {
 namespace {
@@ -22,70 +22,55 @@ struct RestoreArgs {
     std::string link;
 };
 
+void print_start(const engine::RestoreJob& job, const RestoreArgs& args,
+                 const SessionPorts& ports) {
+    const auto& output = ports.transport.ports.output;
+    if (args.flow.transport.json) {
+        emit_event({{"event", "start"},
+                    {"command", "restore"},
+                    {"device", job.manifest().id},
+                    {"port", output},
+                    {"file", args.backup},
+                    {"sha256", to_hex(job.backup().sha256)},
+                    {"provenance", job.provenance()}});
+    } else {
+        fmt::print(stderr, "Restoring '{}' ({}) to the {} on '{}'\n", args.backup, job.provenance(),
+                   job.manifest().name, output);
+    }
+}
+
 int run_restore(const RestoreArgs& args) {
     constexpr const char* kName = "restore";
     const bool json = args.flow.transport.json;
-    auto flow = start_flow(args.flow.device, args.link, args.backup);
-    if (auto* err = std::get_if<CliError>(&flow)) {
-        return fail(kName, json, err->exit_code, err->message);
-    }
-    const Manifest& manifest = std::get<FlowStart>(flow).manifest;
-    const std::shared_ptr<const SysexFile> backup = std::get<FlowStart>(flow).file;
-    // A syxflash backup is checked against its sidecar (hash, device, completeness); a .syx from
-    // another tool has none, and the session's restore validation is then the only check.
-    std::string provenance = "no sidecar: not made by syxflash, checked against the manifest only";
-    if (std::filesystem::exists(engine::sidecar_path(args.backup))) {
-        const auto verified = engine::verify_backup(args.backup, manifest);
-        if (!verified.ok) {
-            const std::string problems = indented_lines(verified.problems);
-            return fail(kName, json, kExitRefused,
-                        fmt::format("'{}' does not check out as a backup of the {}:{}\nNothing "
-                                    "was sent.",
-                                    args.backup, manifest.name, problems));
+    std::optional<Link> link;
+    if (!args.link.empty()) {
+        link = parse_link(args.link);
+        if (!link) {
+            return fail(kName, json, kExitUsage,
+                        fmt::format("--link must be usb or din, not '{}'", args.link));
         }
-        provenance = fmt::format("verified backup from {}", verified.sidecar->created);
     }
-
-    auto session_ports = open_sending_ports(args.flow, std::get<FlowStart>(flow));
-    if (auto* err = std::get_if<CliError>(&session_ports)) {
+    CliJobHost host(json);
+    auto prepared =
+        engine::RestoreJob::prepare({args.flow.device, args.backup, args.to_current_bank}, host);
+    if (auto* problem = std::get_if<engine::JobProblem>(&prepared)) {
+        return fail_job(kName, json, *problem);
+    }
+    auto& job = std::get<engine::RestoreJob>(prepared);
+    auto opened = open_sending_ports(args.flow, job.manifest(), link);
+    if (auto* err = std::get_if<CliError>(&opened)) {
         return fail(kName, json, err->exit_code, err->message);
     }
-    const auto mailbox = std::get<SessionPorts>(session_ports).mailbox;
-    auto& t = std::get<SessionPorts>(session_ports).transport;
-    const Link link = std::get<SessionPorts>(session_ports).link;
+    auto& ports = std::get<SessionPorts>(opened);
+    print_start(job, args, ports);
+    host.start_prompt(args.flow.yes, ports.transport.api, job.manifest().id);
+    const auto done = job.run(job_connection(ports), host);
+    ports.transport.transport->close();
+    const int exit_code = engine::exit_code(done.exit);
     if (json) {
-        emit_event({{"event", "start"},
-                    {"command", kName},
-                    {"device", manifest.id},
-                    {"port", t.ports.output},
-                    {"file", args.backup},
-                    {"sha256", to_hex(backup->sha256)},
-                    {"provenance", provenance}});
+        emit_event(result_event(done.outcome, exit_code));
     } else {
-        fmt::print(stderr, "Restoring '{}' ({}) to the {} on '{}'\n", args.backup, provenance,
-                   manifest.name, t.ports.output);
-    }
-    TerminalPrompt prompt(args.flow.yes, json);
-    attach_emulated_hands(prompt, t.api, manifest.id);
-    RunContext context;
-    context.json = json;
-    context.prompt = &prompt;
-    context.interrupted = &install_interrupt_flag();
-    const auto limits = engine::transport_limits(*t.transport);
-    session::RestoreOptions options;
-    options.link = link;
-    options.rewrites = args.to_current_bank ? session::RewritePolicy::keep_original
-                                            : session::RewritePolicy::apply;
-    options.backend_max_message_bytes = limits.max_message_bytes;
-    options.delivery_jitter = limits.delivery_jitter;
-    session::RestoreSession session(manifest, backup, options);
-    const auto outcome = run_session(session, *t.transport, mailbox, context);
-    t.transport->close();
-    const int exit_code = session::exit_code_for(outcome.kind);
-    if (json) {
-        emit_event(result_event(outcome, exit_code));
-    } else {
-        print_outcome(outcome);
+        print_outcome(done.outcome);
     }
     return exit_code;
 }

@@ -12,8 +12,7 @@
 #include "cli/exit_codes.hpp"
 #include "engine/data_paths.hpp"
 #include "engine/flow_gates.hpp"
-#include "engine/journal.hpp"
-#include "engine/sysex_file_reader.hpp"
+#include "engine/update_flow_job.hpp"
 
 namespace syx::cli {
 
@@ -28,56 +27,11 @@ void add_flow_options(CLI::App& sub, FlowArgs& args) {
                  "person can see (the display) is still asked");
 }
 
-std::variant<Manifest, CliError> load_manifest(const std::string& device_id) {
-    auto device = engine::resolve_device(device_id);
-    if (!device) {
-        return CliError{kExitUsage, device.error().message};
-    }
-    return std::move(device->manifest);
-}
-
-std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
-                                             const std::string& link_text,
-                                             const std::string& file_path,
-                                             const std::string& gap_override) {
-    auto device = engine::resolve_device(device_id);
-    if (!device) {
-        return CliError{kExitUsage, device.error().message};
-    }
-    // The gap floor: a user manifest may raise a documented gap, never lower it (unless typed).
-    bool overridden = false;
-    auto notices = engine::enforce_gap_floor(*device, gap_override, &overridden);
-    if (!notices) {
-        return CliError{kExitUsage, notices.error().message};
-    }
-    FlowStart start{std::move(device->manifest), Link::usb, std::nullopt, nullptr, {}, false};
-    start.notices = std::move(*notices);
-    start.gap_floor_overridden = overridden;
-    start.link = start.manifest.transports.preferred_link();
-    if (!link_text.empty()) {
-        const auto parsed = parse_link(link_text);
-        if (!parsed) {
-            return CliError{kExitUsage,
-                            fmt::format("--link must be usb or din, not '{}'", link_text)};
-        }
-        start.link = *parsed;
-        start.asked_link = *parsed;
-    }
-    if (!file_path.empty()) {
-        auto read = read_sysex_file(file_path);
-        if (!read) {
-            return CliError{kExitUsage, read.error().message};
-        }
-        start.file = std::make_shared<const SysexFile>(std::move(*read));
-    }
-    return start;
-}
-
-std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& args,
-                                                        const Manifest& manifest) {
+std::variant<SessionPorts, CliError>
+open_session_ports(const TransportArgs& args, const Manifest& manifest, bool input_optional) {
     auto mailbox = std::make_shared<engine::SessionMailbox>();
     auto opened = open_for_transfer(args, true, true, engine::SessionMailbox::callback(mailbox),
-                                    max_input_bytes(manifest));
+                                    engine::max_input_bytes(manifest), input_optional);
     if (auto* err = std::get_if<CliError>(&opened)) {
         return *err;
     }
@@ -85,15 +39,16 @@ std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& arg
                         manifest.transports.preferred_link()};
 }
 
-std::variant<SessionPorts, CliError> open_sending_ports(const FlowArgs& args,
-                                                        const FlowStart& start) {
-    auto ports = open_session_ports(args.transport, start.manifest);
+std::variant<SessionPorts, CliError>
+open_sending_ports(const FlowArgs& args, const Manifest& manifest, std::optional<Link> asked) {
+    auto ports =
+        open_session_ports(args.transport, manifest, engine::device_never_answers(manifest));
     if (auto* err = std::get_if<CliError>(&ports)) {
         return *err;
     }
     auto& opened = std::get<SessionPorts>(ports);
-    auto decided = decide_link(opened.transport, start.asked_link, &start.manifest.transports,
-                               start.manifest.name, args.yes, args.transport.json);
+    auto decided = decide_link(opened.transport, asked, &manifest.transports, manifest.name,
+                               args.yes, args.transport.json);
     if (auto* err = std::get_if<CliError>(&decided)) {
         return *err;
     }
@@ -101,24 +56,15 @@ std::variant<SessionPorts, CliError> open_sending_ports(const FlowArgs& args,
     return ports;
 }
 
-std::string indented_lines(const std::vector<std::string>& lines) {
-    std::string text;
-    for (const auto& line : lines) {
-        text += "\n  " + line;
-    }
-    return text;
-}
-
-std::size_t max_input_bytes(const Manifest& manifest) {
-    std::uint64_t largest = 4096;
-    for (const auto& r : manifest.backup.requests) {
-        largest = std::max(largest, r.reply_max_bytes);
-    }
-    for (const auto& e : manifest.backup.expect) {
-        largest = std::max(largest, e.max_bytes);
-    }
-    // Room for a dump a little larger than documented (another OS stage) rather than a truncation.
-    return static_cast<std::size_t>(largest * 2);
+engine::JobConnection job_connection(const SessionPorts& ports) {
+    engine::JobConnection connection;
+    connection.transport = ports.transport.transport.get();
+    connection.mailbox = ports.mailbox;
+    connection.port = ports.transport.ports.output;
+    connection.api = transport::to_string(ports.transport.api);
+    connection.link = ports.link;
+    connection.can_receive = !ports.transport.ports.input.empty();
+    return connection;
 }
 
 // ---- TerminalPrompt ---------------------------------------------------------------------------
@@ -365,109 +311,6 @@ void TerminalPrompt::reader_loop() {
             return;
         }
     }
-}
-
-// ---- running a session ------------------------------------------------------------------------
-
-session::Outcome run_session(session::Session& session, transport::MidiTransport& transport,
-                             const std::shared_ptr<engine::SessionMailbox>& mailbox,
-                             const RunContext& context) {
-    engine::RunnerOptions options;
-    options.prompt = context.prompt;
-    options.cancel_flag = context.interrupted;
-    options.stop_flag = context.interrupted != nullptr ? &second_interrupt_flag() : nullptr;
-    options.journal = context.journal;
-    ProgressBar bar(!context.json && stderr_is_terminal());
-    std::size_t log_printed = 0;
-    std::size_t notes_printed = 0;
-    std::string phase;
-    engine::SessionRunner* runner_ptr = nullptr;
-    std::mutex print_mutex;
-    // Runs on the worker: prints the new log lines, the phase and the progress.
-    options.on_snapshot = [&] {
-        const auto snap = runner_ptr->snapshot();
-        std::lock_guard lock(print_mutex);
-        for (; log_printed < snap->log->size(); ++log_printed) {
-            const auto& line = (*snap->log)[log_printed];
-            // The closing line is the outcome's message, printed once by the command.
-            if (!context.json && snap->outcome && line.text == snap->outcome->message) {
-                continue;
-            }
-            const char* level = line.level == session::LogLevel::error     ? "error"
-                                : line.level == session::LogLevel::warning ? "warning"
-                                                                           : "info";
-            if (context.json) {
-                emit_event({{"event", "log"},
-                            {"session", snap->session},
-                            {"level", level},
-                            {"at_ms", std::chrono::duration<double, std::milli>(line.at).count()},
-                            {"text", line.text}});
-            } else {
-                bar.finish();
-                fmt::print(stderr, "{}{}\n",
-                           line.level == session::LogLevel::info ? "" : fmt::format("{}: ", level),
-                           line.text);
-            }
-        }
-        for (; notes_printed < snap->notes->size(); ++notes_printed) {
-            if (context.json) {
-                emit_event({{"event", "note"}, {"text", (*snap->notes)[notes_printed]}});
-            } else {
-                bar.finish();
-                fmt::print(stderr, "note: {}\n", (*snap->notes)[notes_printed]);
-            }
-        }
-        const auto& p = snap->progress;
-        if (p.phase != phase) {
-            phase = p.phase;
-            if (context.json) {
-                emit_event({{"event", "phase"},
-                            {"session", snap->session},
-                            {"phase", phase},
-                            {"critical", p.critical}});
-            } else if (p.critical) {
-                bar.finish();
-                fmt::print(stderr, "{}: do not power the device off or unplug it.\n", phase);
-            }
-        }
-        if (context.json) {
-            if (p.messages_total > 0 || p.messages_received > 0) {
-                nlohmann::json event{{"event", "progress"},
-                                     {"phase", p.phase},
-                                     {"messages_done", p.messages_done},
-                                     {"message_count", p.messages_total},
-                                     {"bytes_done", p.bytes_done},
-                                     {"total_bytes", p.bytes_total},
-                                     {"messages_received", p.messages_received}};
-                if (p.eta) {
-                    event["eta_ms"] = std::chrono::duration<double, std::milli>(*p.eta).count();
-                }
-                if (!p.completeness.empty()) {
-                    event["completeness"] = p.completeness;
-                }
-                emit_event(event);
-            }
-        } else if (p.messages_total > 0 && !snap->finished && !snap->question) {
-            bar.update(p.messages_done, p.messages_total, p.bytes_done, p.bytes_total,
-                       p.eta ? std::optional<std::chrono::nanoseconds>(*p.eta) : std::nullopt);
-        }
-    };
-    engine::SessionRunner runner(session, transport, mailbox, options);
-    runner_ptr = &runner;
-    if (context.prompt != nullptr) {
-        context.prompt->attach(
-            [&runner](std::string id, std::string choice, std::string text) {
-                runner.answer(std::move(id), std::move(choice), std::move(text));
-            },
-            [&runner] { runner.cancel(); });
-    }
-    mailbox->clear();
-    session::Outcome outcome = runner.run();
-    if (context.prompt != nullptr) {
-        context.prompt->attach({}, {});
-    }
-    bar.finish();
-    return outcome;
 }
 
 void print_outcome(const session::Outcome& outcome, const std::string& next) {

@@ -1,7 +1,9 @@
 #pragma once
 // Shared plumbing of the session commands (backup, upload, restore, recover): the device
-// manifest, the terminal / --yes answers to a session's questions, running a session with
-// progress and JSON Lines events, and printing an outcome with its recovery steps.
+// manifest, opening the device's ports, the terminal / --yes answers to a job's questions, and
+// printing an outcome with its recovery steps. The jobs themselves are the engine's
+// (engine/update_flow_job.hpp, restore_job.hpp, backup_job.hpp); cli/job_presenter.hpp shows
+// what they publish.
 #include <atomic>
 #include <deque>
 #include <functional>
@@ -20,14 +22,11 @@
 #include "core/session.hpp"
 #include "core/sysex_file.hpp"
 #include "engine/backup_store.hpp"
+#include "engine/job_host.hpp"
 #include "engine/session_runner.hpp"
 
 namespace CLI {
 class App;
-}
-
-namespace syx::engine {
-class UpdateJournal;
 }
 
 namespace syx::cli {
@@ -41,29 +40,6 @@ struct FlowArgs {
 // Adds --device (required), --yes and the transport options.
 void add_flow_options(CLI::App& sub, FlowArgs& args);
 
-// The device's manifest, or a usage error listing the known ids.
-std::variant<Manifest, CliError> load_manifest(const std::string& device_id);
-
-// What every session command needs before it opens a port: the device's manifest, the link
-// (--link when given, else the one the manifest prefers) and, when `file_path` is not empty, that
-// file read. Problems are usage errors with the reason.
-struct FlowStart {
-    Manifest manifest;
-    // --link, else the manifest's preference: what validation assumes before a port is open.
-    // Sessions use open_sending_ports() instead, which also looks at the port.
-    Link link = Link::usb;
-    std::optional<Link> asked_link;        // --link as given
-    std::shared_ptr<const SysexFile> file; // null when no file was asked for
-    // What every run says: a user manifest in use, a documented gap it could not lower.
-    std::vector<std::string> notices;
-    bool gap_floor_overridden = false; // the typed override let a smaller gap through
-};
-// `gap_override`: the phrase the user typed to go below a documented gap (empty: none).
-std::variant<FlowStart, CliError> start_flow(const std::string& device_id,
-                                             const std::string& link_text,
-                                             const std::string& file_path,
-                                             const std::string& gap_override = {});
-
 // The device's port opened for a session: both directions, input buffers sized for the largest
 // message the manifest expects, every received message going to `mailbox`.
 struct SessionPorts {
@@ -72,20 +48,19 @@ struct SessionPorts {
     // The link a sending session uses (open_sending_ports); the manifest's preference otherwise.
     Link link = Link::usb;
 };
+// `input_optional`: the device never answers, so an output port alone will do (a one-way cable).
 std::variant<SessionPorts, CliError> open_session_ports(const TransportArgs& args,
-                                                        const Manifest& manifest);
+                                                        const Manifest& manifest,
+                                                        bool input_optional = false);
 
 // open_session_ports() for a session that sends (upload, restore, recover), with its link
-// decided once the port is known: decide_link() for the device, --yes answering its DIN
-// question.
-std::variant<SessionPorts, CliError> open_sending_ports(const FlowArgs& args,
-                                                        const FlowStart& start);
+// decided once the port is known: decide_link() for the device (`asked`: --link), --yes
+// answering its DIN question. A device that never answers needs no input port.
+std::variant<SessionPorts, CliError>
+open_sending_ports(const FlowArgs& args, const Manifest& manifest, std::optional<Link> asked);
 
-// "\n  first\n  second": problems listed under a sentence.
-std::string indented_lines(const std::vector<std::string>& lines);
-
-// The largest message the device may send us (backup replies, identity), for the input buffers.
-std::size_t max_input_bytes(const Manifest& manifest);
+// The opened ports as an engine job's connection.
+engine::JobConnection job_connection(const SessionPorts& ports);
 
 // Answers a session's questions: on the terminal (stderr + stdin lines: a number, a choice id or,
 // where the question takes it, free text), or by policy with --yes (scripts). With --json the
@@ -142,18 +117,6 @@ private:
 // for every other api.
 void attach_emulated_hands(TerminalPrompt& prompt, transport::MidiApi api,
                            const std::string& device_id);
-
-// Runs a session over an opened transport with progress bar / JSON events / log lines, and
-// returns its outcome. `journal` may be null.
-struct RunContext {
-    bool json = false;
-    TerminalPrompt* prompt = nullptr;
-    const std::atomic<bool>* interrupted = nullptr;
-    engine::UpdateJournal* journal = nullptr;
-};
-session::Outcome run_session(session::Session& session, transport::MidiTransport& transport,
-                             const std::shared_ptr<engine::SessionMailbox>& mailbox,
-                             const RunContext& context);
 
 // Text for people: the outcome's message and, when there is one, its recovery plan as numbered
 // steps. `next` is an extra line ("Then run: …").

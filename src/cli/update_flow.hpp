@@ -1,6 +1,7 @@
 #pragma once
-// The firmware update as `upload` and `recover` both run it (issue 12): one path, so the gates
-// cannot disagree. The gates themselves live in engine/flow_gates.hpp.
+// `upload` and `recover` as presenters of the one engine update job (engine/update_flow_job.hpp,
+// issue 12): this file turns the command line into a job request, opens the device's ports,
+// prints the start line and the result (text, or JSON Lines with --json); the job decides.
 //   upload:                      validate → backup gate → identify → transfer → verify → restore
 //   recover, nothing journaled:  exactly upload (the device is not known to be half-written)
 //   recover, half-written device per the journal: the recovery plan, then the transfer again,

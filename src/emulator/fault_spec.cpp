@@ -17,7 +17,7 @@ struct KindName {
     bool takes_value;
 };
 
-constexpr std::array<KindName, 8> kKinds = {{
+constexpr std::array<KindName, 9> kKinds = {{
     {FaultKind::unplug_at, "unplug-at", true},
     {FaultKind::power_loss_at, "power-loss-at", true},
     {FaultKind::drop_above_rate, "drop-above-rate", true},
@@ -26,6 +26,7 @@ constexpr std::array<KindName, 8> kKinds = {{
     {FaultKind::nak_message, "nak-message", true},
     {FaultKind::slow_reply, "slow-reply", true},
     {FaultKind::wrong_device, "wrong-device", false},
+    {FaultKind::one_way_cable, "one-way-cable", false},
 }};
 
 constexpr std::uint64_t kMaxNumber = 1'000'000'000ULL;
@@ -111,7 +112,8 @@ Result<FaultSpec> parse_fault_spec(std::string_view text) {
     }
     if (kind == nullptr) {
         return bad(text, "unknown fault (known: unplug-at, power-loss-at, drop-above-rate, "
-                         "corrupt-message, no-reply, nak-message, slow-reply, wrong-device)");
+                         "corrupt-message, no-reply, nak-message, slow-reply, wrong-device, "
+                         "one-way-cable)");
     }
     if (kind->takes_value && eq == std::string_view::npos) {
         return bad(text,
@@ -157,6 +159,7 @@ Result<FaultSpec> parse_fault_spec(std::string_view text) {
     }
     case FaultKind::no_reply:
     case FaultKind::wrong_device:
+    case FaultKind::one_way_cable:
         break;
     }
     if (!options.empty()) {
@@ -210,6 +213,7 @@ std::string to_string(const FaultSpec& spec) {
         break;
     case FaultKind::no_reply:
     case FaultKind::wrong_device:
+    case FaultKind::one_way_cable:
         break;
     }
     return out;
@@ -225,7 +229,8 @@ std::string fault_spec_help() {
            "  no-reply                the device never answers\n"
            "  nak-message=N           message N is refused with a NAK (F0 7E 7F 7E nn F7)\n"
            "  slow-reply=MS           every answer comes MS ms late\n"
-           "  wrong-device            another device model answers on this port\n";
+           "  wrong-device            another device model answers on this port\n"
+           "  one-way-cable           only the device's MIDI input is cabled: no input port\n";
 }
 
 } // namespace syx::emu

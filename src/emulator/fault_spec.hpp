@@ -13,6 +13,8 @@
 //   nak-message=N                          the N-th message is refused with a NAK
 //   slow-reply=MS                          every answer comes MS milliseconds late
 //   wrong-device                           another device model answers on this port
+//   one-way-cable                          only the device's MIDI input is cabled: the host
+//                                          sees an output port and no input port for it
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -32,6 +34,7 @@ enum class FaultKind {
     nak_message,
     slow_reply,
     wrong_device,
+    one_way_cable,
 };
 
 const char* to_string(FaultKind kind); // "unplug-at", …

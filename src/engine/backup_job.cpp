@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/update_flow_job.hpp"
+
 namespace syx::engine {
 
 BackupContent backup_content(const Manifest& manifest, const session::BackupResult& result) {
@@ -53,6 +55,32 @@ BackupJobResult finish_backup(const Manifest& manifest, const session::BackupRes
     }
     job.outcome = std::move(outcome);
     return job;
+}
+
+std::variant<Manifest, JobProblem> prepare_backup_job(const std::string& device_id, JobHost& host) {
+    auto started = start_job(device_id, {});
+    if (auto* problem = std::get_if<JobProblem>(&started)) {
+        return std::move(*problem);
+    }
+    auto& start = std::get<JobStart>(started);
+    for (const auto& text : start.notices) {
+        host.on_event(job_event::Notice{text});
+    }
+    if (start.manifest.backup.kind == BackupKind::none) {
+        return JobProblem{JobExit::refused,
+                          fmt::format("the {} has no SysEx backup: {} Nothing was sent and no "
+                                      "file was written.",
+                                      start.manifest.name, start.manifest.backup.reason),
+                          std::nullopt};
+    }
+    return std::move(start.manifest);
+}
+
+BackupJobResult run_backup_job(const Manifest& manifest, const JobConnection& connection,
+                               JobHost& host, const BackupJobOptions& options) {
+    session::BackupSession session(manifest);
+    auto outcome = run_job_session(session, JobStep::backup, connection, host);
+    return finish_backup(manifest, session.result(), std::move(outcome), options);
 }
 
 } // namespace syx::engine

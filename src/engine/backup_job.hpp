@@ -7,12 +7,14 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "core/backup_session.hpp"
 #include "core/manifest.hpp"
 #include "core/result.hpp"
 #include "core/session.hpp"
 #include "engine/backup_store.hpp"
+#include "engine/job_host.hpp"
 
 namespace syx::engine {
 
@@ -42,5 +44,17 @@ struct BackupJobResult {
                                             const session::BackupResult& result,
                                             session::Outcome outcome,
                                             const BackupJobOptions& options);
+
+// The device a backup job talks to (issue 12): the manifest in use, with a user manifest that
+// overrides a shipped one named (a Notice to the host) and the gap floor applied; refused (exit
+// 3, nothing sent) when the device has no SysEx backup, saying what to do instead.
+[[nodiscard]] std::variant<Manifest, JobProblem> prepare_backup_job(const std::string& device_id,
+                                                                    JobHost& host);
+
+// The backup as a job (issue 12): the backup session over the host's connection (events with
+// JobStep::backup), then finish_backup. `backup` and the update's backup gate both run this.
+[[nodiscard]] BackupJobResult run_backup_job(const Manifest& manifest,
+                                             const JobConnection& connection, JobHost& host,
+                                             const BackupJobOptions& options);
 
 } // namespace syx::engine

@@ -227,6 +227,16 @@ std::shared_ptr<EmulatedDevice> existing_device(std::string_view id) {
     return it == d.by_id.end() ? nullptr : it->second;
 }
 
+// --fault one-way-cable: only the devices' MIDI inputs are cabled, so no input port is listed
+// (faults configured before listing, as the CLI's --fault does).
+bool one_way_cable() {
+    auto& d = devices();
+    std::lock_guard lock(d.mutex);
+    return std::any_of(d.faults.begin(), d.faults.end(), [](const emu::FaultSpec& f) {
+        return f.kind == emu::FaultKind::one_way_cable;
+    });
+}
+
 // ---- The transport ----------------------------------------------------------------------------
 
 class EmulatedTransport final : public MidiTransport {
@@ -244,8 +254,10 @@ public:
             }
             ports.push_back(
                 PortInfo{info.id, PortDirection::output, MidiApi::emulated, std::nullopt});
-            ports.push_back(
-                PortInfo{info.id, PortDirection::input, MidiApi::emulated, std::nullopt});
+            if (!one_way_cable()) {
+                ports.push_back(
+                    PortInfo{info.id, PortDirection::input, MidiApi::emulated, std::nullopt});
+            }
         }
         return ports;
     }

@@ -1,4 +1,7 @@
 // syxflash-cli restore against the in-process emulators (--api emulated).
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "cli/flow_cli_support.hpp"
@@ -126,6 +129,41 @@ TEST(RestoreCli, BackupOfAnotherDeviceIsRefused) {
                             "--port", "novation-k-station", backup.string()});
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_NE(r.err.find("moog-little-phatty"), std::string::npos) << r.err;
+}
+
+// Issue 12: a user manifest that overrides a shipped device is named in every run that uses it,
+// the backup and the restore too (before, only upload, recover and send named it).
+TEST(RestoreCli, AUserManifestForTheDeviceIsNamedByBackupAndRestore) {
+    FlowHome home;
+    const auto config = home / "config";
+    fs::create_directories(config / "syxflash" / "manifests");
+    {
+        std::ifstream in(syx::test::source_dir() / "firmware-manifests" /
+                         "moog-little-phatty.toml");
+        std::stringstream text;
+        text << in.rdbuf();
+        std::ofstream(config / "syxflash" / "manifests" / "moog-little-phatty.toml") << text.str();
+    }
+    syx::test::ScopedEnv xdg("XDG_CONFIG_HOME", config.string());
+    const auto backup = home / "lp.syx";
+    const auto b = run_cli({"backup", "--device", "moog-little-phatty", "--api", "emulated",
+                            "--port", "moog-little-phatty", "-o", backup.string()});
+    ASSERT_EQ(b.exit_code, 0) << b.err << b.out;
+    EXPECT_NE(b.err.find("using your manifest"), std::string::npos) << b.err;
+    EXPECT_NE(b.err.find("moog-little-phatty.toml"), std::string::npos) << b.err;
+    // A damaged copy keeps the test short: the restore names the manifest, then refuses it.
+    auto bytes = syx::test::read_file_bytes(backup);
+    bytes[bytes.size() / 2] ^= 0x01;
+    syx::test::write_file_bytes(backup, bytes);
+    const auto r = run_cli({"restore", "--device", "moog-little-phatty", "--api", "emulated",
+                            "--port", "moog-little-phatty", backup.string(), "--yes", "--json"});
+    ASSERT_EQ(r.exit_code, 3) << r.err << r.out;
+    bool named = false;
+    for (const auto& e : syx::test::json_lines(r.out)) {
+        named = named || (e.value("event", "") == "notice" &&
+                          e.value("text", "").find("using your manifest") != std::string::npos);
+    }
+    EXPECT_TRUE(named) << r.out;
 }
 
 } // namespace

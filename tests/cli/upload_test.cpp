@@ -1,6 +1,8 @@
 // syxflash-cli upload against the in-process emulators (--api emulated): the gate, validation,
 // pacing at the device, the journal and the recovery guidance.
+#include <algorithm>
 #include <array>
+#include <cstdio>
 
 #include <gtest/gtest.h>
 
@@ -290,3 +292,92 @@ TEST(UploadCli, AnOctatrackShowingItsNormalScreenAfterTheUpdateIsVerified) {
 }
 
 } // namespace
+
+namespace {
+
+// "transfer: 21 of 40 message(s) sent, …" lines on stderr, as counts.
+std::vector<int> piped_progress_counts(const std::string& err) {
+    std::vector<int> counts;
+    std::size_t start = 0;
+    while (start < err.size()) {
+        auto end = err.find('\n', start);
+        end = end == std::string::npos ? err.size() : end;
+        const std::string line = err.substr(start, end - start);
+        int done = 0;
+        int total = 0;
+        if (std::sscanf(line.c_str(), "transfer: %d of %d message(s) sent", &done, &total) == 2) {
+            counts.push_back(done);
+        }
+        start = end + 1;
+    }
+    return counts;
+}
+
+} // namespace
+
+// Issue 17: a log or a pipe gets no progress bar, so it gets a line every few seconds (the
+// interval shortened here) with what was actually sent. Before, a piped upload printed none.
+TEST(UploadCli, PipedUploadPrintsAProgressLineEveryFewSeconds) {
+    FlowHome home;
+    const auto file = midifly_firmware(home);
+    syx::test::ScopedEnv faults("SYXFLASH_EMULATED_FAULTS", "unplug-at=30%");
+    syx::test::ScopedEnv interval("SYXFLASH_PROGRESS_INTERVAL_MS", "300");
+    auto args = midifly_upload(file, home / "trace.jsonl");
+    args.erase(std::find(args.begin(), args.end(), "--json"));
+    const auto r = run_cli(args); // stderr is a pipe here
+    ASSERT_EQ(r.exit_code, 4) << r.err << r.out;
+    const auto counts = piped_progress_counts(r.err);
+    ASSERT_GE(counts.size(), 2u) << r.err;
+    EXPECT_TRUE(std::is_sorted(counts.begin(), counts.end())) << r.err;
+    EXPECT_LT(counts.front(), counts.back()) << r.err;
+    // Every number shown is what had left by then: never more than the journal's final count.
+    const auto listed = run_cli({"recover", "--json"});
+    const auto doc = nlohmann::json::parse(listed.out);
+    ASSERT_EQ(doc["interrupted"].size(), 1u) << listed.out;
+    EXPECT_LE(counts.back(), doc["interrupted"][0]["messages_sent"].get<int>()) << r.err;
+    EXPECT_NE(r.err.find(" of 40 message(s) sent, "), std::string::npos) << r.err;
+}
+
+// Issue 17: a device that never answers over MIDI (MIDIFly: no identity, no dump, no handshake)
+// can be updated through a one-way cable (an output port only); the run says that nothing can be
+// verified over MIDI. Before, upload demanded an input port (exit 2).
+TEST(UploadCli, OneWayCableToADeviceThatNeverAnswersIsAllowedAndSaysSo) {
+    FlowHome home;
+    const auto file = midifly_firmware(home);
+    const auto trace_path = home / "trace.jsonl";
+    auto args = midifly_upload(file, trace_path);
+    // Unplugged after a few messages to keep the test short: the point is that it was sent.
+    args.insert(args.end(), {"--fault", "one-way-cable", "--fault", "unplug-at=10%"});
+    const auto r = run_cli(args);
+    ASSERT_EQ(r.exit_code, 4) << r.err << r.out;
+    bool said_so = false;
+    for (const auto& e : syx::test::json_lines(r.out)) {
+        if (e.value("event", "") == "notice" &&
+            e.value("text", "").find("nothing can be verified over MIDI") != std::string::npos) {
+            said_so = true;
+        }
+    }
+    EXPECT_TRUE(said_so) << r.out;
+    EXPECT_GT(syx::test::result_of(r.out)["messages_sent"].get<int>(), 0) << r.out;
+    // Nothing came back over the one-way cable.
+    const auto trace = syx::test::read_trace(trace_path);
+    EXPECT_FALSE(trace.empty());
+    for (const auto& e : trace) {
+        EXPECT_TRUE(e.out);
+    }
+}
+
+// A device that answers (the Little Phatty: identity, dumps) still needs its input port: without
+// one the run is a usage error naming the missing input, and nothing is sent.
+TEST(UploadCli, OneWayCableToADeviceThatAnswersIsStillRefused) {
+    FlowHome home;
+    const auto firmware = home / "lp-os.syx";
+    syx::test::write_messages(firmware,
+                              syx::emu::make_test_firmware("moog-little-phatty", {2, 1, 0, 0}));
+    const auto r =
+        run_cli({"upload", "--device", "moog-little-phatty", "--api", "emulated", "--port",
+                 "moog-little-phatty", firmware.string(), "--allow-unknown-release",
+                 "--skip-backup", "--yes", "--fault", "one-way-cable"});
+    EXPECT_EQ(r.exit_code, 2) << r.err << r.out;
+    EXPECT_NE(r.err.find("no input port matches"), std::string::npos) << r.err;
+}
