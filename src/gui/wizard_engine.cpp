@@ -22,6 +22,7 @@
 #include "engine/backup_store.hpp"
 #include "engine/flow_gates.hpp"
 #include "engine/journal.hpp"
+#include "engine/restore_job.hpp"
 #include "engine/sysex_file_reader.hpp"
 #include "engine/update_job.hpp"
 #include "gui/app_options.hpp"
@@ -82,6 +83,17 @@ std::string confidence_tag(syx::Confidence c) {
     }
 }
 
+// The answer that stops a session which asks while the window closes.
+std::string stop_choice(const session::Question& q) {
+    std::string choice = q.choices.empty() ? "cancel" : q.choices.back().id;
+    for (const auto& c : q.choices) {
+        if (c.id == "stop" || c.id == "cancel") {
+            choice = c.id;
+        }
+    }
+    return choice;
+}
+
 } // namespace
 
 WizardEngine::WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig config,
@@ -125,23 +137,29 @@ WizardEngine::~WizardEngine() {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
     for (;;) {
         std::shared_ptr<engine::SessionRunner> runner;
+        bool job_running = false;
         {
             std::lock_guard lock(m_mutex);
             runner = m_runner;
-        }
-        if (!runner || std::chrono::steady_clock::now() > until) {
-            break;
-        }
-        runner->cancel();
-        if (const auto snap = runner->snapshot(); snap && snap->question) {
-            const auto& q = snap->question->question;
-            std::string choice = q.choices.empty() ? "cancel" : q.choices.back().id;
-            for (const auto& c : q.choices) {
-                if (c.id == "stop" || c.id == "cancel") {
-                    choice = c.id;
+            if (m_job_runner != nullptr) {
+                // A job's runner lives only while attached: used under the lock.
+                job_running = true;
+                m_job_runner->cancel();
+                if (m_job_run && m_job_run->question) {
+                    const auto& q = m_job_run->question->question;
+                    m_job_runner->answer(q.id, stop_choice(q));
                 }
             }
-            runner->answer(q.id, choice);
+        }
+        if ((!runner && !job_running) || std::chrono::steady_clock::now() > until) {
+            break;
+        }
+        if (runner) {
+            runner->cancel();
+            if (const auto snap = runner->snapshot(); snap && snap->question) {
+                const auto& q = snap->question->question;
+                runner->answer(q.id, stop_choice(q));
+            }
         }
         std::this_thread::sleep_for(std::chrono::milliseconds{50});
     }
@@ -269,6 +287,15 @@ void WizardEngine::post(const Intent& value) {
                 {
                     std::lock_guard lock(m_mutex);
                     runner = m_runner;
+                    if (!runner && m_job_runner != nullptr) {
+                        // A job's runner: only while attached, so under the lock (both calls
+                        // only enqueue into its mailbox).
+                        if constexpr (std::is_same_v<T, intent::Answer>) {
+                            m_job_runner->answer(v.question_id, v.choice_id, v.text);
+                        } else {
+                            m_job_runner->cancel();
+                        }
+                    }
                 }
                 if (runner) {
                     // Both only enqueue into the runner's mailbox: no waiting here.
@@ -328,8 +355,78 @@ void WizardEngine::set_journal_starter(JournalStarter start) {
     m_start_journal = std::move(start);
 }
 
-void WizardEngine::ask(const session::Ask& /*ask*/) {
+void WizardEngine::ask(const session::Ask& ask) {
+    {
+        // Asked while the window closes (the session started just before): stop it rather than
+        // wait for an answer nobody will give.
+        std::lock_guard lock(m_mutex);
+        if (m_closing) {
+            if (m_job_runner != nullptr) {
+                m_job_runner->answer(ask.question.id, stop_choice(ask.question));
+            } else if (m_runner) {
+                m_runner->answer(ask.question.id, stop_choice(ask.question));
+            }
+        }
+    }
     publish(); // the question is in the runner's snapshot
+}
+
+void WizardEngine::attach_runner(engine::SessionRunner* runner) {
+    std::lock_guard lock(m_mutex);
+    m_job_runner = runner;
+    if (runner != nullptr && m_closing) {
+        runner->cancel();
+    }
+}
+
+void WizardEngine::on_step(const session::Session& /*session*/, const session::Command& command) {
+    // The gap plot shows the transfer only (the sends marked critical), as for run().
+    if (const auto* send = std::get_if<session::Send>(&command)) {
+        m_times->set_recording(send->critical);
+    }
+}
+
+void WizardEngine::on_event(const engine::JobEvent& event) {
+    std::visit(
+        [this](const auto& e) {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, engine::job_event::SessionStarted>) {
+                m_times->clear();
+                std::lock_guard lock(m_mutex);
+                m_job_run.reset();
+                m_last_run.reset();
+            } else if constexpr (std::is_same_v<T, engine::job_event::SessionUpdate>) {
+                std::lock_guard lock(m_mutex);
+                m_job_run = e.snapshot;
+            } else if constexpr (std::is_same_v<T, engine::job_event::SessionFinished>) {
+                std::lock_guard lock(m_mutex);
+                m_last_run = m_job_run;
+                m_job_run.reset();
+                m_log.push_back(fmt::format("{}: {} — {}", to_string(e.step),
+                                            session::to_string(e.outcome.kind), e.outcome.message));
+            } else if constexpr (std::is_same_v<T, engine::job_event::Notice>) {
+                log(e.text);
+            } else if constexpr (std::is_same_v<T, engine::job_event::NoBackupProcedure>) {
+                log("No backup procedure: " + e.reason);
+            } else if constexpr (std::is_same_v<T, engine::job_event::BackupSaved>) {
+                log(fmt::format("Backup saved: {} (SHA-256 {})", e.file.string(), e.sha256));
+            } else {
+                static_assert(std::is_same_v<T, engine::job_event::JournalUnavailable>);
+                log("Journal not started: " + e.message);
+            }
+        },
+        event);
+    publish();
+}
+
+engine::JobConnection WizardEngine::job_connection() {
+    engine::JobConnection c;
+    c.transport = m_transport.get();
+    c.mailbox = m_mailbox;
+    c.port = m_flow.port; // the worker is the only writer of the port
+    c.api = transport::to_string(m_transport->api());
+    c.link = m_link;
+    return c;
 }
 
 void WizardEngine::withdraw(const std::string& /*question_id*/) {
@@ -421,7 +518,7 @@ Snapshot WizardEngine::build_snapshot() const {
         run = runner->snapshot();
     } else {
         std::lock_guard lock(m_mutex);
-        run = m_last_run;
+        run = m_job_run ? m_job_run : m_last_run; // a job's session, while it runs
     }
     if (run) {
         RunView view;
@@ -939,26 +1036,33 @@ void WizardEngine::restore(const fs::path& file) {
     if (m == nullptr || !m_transport) {
         return;
     }
-    auto read = read_sysex_file(file);
-    if (!read) {
-        log("Restore: " + read.error().message);
+    // The engine's restore job, as `syxflash-cli restore` runs it: the device's manifest with
+    // its gap floor, the backup checked against its sidecar (nothing is sent otherwise), the
+    // backend's limits. The wizard only presents it.
+    engine::RestoreJobRequest request;
+    request.device_id = m->id;
+    request.backup = file;
+    auto prepared = engine::RestoreJob::prepare(std::move(request), *this);
+    if (auto* problem = std::get_if<engine::JobProblem>(&prepared)) {
+        std::lock_guard lock(m_mutex);
+        m_flow.restore = StepState::failed;
+        m_log.push_back("Restore: " + problem->message);
         return;
     }
+    auto& job = std::get<engine::RestoreJob>(prepared);
+    log(fmt::format("Restore: {} ({}).", file.string(), job.provenance()));
     (void)m_transport->open(open_options());
-    session::RestoreOptions options;
-    options.link = m_link;
-    const auto limits = engine::transport_limits(*m_transport);
-    options.backend_max_message_bytes = limits.max_message_bytes;
-    options.delivery_jitter = limits.delivery_jitter;
-    session::RestoreSession s(*m, std::make_shared<const SysexFile>(std::move(*read)), options);
     {
         std::lock_guard lock(m_mutex);
+        if (m_closing) {
+            return;
+        }
         m_flow.restore = StepState::running;
     }
-    const auto outcome = run(s, false);
+    const auto result = job.run(job_connection(), *this);
     std::lock_guard lock(m_mutex);
     m_flow.restore =
-        outcome.kind == session::OutcomeKind::success ? StepState::done : StepState::failed;
+        result.outcome.kind == session::OutcomeKind::success ? StepState::done : StepState::failed;
 }
 
 void WizardEngine::save_bundle() {

@@ -24,6 +24,7 @@
 #include "core/update_session.hpp"
 #include "engine/flow_gates.hpp"
 #include "engine/identity_probe.hpp"
+#include "engine/job_host.hpp"
 #include "engine/journal.hpp"
 #include "engine/loopback.hpp"
 #include "engine/session_runner.hpp"
@@ -54,7 +55,7 @@ struct HardwareConfig {
     engine::LoopbackOptions loopback;
 };
 
-class WizardEngine final : public engine::UserPrompt {
+class WizardEngine final : public engine::UserPrompt, private engine::JobHost {
 public:
     using Publisher = std::function<void(Snapshot)>;
     WizardEngine(CatalogueLoad catalogue, Snapshot base, EngineConfig config, Publisher publish,
@@ -78,6 +79,15 @@ public:
     void withdraw(const std::string& question_id) override;
 
 private:
+    // engine::JobHost: the engine's jobs (engine/job_host.hpp) present through the wizard: their
+    // sessions show on the pages like the wizard's own, their questions go to the same prompt.
+    void on_event(const engine::JobEvent& event) override;
+    engine::UserPrompt* prompt() override { return this; }
+    void attach_runner(engine::SessionRunner* runner) override;
+    void on_step(const session::Session& session, const session::Command& command) override;
+    // The instrument's open port as a job's connection (worker thread).
+    [[nodiscard]] engine::JobConnection job_connection();
+
     void enqueue(std::function<void()> job);
     void worker_loop();
     // Marks the state changed: the publisher thread builds the next Snapshot. Cheap and never
@@ -142,6 +152,10 @@ private:
     std::shared_ptr<engine::SessionRunner> m_runner;
     std::shared_ptr<const engine::RunSnapshot> m_last_run;
     bool m_closing = false; // the destructor runs: no session starts any more
+    // A job's running session: its runner (attached by the job, gone when it ends) and the
+    // newest snapshot it published.
+    engine::SessionRunner* m_job_runner = nullptr;
+    std::shared_ptr<const engine::RunSnapshot> m_job_run;
     JournalStarter m_start_journal;
 
     // Worker-only state.
