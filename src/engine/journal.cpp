@@ -188,6 +188,9 @@ Result<UpdateJournal> UpdateJournal::start(const JournalStart& info, const fs::p
                       {"message_count", info.message_count},
                       {"total_bytes", info.total_bytes}};
     if (auto s = journal.append(record.dump(), true); !s) {
+        // No start record (a full disk): leave no empty or torn file behind that would later be
+        // listed as an unreadable, possibly interrupted update. Nothing was sent yet.
+        ::unlink(journal.m_path.c_str());
         return s.error();
     }
     return journal;
@@ -259,30 +262,26 @@ Status UpdateJournal::append(const std::string& line, bool sync) {
     return Ok{};
 }
 
-namespace {
-
-// The first failed write, in words that say what happens next (it is reported once).
-Status first_failure(const Status& status) {
+Status UpdateJournal::report_once(Status status) {
+    if (status.ok() || m_write_failed) {
+        return Ok{}; // written, or a later failure of a journal that already said it fails
+    }
+    m_write_failed = true;
     return make_error(status.error().code,
                       status.error().message +
-                          "; progress is no longer written to the journal (said once), the "
-                          "final state will be recorded if there is room");
+                          "; from now on the journal may miss records (said once), the final "
+                          "state will be recorded if there is room");
 }
-
-} // namespace
 
 Status UpdateJournal::phase(std::string_view phase) {
     auto s = append(Json{{"record", "phase"}, {"time", now_utc()}, {"phase", phase}}.dump(), true);
     crash_point("journal:phase");
-    if (!s && !m_write_failed) {
-        m_write_failed = true;
-        return first_failure(s);
-    }
-    return Ok{}; // written, or a later failure of a journal that already said it fails
+    return report_once(std::move(s));
 }
 
 Status UpdateJournal::note(std::string_view text) {
-    return append(Json{{"record", "note"}, {"time", now_utc()}, {"text", text}}.dump(), true);
+    return report_once(
+        append(Json{{"record", "note"}, {"time", now_utc()}, {"text", text}}.dump(), true));
 }
 
 Status UpdateJournal::progress(std::uint64_t messages_sent, std::uint64_t bytes_sent) {
@@ -296,26 +295,25 @@ Status UpdateJournal::progress(std::uint64_t messages_sent, std::uint64_t bytes_
                         .dump(),
                     false);
     crash_point("journal:progress");
-    if (!s) {
-        m_write_failed = true;
-        return first_failure(s);
-    }
-    return Ok{};
+    return report_once(std::move(s));
 }
 
 Status UpdateJournal::finish(std::string_view outcome, DeviceState state, std::string_view detail,
                              std::string_view recovery_plan) {
     if (m_write_failed) {
-        release_reserve(); // the room kept for this record
+        release_reserve(); // the disk is full: the room kept for this record is needed now
     }
-    auto s = append(Json{{"record", "finished"},
-                         {"time", now_utc()},
-                         {"outcome", outcome},
-                         {"device_state", to_string(state)},
-                         {"detail", detail},
-                         {"recovery_plan", recovery_plan}}
-                        .dump(),
-                    true);
+    const std::string record = Json{{"record", "finished"}, {"time", now_utc()},
+                                    {"outcome", outcome},   {"device_state", to_string(state)},
+                                    {"detail", detail},     {"recovery_plan", recovery_plan}}
+                                   .dump();
+    auto s = append(record, true);
+    if (!s && !m_reserve.empty()) {
+        // The disk filled just now (this is the first write that failed): free the reserve and
+        // try once more.
+        release_reserve();
+        s = append(record, true);
+    }
     m_finished = s.ok();
     release_reserve();
     if (!s) {
