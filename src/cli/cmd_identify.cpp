@@ -35,6 +35,35 @@ nlohmann::json reply_json(const IdentityReply& r) {
     return j;
 }
 
+// The reply in words, and which known device it is.
+void print_reply(const IdentityReply& reply, const std::string& input,
+                 const CatalogueEntry* match) {
+    fmt::print("Identity reply on '{}':\n", input);
+    fmt::print("  manufacturer  {}\n", to_spaced_hex(reply.manufacturer));
+    fmt::print("  family        {}\n", reply.family
+                                           ? fmt::format("{} ({:02X} {:02X})", *reply.family_code(),
+                                                         (*reply.family)[0], (*reply.family)[1])
+                                           : std::string("(not sent)"));
+    fmt::print("  member        {}\n", reply.member
+                                           ? fmt::format("{} ({:02X} {:02X})", *reply.member_code(),
+                                                         (*reply.member)[0], (*reply.member)[1])
+                                           : std::string("(not sent)"));
+    fmt::print("  version       {}\n",
+               reply.version.empty() ? std::string("(not sent)") : to_spaced_hex(reply.version));
+    fmt::print("  device id     {:02X}\n", reply.device_id);
+    fmt::print("  raw           {}\n", to_spaced_hex(reply.raw));
+    if (!reply.note.empty()) {
+        fmt::print("  note          {}\n", reply.note);
+    }
+    if (match != nullptr) {
+        fmt::print("  device        {} ({}, {} manifest {})\n", match->manifest.name,
+                   match->manifest.id, to_string(match->origin), match->file.string());
+    } else {
+        fmt::print("  device        no known manifest matches this reply "
+                   "('syxflash-cli devices' lists the known ones)\n");
+    }
+}
+
 int run_identify(const IdentifyArgs& args) {
     transport::ReceiveQueue queue;
     auto opened = open_for_transfer(args.transport, true, true, queue.callback(), 4096);
@@ -69,31 +98,7 @@ int run_identify(const IdentifyArgs& args) {
             j["input"] = t.ports.input;
             fmt::print("{}\n", j.dump(2));
         } else {
-            fmt::print("Identity reply on '{}':\n", t.ports.input);
-            fmt::print("  manufacturer  {}\n", to_spaced_hex(reply->manufacturer));
-            fmt::print("  family        {}\n",
-                       reply->family ? fmt::format("{} ({:02X} {:02X})", *reply->family_code(),
-                                                   (*reply->family)[0], (*reply->family)[1])
-                                     : std::string("(not sent)"));
-            fmt::print("  member        {}\n",
-                       reply->member ? fmt::format("{} ({:02X} {:02X})", *reply->member_code(),
-                                                   (*reply->member)[0], (*reply->member)[1])
-                                     : std::string("(not sent)"));
-            fmt::print("  version       {}\n", reply->version.empty()
-                                                   ? std::string("(not sent)")
-                                                   : to_spaced_hex(reply->version));
-            fmt::print("  device id     {:02X}\n", reply->device_id);
-            fmt::print("  raw           {}\n", to_spaced_hex(reply->raw));
-            if (!reply->note.empty()) {
-                fmt::print("  note          {}\n", reply->note);
-            }
-            if (match != nullptr) {
-                fmt::print("  device        {} ({}, {} manifest {})\n", match->manifest.name,
-                           match->manifest.id, to_string(match->origin), match->file.string());
-            } else {
-                fmt::print("  device        no known manifest matches this reply "
-                           "('syxflash-cli devices' lists the known ones)\n");
-            }
+            print_reply(*reply, t.ports.input, match);
         }
         return kExitSuccess;
     }
