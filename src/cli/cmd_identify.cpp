@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "cli/cli_common.hpp"
 #include "cli/cli_transport.hpp"
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
@@ -96,7 +97,7 @@ int run_identify(const IdentifyArgs& args) {
             }
             j["output"] = t.ports.output;
             j["input"] = t.ports.input;
-            fmt::print("{}\n", j.dump(2));
+            print_json(j);
         } else {
             print_reply(*reply, t.ports.input, match);
         }
@@ -108,11 +109,10 @@ int run_identify(const IdentifyArgs& args) {
             ? std::string("nothing arrived")
             : fmt::format("{} other message(s) arrived, none an identity reply", ignored.size());
     if (args.transport.json) {
-        fmt::print("{}\n", nlohmann::json{{"reply", nullptr},
-                                          {"output", t.ports.output},
-                                          {"input", t.ports.input},
-                                          {"error", detail}}
-                               .dump(2));
+        print_json(nlohmann::json{{"reply", nullptr},
+                                  {"output", t.ports.output},
+                                  {"input", t.ports.input},
+                                  {"error", detail}});
     }
     fmt::print(stderr,
                "syxflash-cli identify: no identity reply within {} ms on '{}' ({}). Check the "

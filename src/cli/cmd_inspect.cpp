@@ -16,6 +16,7 @@
 #include "core/sysex_analysis.hpp"
 #include "core/sysex_file.hpp"
 #include "engine/inspect.hpp"
+#include "engine/json_text.hpp"
 
 namespace syx::cli {
 namespace {
@@ -274,7 +275,7 @@ nlohmann::ordered_json message_json(const SysexFile& file, const SysexMessage& m
 
 template <class Json>
 std::string dump(const Json& j) {
-    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return engine::json_text(j);
 }
 
 // One JSON document, written as it goes: top-level fields, then one message object per line,

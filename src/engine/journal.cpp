@@ -16,6 +16,7 @@
 #include "engine/backup_store.hpp"
 #include "engine/crash_point.hpp"
 #include "engine/file_access.hpp"
+#include "engine/json_text.hpp"
 
 namespace syx::engine {
 
@@ -187,7 +188,7 @@ Result<UpdateJournal> UpdateJournal::start(const JournalStart& info, const fs::p
                       {"file_sha256", info.file_sha256},
                       {"message_count", info.message_count},
                       {"total_bytes", info.total_bytes}};
-    if (auto s = journal.append(record.dump(), true); !s) {
+    if (auto s = journal.append(json_text(record), true); !s) {
         // No start record (a full disk): leave no empty or torn file behind that would later be
         // listed as an unreadable, possibly interrupted update. Nothing was sent yet.
         ::unlink(journal.m_path.c_str());
@@ -274,25 +275,25 @@ Status UpdateJournal::report_once(Status status) {
 }
 
 Status UpdateJournal::phase(std::string_view phase) {
-    auto s = append(Json{{"record", "phase"}, {"time", now_utc()}, {"phase", phase}}.dump(), true);
+    auto s =
+        append(json_text(Json{{"record", "phase"}, {"time", now_utc()}, {"phase", phase}}), true);
     crash_point("journal:phase");
     return report_once(std::move(s));
 }
 
 Status UpdateJournal::note(std::string_view text) {
     return report_once(
-        append(Json{{"record", "note"}, {"time", now_utc()}, {"text", text}}.dump(), true));
+        append(json_text(Json{{"record", "note"}, {"time", now_utc()}, {"text", text}}), true));
 }
 
 Status UpdateJournal::progress(std::uint64_t messages_sent, std::uint64_t bytes_sent) {
     if (m_write_failed) {
         return Ok{}; // reported once already; the final record needs the room more
     }
-    auto s = append(Json{{"record", "progress"},
-                         {"time", now_utc()},
-                         {"messages_sent", messages_sent},
-                         {"bytes_sent", bytes_sent}}
-                        .dump(),
+    auto s = append(json_text(Json{{"record", "progress"},
+                                   {"time", now_utc()},
+                                   {"messages_sent", messages_sent},
+                                   {"bytes_sent", bytes_sent}}),
                     false);
     crash_point("journal:progress");
     return report_once(std::move(s));
@@ -303,10 +304,12 @@ Status UpdateJournal::finish(std::string_view outcome, DeviceState state, std::s
     if (m_write_failed) {
         release_reserve(); // the disk is full: the room kept for this record is needed now
     }
-    const std::string record = Json{{"record", "finished"}, {"time", now_utc()},
-                                    {"outcome", outcome},   {"device_state", to_string(state)},
-                                    {"detail", detail},     {"recovery_plan", recovery_plan}}
-                                   .dump();
+    const std::string record = json_text(Json{{"record", "finished"},
+                                              {"time", now_utc()},
+                                              {"outcome", outcome},
+                                              {"device_state", to_string(state)},
+                                              {"detail", detail},
+                                              {"recovery_plan", recovery_plan}});
     auto s = append(record, true);
     if (!s && !m_reserve.empty()) {
         // The disk filled just now (this is the first write that failed): free the reserve and
@@ -496,8 +499,9 @@ Status mark_resolved(const fs::path& dir, std::string_view session, std::string_
     if (fd < 0) {
         return io_error("cannot open the journal", path, errno);
     }
-    auto s = write_line(
-        fd, path, Json{{"record", "resolved"}, {"time", now_utc()}, {"how", how}}.dump() + "\n");
+    auto s = write_line(fd, path,
+                        json_text(Json{{"record", "resolved"}, {"time", now_utc()}, {"how", how}}) +
+                            "\n");
     if (s && ::fsync(fd) != 0) {
         s = io_error("cannot flush the journal", path, errno);
     }

@@ -274,3 +274,23 @@ TEST(JournalFullDisk, AJournalThatCannotBeStartedLeavesNoFileBehind) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Journal, AFileNameThatIsNotUtf8IsJournaledNotThrown) {
+    // Linux names are bytes: a Latin-1 name (0xFF) made the JSON writer throw, which ended an
+    // upload as an "internal error" and left an empty journal behind.
+    syx::test::TempDir dir;
+    auto start = midifly_start();
+    start.file = "/tmp/\xff\xfe-fly.syx";
+    auto journal = UpdateJournal::start(start, dir.path());
+    ASSERT_TRUE(journal.ok()) << journal.error().message;
+    ASSERT_TRUE(journal->note("typed \xff").ok());
+    ASSERT_TRUE(journal->finish("success", DeviceState::updated, "detail \xfe").ok());
+    const auto read = syx::engine::read_journal(journal->path());
+    ASSERT_TRUE(read.ok()) << read.error().message;
+    EXPECT_TRUE(read->finished);
+    EXPECT_NE(read->file.find("-fly.syx"), std::string::npos);
+}
+
+} // namespace
