@@ -1,6 +1,8 @@
 // syxflash-cli: the command-line face of the syxflash engine (DESIGN.md §8).
 #include <algorithm>
+#include <cctype>
 #include <exception>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +44,54 @@ std::optional<std::string> empty_argument(const CLI::App& sub) {
     return std::nullopt;
 }
 
+// An unknown option of a known command: "--devcie" gets a suggestion; "-x.syx" (a file whose name
+// starts with '-', which CLI11 would take for flags and then report "FILE is required") is named,
+// with how to pass such a file. Returns the exit code when it found one.
+std::optional<int> explain_unknown_option(const std::string& word, CLI::App& sub, int argc,
+                                          char** argv, int first) {
+    std::vector<std::string> options{"--help"};
+    std::vector<char> short_names{'h'};
+    for (const CLI::Option* option : sub.get_options()) {
+        for (const auto& name : option->get_lnames()) {
+            options.push_back("--" + name);
+        }
+        for (const auto& name : option->get_snames()) {
+            short_names.push_back(name.front());
+        }
+    }
+    for (int i = first; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--") {
+            break; // what follows is arguments only
+        }
+        const bool single_dash = arg.size() > 1 && arg[0] == '-' && arg[1] != '-' &&
+                                 std::isdigit(static_cast<unsigned char>(arg[1])) == 0;
+        if (single_dash &&
+            std::find(short_names.begin(), short_names.end(), arg[1]) == short_names.end()) {
+            std::error_code ec;
+            fmt::print(stderr, "syxflash-cli {}: unknown option '{}'{}\n", word, arg,
+                       std::filesystem::exists(std::string(arg), ec)
+                           ? fmt::format("; to name the file '{}', write ./{} or put -- before it",
+                                         arg, arg)
+                           : fmt::format("; run 'syxflash-cli {} --help' for its options", word));
+            return kExitUsage;
+        }
+        if (arg.size() <= 2 || arg.substr(0, 2) != "--") {
+            continue;
+        }
+        const std::string name(arg.substr(0, arg.find('=')));
+        if (std::find(options.begin(), options.end(), name) != options.end()) {
+            continue;
+        }
+        const auto guess = did_you_mean(name, options);
+        fmt::print(stderr, "syxflash-cli {}: unknown option '{}'; {}\n", word, name,
+                   guess ? fmt::format("did you mean {}?", *guess)
+                         : fmt::format("run 'syxflash-cli {} --help' for its options", word));
+        return kExitUsage;
+    }
+    return std::nullopt;
+}
+
 // A mistyped command or long option, said with a suggestion before CLI11 parses: CLI11 would
 // report a missing required option ("--device is required" for `--devcie`) or the file that
 // follows, never the typo itself. Returns the exit code when it found one.
@@ -73,31 +123,7 @@ std::optional<int> explain_typo(int argc, char** argv, CLI::App& app) {
                          : fmt::format("the commands are: {}", list));
         return kExitUsage;
     }
-    std::vector<std::string> options{"--help"};
-    for (const CLI::Option* option : sub->get_options()) {
-        for (const auto& name : option->get_lnames()) {
-            options.push_back("--" + name);
-        }
-    }
-    for (int i = at + 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == "--") {
-            break; // what follows is arguments only
-        }
-        if (arg.size() <= 2 || arg.substr(0, 2) != "--") {
-            continue;
-        }
-        const std::string name(arg.substr(0, arg.find('=')));
-        if (std::find(options.begin(), options.end(), name) != options.end()) {
-            continue;
-        }
-        const auto guess = did_you_mean(name, options);
-        fmt::print(stderr, "syxflash-cli {}: unknown option '{}'; {}\n", word, name,
-                   guess ? fmt::format("did you mean {}?", *guess)
-                         : fmt::format("run 'syxflash-cli {} --help' for its options", word));
-        return kExitUsage;
-    }
-    return std::nullopt;
+    return explain_unknown_option(word, *sub, argc, argv, at + 1);
 }
 
 } // namespace

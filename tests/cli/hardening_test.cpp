@@ -35,4 +35,28 @@ TEST(Hardening, ABackupToAFileNameThatIsNotUtf8IsSavedAsAPair) {
     }
 }
 
+TEST(Hardening, AFileWhoseNameStartsWithADashIsNamedWithHowToPassIt) {
+    // CLI11 took "-x.syx" for flags and said only "FILE is required".
+    syx::test::TempDir dir;
+    syx::test::write_file_bytes(dir / "-x.syx", {0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7});
+    const auto r = syx::test::run_process(
+        {"env", "-C", dir.path().string(), syx::test::cli_path().string(), "inspect", "-x.syx"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("unknown option '-x.syx'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("write ./-x.syx or put -- before it"), std::string::npos) << r.err;
+    // …and both ways work.
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"inspect", "./-x.syx"},
+          std::vector<std::string>{"inspect", "--", "-x.syx"}}) {
+        std::vector<std::string> argv{"env", "-C", dir.path().string(),
+                                      syx::test::cli_path().string()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        const auto ok = syx::test::run_process(argv);
+        EXPECT_EQ(ok.exit_code, 0) << ok.err << ok.out;
+    }
+    // A negative number is a value, not an option: the command's own check answers it.
+    const auto gap = run_cli({"send", "--gap-ms", "-1", "x.syx", "--port", "p"});
+    EXPECT_NE(gap.err.find("a gap cannot be negative"), std::string::npos) << gap.err;
+}
+
 } // namespace
