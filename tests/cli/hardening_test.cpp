@@ -59,4 +59,30 @@ TEST(Hardening, AFileWhoseNameStartsWithADashIsNamedWithHowToPassIt) {
     EXPECT_NE(gap.err.find("a gap cannot be negative"), std::string::npos) << gap.err;
 }
 
+TEST(Hardening, ValidateShowsThePacingATransferWouldUseNotAUserManifestsLowerGap) {
+    // A user manifest lowering the MIDIFly's documented 150 ms gap to 1 ms: upload raises it to
+    // 150 ms, but validate's plan showed 1 ms and a 3.5 s transfer.
+    FlowHome home;
+    const syx::test::ScopedEnv config("XDG_CONFIG_HOME", (home / "config").string());
+    const fs::path manifests = home / "config" / "syxflash" / "manifests";
+    fs::create_directories(manifests);
+    const auto shipped = syx::test::read_file_bytes(syx::test::source_dir() / "firmware-manifests" /
+                                                    "parker-midifly.toml");
+    std::string text(shipped.begin(), shipped.end());
+    for (auto at = text.find("gap_ms = 150"); at != std::string::npos;
+         at = text.find("gap_ms = 150")) {
+        text.replace(at, 12, "gap_ms = 1");
+    }
+    syx::test::write_file_bytes(manifests / "fly.toml", {text.begin(), text.end()});
+    const auto file = home / "fly.syx";
+    syx::test::write_messages(file, {{0xF0, 0x00, 0x01, 0x25, 0x01, 0x02, 0xF7}});
+    const auto r = run_cli({"validate", "--device", "parker-midifly", file.string(), "--json"});
+    ASSERT_FALSE(r.out.empty()) << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    EXPECT_EQ(doc["plan"]["din"]["gap_ms"], 150) << r.out;
+    EXPECT_EQ(doc["plan"]["usb"]["gap_ms"], 150) << r.out;
+    EXPECT_NE(r.err.find("below the documented minimum; 150 ms is used"), std::string::npos)
+        << r.err;
+}
+
 } // namespace
