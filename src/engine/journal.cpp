@@ -379,10 +379,7 @@ Result<JournalSession> read_journal(const fs::path& path) {
         }
         const std::string record = str(j, "record");
         if (record == "start") {
-            saw_start = true;
-            if (!str(j, "session").empty()) {
-                session.session = str(j, "session");
-            }
+            saw_start = true; // the id stays the file's name: it is what --resolve finds
             session.started = str(j, "time");
             session.device_id = str(j, "device");
             session.device_name = str(j, "device_name");
@@ -402,6 +399,10 @@ Result<JournalSession> read_journal(const fs::path& path) {
             session.finished = true;
             session.outcome = str(j, "outcome");
             session.device_state = str(j, "device_state");
+            if (session.device_state != "updated" && session.device_state != "unchanged") {
+                // A damaged or hand-made finish must not hide a half-written device.
+                session.device_state = "unknown";
+            }
             session.detail = str(j, "detail");
             session.recovery_plan = str(j, "recovery_plan");
         } else if (record == "resolved") {

@@ -294,3 +294,27 @@ TEST(Journal, AFileNameThatIsNotUtf8IsJournaledNotThrown) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Journal, ADamagedRecordNeitherHidesAnUpdateNorNamesAnotherFile) {
+    // Hand-made or damaged: a start record whose session names a path, and a finish without a
+    // device state. The entry is listed (the device may be half-written) under its file's own
+    // name, so `recover --resolve` can find it.
+    syx::test::TempDir dir;
+    {
+        std::ofstream out(dir / "odd.jsonl");
+        out << R"({"record":"start","session":"../../etc/passwd","device":"parker-midifly"})"
+            << "\n"
+            << R"({"record":"finished","outcome":"success"})"
+            << "\n";
+    }
+    const auto found = syx::engine::find_interrupted(dir.path());
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].session, "odd");
+    EXPECT_EQ(found[0].device_state, "unknown");
+    ASSERT_TRUE(syx::engine::mark_resolved(dir.path(), found[0].session, "checked by hand").ok());
+    EXPECT_TRUE(syx::engine::find_interrupted(dir.path()).empty());
+}
+
+} // namespace
