@@ -1,6 +1,12 @@
 // syxflash-cli: the command-line face of the syxflash engine (DESIGN.md §8).
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <map>
@@ -12,6 +18,7 @@
 #include "build_info.hpp"
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include "cli/cli_common.hpp"
 #include "cli/cli_transport.hpp"
@@ -42,6 +49,75 @@ std::optional<std::string> empty_argument(const CLI::App& sub) {
         }
     }
     return std::nullopt;
+}
+
+// ---- output that never ends a run ---------------------------------------------------------------
+// A reader that goes away (`upload --json | head -1`, a pager quit, `2>&1 | head`) or a full disk
+// under a redirect must never end a transfer half-way. Before: the next line written killed the
+// process with SIGPIPE mid-upload (exit 141, the device half-written), and with SIGPIPE ignored
+// fmt's print threw from the session's worker thread (abort). So SIGPIPE is ignored, and stdout
+// and stderr write through streams that drop what cannot be written and remember why: the run goes
+// on, and the loss is said at the end.
+
+std::atomic<int> g_output_errno{0};
+
+#ifdef __GLIBC__
+ssize_t write_or_drop(void* cookie, const char* data, std::size_t size) {
+    const int fd = static_cast<int>(reinterpret_cast<std::intptr_t>(cookie));
+    std::size_t done = 0;
+    while (done < size && g_output_errno.load() == 0) {
+        const auto n = ::write(fd, data + done, size - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            g_output_errno.store(n < 0 ? errno : EIO);
+            break;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return static_cast<ssize_t>(size); // what could not be written is dropped, not an error
+}
+
+std::FILE* unbreakable_stream(int fd, int buffering) {
+    const cookie_io_functions_t io{nullptr, write_or_drop, nullptr, nullptr};
+    std::FILE* stream =
+        ::fopencookie(reinterpret_cast<void*>(static_cast<std::intptr_t>(fd)), "w", io);
+    if (stream != nullptr) {
+        std::setvbuf(stream, nullptr, buffering, buffering == _IONBF ? 0 : BUFSIZ);
+    }
+    return stream;
+}
+#endif
+
+void make_output_unbreakable() {
+    std::signal(SIGPIPE, SIG_IGN);
+#ifdef __GLIBC__
+    // glibc's stdout and stderr are ordinary variables that may be reassigned (glibc manual,
+    // "Standard Streams").
+    if (std::FILE* out =
+            unbreakable_stream(STDOUT_FILENO, ::isatty(STDOUT_FILENO) == 1 ? _IOLBF : _IOFBF)) {
+        std::fflush(stdout);
+        stdout = out;
+    }
+    if (std::FILE* err = unbreakable_stream(STDERR_FILENO, _IONBF)) {
+        stderr = err;
+    }
+#endif
+}
+
+// Says, where it still can, that output was lost (the exit code stays the run's own).
+int finish_output(int exit_code) {
+    std::fflush(stdout);
+    // A reader that stopped reading (EPIPE: `| head`) is no news: quiet, as other tools are.
+    if (const int err = g_output_errno.load(); err != 0 && err != EPIPE) {
+        const std::string text =
+            fmt::format("syxflash-cli: some output could not be written ({}); the exit code ({}) "
+                        "is the run's own\n",
+                        std::strerror(err), exit_code);
+        (void)!::write(STDERR_FILENO, text.data(), text.size());
+    }
+    return exit_code;
 }
 
 // An unknown option of a known command: "--devcie" gets a suggestion; "-x.syx" (a file whose name
@@ -130,7 +206,9 @@ std::optional<int> explain_typo(int argc, char** argv, CLI::App& app) {
 
 } // namespace syx::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_main(int argc, char** argv) {
     using namespace syx::cli;
     CLI::App app{"syxflash-cli — get firmware onto MIDI instruments over SysEx, safely.\n"
                  "Backs up presets first, validates files against the device's manifest before\n"
@@ -193,4 +271,11 @@ int main(int argc, char** argv) {
         return kExitInternal;
     }
     return kExitUsage;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    syx::cli::make_output_unbreakable();
+    return syx::cli::finish_output(run_main(argc, argv));
 }

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include "cli/flow_cli_support.hpp"
-#include "emulator/modelled_firmware.hpp"
 
 namespace {
 
@@ -32,14 +31,7 @@ TEST(FullDiskCli, AJournalWriteFailureMidUploadIsSaidOnceAndTheSuccessIsStillRec
     }
     fs::create_directories(folder);
     const fs::path file = folder / "midifly.syx";
-    // A short firmware in the emulator's modelled layout: 8 blocks, not 40 (the run takes 2 s).
-    std::vector<std::vector<std::uint8_t>> messages;
-    const std::vector<std::uint8_t> prefix{0x00, 0x01, 0x25};
-    for (std::uint16_t i = 0; i < 8; ++i) {
-        const std::vector<std::uint8_t> data(256, static_cast<std::uint8_t>(i * 13 % 128));
-        messages.push_back(syx::emu::encode_firmware_block(prefix, i, 8, {1, 2, 0, 0}, data));
-    }
-    syx::test::write_messages(file, messages);
+    syx::test::write_short_midifly_firmware(file, 8); // the run takes 2 s, not 9
     const fs::path state = home / "state";
     fs::create_directories(state);
 

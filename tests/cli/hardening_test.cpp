@@ -85,4 +85,22 @@ TEST(Hardening, ValidateShowsThePacingATransferWouldUseNotAUserManifestsLowerGap
         << r.err;
 }
 
+TEST(Hardening, AReaderThatGoesAwayNeverEndsAnUpload) {
+    // `upload --json 2>&1 | head -1`: the next line written killed the upload with SIGPIPE
+    // (exit 141, the device half-written); with SIGPIPE ignored, fmt's print threw on the
+    // session's worker (abort). Now the upload runs to its end and is journaled as finished.
+    FlowHome home;
+    const auto file = home / "fly.syx";
+    syx::test::write_short_midifly_firmware(file, 8);
+    const std::string script = "\"$0\" upload --device parker-midifly --api emulated --port "
+                               "parker-midifly \"$1\" --allow-unknown-release --yes --json "
+                               "2>&1 | head -c 1 >/dev/null; echo \"exit ${PIPESTATUS[0]}\"";
+    const auto r = syx::test::run_process(
+        {"bash", "-c", script, syx::test::cli_path().string(), file.string()});
+    EXPECT_EQ(r.out, "exit 0\n") << r.out << r.err;
+    const auto recover = run_cli({"recover"});
+    EXPECT_NE(recover.out.find("No interrupted updates"), std::string::npos)
+        << recover.out << recover.err;
+}
+
 } // namespace
