@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "engine/data_paths.hpp"
+#include "engine/json_text.hpp"
 
 namespace syx::cli {
 
@@ -42,8 +43,8 @@ std::string describe(const Finding& finding) {
 }
 
 void print_json(const nlohmann::json& document) {
-    // Replace invalid UTF-8 rather than throwing: texts may quote bytes from damaged files.
-    fmt::print("{}\n", document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    // Invalid UTF-8 is replaced rather than thrown: texts may quote bytes from damaged files.
+    fmt::print("{}\n", engine::json_text(document, 2));
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -14,6 +14,7 @@
 #include "cli/exit_codes.hpp"
 #include "core/port_classifier.hpp"
 #include "emulator/fault_spec.hpp"
+#include "engine/json_text.hpp"
 #include "engine/transfer_backends.hpp"
 #include "transport/emulated_transport.hpp"
 #include "transport/recording_transport.hpp"
@@ -355,7 +356,9 @@ const std::atomic<bool>& second_interrupt_flag() {
 }
 
 void emit_event(const nlohmann::json& event) {
-    const std::string line = event.dump();
+    // Invalid UTF-8 (a file name in another encoding, bytes quoted from a device) is replaced,
+    // not thrown: an event must never end a transfer as an "internal error".
+    const std::string line = engine::json_text(event);
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);

@@ -1,6 +1,8 @@
 // syxflash-cli backup: collect the device's presets (automatic dump requests, or front-panel dumps
 // counted live) and write them as a verified backup: plain .syx + sidecar, atomically, never over
 // an existing file, plus a copy in the library the GUI lists (issue 6).
+#include <chrono>
+#include <optional>
 #include <utility>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +23,7 @@ namespace {
 struct BackupArgs {
     FlowArgs flow;
     std::string output;
+    std::optional<int> timeout_s; // --timeout: a manual dump's wait
 };
 
 void print_start(const BackupArgs& args, const Manifest& manifest, const SessionPorts& ports) {
@@ -126,6 +129,9 @@ int run_backup(const BackupArgs& args) {
     engine::BackupJobOptions options;
     options.save.output = output;
     options.keep_incomplete_as = output;
+    if (args.timeout_s) {
+        options.session.manual_idle_timeout = std::chrono::seconds(*args.timeout_s);
+    }
     auto job = engine::run_backup_job(manifest, job_connection(ports), host, options);
     ports.transport.transport->close();
     return report(args, job);
@@ -139,6 +145,10 @@ const CommandRegistrar kRegistrar{Command{
         sub.add_option("-o,--output", args->output,
                        "Backup file to create (.syx); never overwritten")
             ->required();
+        sub.add_option("--timeout", args->timeout_s,
+                       "Manual dumps: give up when nothing arrives for this many seconds (default "
+                       "300); the wait also goes on with standard input closed")
+            ->check(CLI::Range(1, 86400));
         sub.footer(
             "Automatic devices (Little Phatty) are asked for their dump; manual ones (K-Station,\n"
             "Code, Jomox) show the front-panel steps and count the dumps as they arrive. Only a\n"

@@ -155,38 +155,29 @@ void handle_command(transport::EmulatedDevice& device, const std::string& line) 
     std::fflush(stdout);
 }
 
-int run_emulate(const EmulateArgs& args) {
-    if (args.list) {
-        for (const auto& d : emu::emulated_devices()) {
-            fmt::print("{:<22} {}\n", d.id, d.display_name);
-        }
-        return kExitSuccess;
-    }
-    if (args.id.empty()) {
-        fmt::print(stderr, "emulate: give a device id (see 'syxflash-cli emulate --list')\n");
+// --write-firmware: the modelled release 1.2.0.0 (emulator/modelled_firmware.hpp), for practice
+// and tests on other machines (the VM tests), where the test helpers are not.
+int write_firmware_file(const EmulateArgs& args) {
+    const auto messages = emu::make_test_firmware(args.id, {1, 2, 0, 0});
+    if (messages.empty()) {
+        fmt::print(stderr, "emulate: no modelled firmware for '{}'\n", args.id);
         return kExitUsage;
     }
-    if (!args.write_firmware.empty()) {
-        // The modelled release 1.2.0.0 (emulator/modelled_firmware.hpp): for practice and tests
-        // on other machines (the VM tests), where the test helpers are not.
-        const auto messages = emu::make_test_firmware(args.id, {1, 2, 0, 0});
-        if (messages.empty()) {
-            fmt::print(stderr, "emulate: no modelled firmware for '{}'\n", args.id);
-            return kExitUsage;
-        }
-        std::ofstream out(args.write_firmware, std::ios::binary | std::ios::trunc);
-        for (const auto& m : messages) {
-            out.write(reinterpret_cast<const char*>(m.data()),
-                      static_cast<std::streamsize>(m.size()));
-        }
-        if (!out.flush()) {
-            fmt::print(stderr, "emulate: cannot write '{}'\n", args.write_firmware);
-            return kExitUsage;
-        }
-        fmt::print("Wrote {} modelled firmware messages for {} to {}\n", messages.size(), args.id,
-                   args.write_firmware);
-        return kExitSuccess;
+    std::ofstream out(args.write_firmware, std::ios::binary | std::ios::trunc);
+    for (const auto& m : messages) {
+        out.write(reinterpret_cast<const char*>(m.data()), static_cast<std::streamsize>(m.size()));
     }
+    if (!out.flush()) {
+        fmt::print(stderr, "emulate: cannot write '{}'\n", args.write_firmware);
+        return kExitUsage;
+    }
+    fmt::print("Wrote {} modelled firmware messages for {} to {}\n", messages.size(), args.id,
+               args.write_firmware);
+    return kExitSuccess;
+}
+
+// The usage errors of a serving run, printed; nullopt when the arguments hold.
+std::optional<int> check_serve_args(const EmulateArgs& args) {
     const bool rawmidi = args.api == "rawmidi";
     const auto api = transport::parse_api(args.api);
     if (!rawmidi &&
@@ -202,91 +193,96 @@ int run_emulate(const EmulateArgs& args) {
         fmt::print(stderr, "emulate: --byte-rate must be 0 (full speed) or more\n");
         return kExitUsage;
     }
-    const auto faults = emu::parse_fault_specs(args.faults);
-    if (!faults) {
-        fmt::print(stderr, "emulate: {}\n", faults.error().message);
-        return kExitUsage;
-    }
-    auto device = transport::make_emulated_device_runner(args.id, *faults, args.seed);
-    if (!device) {
-        fmt::print(stderr, "emulate: {}\n", device.error().message);
-        return kExitUsage;
-    }
-    auto& dev = **device;
-    Inbox inbox;
-    dev.set_listener([&inbox](std::span<const std::uint8_t> bytes, transport::TimePoint) {
-        inbox.push([&] { inbox.from_device.emplace_back(bytes.begin(), bytes.end()); });
-    });
-    dev.set_display_listener(
-        [&inbox](const std::string& text) { inbox.push([&] { inbox.displays.push_back(text); }); });
-    std::unique_ptr<DevicePorts> ports;
-    std::ofstream timestamps;
-    if (!args.timestamps.empty()) {
-        timestamps.open(args.timestamps, std::ios::trunc);
-        if (!timestamps) {
-            fmt::print(stderr, "emulate: cannot write '{}'\n", args.timestamps);
-            return kExitUsage;
-        }
-    }
-    if (rawmidi) {
-#ifdef SYXFLASH_HAVE_ALSA
-        auto port = transport::RawMidiDevicePort::open(
-            args.device,
-            [&timestamps](transport::RawMidiArrival&& m) {
-                if (timestamps.is_open()) {
-                    // Written on the reader thread, in arrival order; steady-clock microseconds.
-                    const auto us = [](transport::TimePoint t) {
-                        return std::chrono::duration_cast<std::chrono::microseconds>(
-                                   t.time_since_epoch())
-                            .count();
-                    };
-                    std::string head;
-                    for (std::size_t i = 0; i < std::min<std::size_t>(m.bytes.size(), 6); ++i) {
-                        head += fmt::format("{}{:02X}", i == 0 ? "" : " ", m.bytes[i]);
-                    }
-                    timestamps << fmt::format(
-                        "{{\"first_us\":{},\"last_us\":{},\"bytes\":{},\"head\":\"{}\"}}\n",
-                        us(m.first_byte), us(m.last_byte), m.bytes.size(), head);
-                    timestamps.flush();
-                }
-            },
-            // Straight to the model as the bytes come, so it sees when each byte came (its
-            // F7-to-F0 gaps are then the ones on the cable, not our loop's).
-            [&dev](std::span<const std::uint8_t> bytes, transport::TimePoint) {
-                (void)dev.send(bytes);
-            });
-        if (!port) {
-            fmt::print(stderr, "emulate: {}\n", port.error().message);
-            return kExitUsage;
-        }
-        ports = std::make_unique<RawMidiPorts>(
-            std::move(*port),
-            args.byte_rate > 0 ? std::optional<double>{args.byte_rate} : std::nullopt);
-#else
-        fmt::print(stderr, "emulate: this build has no ALSA rawmidi support\n");
-        return kExitUsage;
-#endif
-    } else {
-        const std::string name = args.name.empty() ? "syxflash-" + args.id : args.name;
-        auto port = transport::open_virtual_midi_port(
-            *api, name, [&inbox](std::span<const std::uint8_t> bytes, transport::TimePoint) {
-                inbox.push([&] { inbox.to_device.emplace_back(bytes.begin(), bytes.end()); });
-            });
-        if (!port) {
-            fmt::print(stderr, "emulate: {}\nIs a {} server running? (JACK: jackd -d dummy)\n",
-                       port.error().message, args.api);
-            return kExitUsage;
-        }
-        ports = std::make_unique<VirtualPorts>(std::move(*port));
-    }
-    ports->describe(args.id, args.api);
-    for (const auto& note : dev.notes()) {
-        fmt::print("  [{}] {}\n", syx::to_string(note.confidence), note.text);
-    }
-    fmt::print("Type 'press BUTTON', 'power-cycle [BUTTON…]' or 'display'; Ctrl-C stops.\n");
-    fmt::print("display: {}\n", one_line(dev.display_text()));
-    std::fflush(stdout);
+    return std::nullopt;
+}
 
+// The device's ports, or nullptr after printing why they could not be opened.
+using PortsOrNull = std::unique_ptr<DevicePorts>;
+
+PortsOrNull open_rawmidi_ports(const EmulateArgs& args, transport::EmulatedDevice& dev,
+                               std::ofstream& timestamps) {
+#ifdef SYXFLASH_HAVE_ALSA
+    auto port = transport::RawMidiDevicePort::open(
+        args.device,
+        [&timestamps](transport::RawMidiArrival&& m) {
+            if (timestamps.is_open()) {
+                // Written on the reader thread, in arrival order; steady-clock microseconds.
+                const auto us = [](transport::TimePoint t) {
+                    return std::chrono::duration_cast<std::chrono::microseconds>(
+                               t.time_since_epoch())
+                        .count();
+                };
+                std::string head;
+                for (std::size_t i = 0; i < std::min<std::size_t>(m.bytes.size(), 6); ++i) {
+                    head += fmt::format("{}{:02X}", i == 0 ? "" : " ", m.bytes[i]);
+                }
+                timestamps << fmt::format(
+                    "{{\"first_us\":{},\"last_us\":{},\"bytes\":{},\"head\":\"{}\"}}\n",
+                    us(m.first_byte), us(m.last_byte), m.bytes.size(), head);
+                timestamps.flush();
+            }
+        },
+        // Straight to the model as the bytes come, so it sees when each byte came (its
+        // F7-to-F0 gaps are then the ones on the cable, not our loop's).
+        [&dev](std::span<const std::uint8_t> bytes, transport::TimePoint) {
+            (void)dev.send(bytes);
+        });
+    if (!port) {
+        fmt::print(stderr, "emulate: {}\n", port.error().message);
+        return nullptr;
+    }
+    return std::make_unique<RawMidiPorts>(std::move(*port),
+                                          args.byte_rate > 0 ? std::optional<double>{args.byte_rate}
+                                                             : std::nullopt);
+#else
+    (void)args;
+    (void)dev;
+    (void)timestamps;
+    fmt::print(stderr, "emulate: this build has no ALSA rawmidi support\n");
+    return nullptr;
+#endif
+}
+
+PortsOrNull open_virtual_ports(const EmulateArgs& args, transport::MidiApi api, Inbox& inbox) {
+    const std::string name = args.name.empty() ? "syxflash-" + args.id : args.name;
+    auto port = transport::open_virtual_midi_port(
+        api, name, [&inbox](std::span<const std::uint8_t> bytes, transport::TimePoint) {
+            inbox.push([&] { inbox.to_device.emplace_back(bytes.begin(), bytes.end()); });
+        });
+    if (!port) {
+        fmt::print(stderr, "emulate: {}\nIs a {} server running? (JACK: jackd -d dummy)\n",
+                   port.error().message, args.api);
+        return nullptr;
+    }
+    return std::make_unique<VirtualPorts>(std::move(*port));
+}
+
+// Commands typed on stdin so far (whole lines), without blocking.
+void read_stdin_commands(transport::EmulatedDevice& dev, std::string& line, bool& open) {
+#ifdef __unix__
+    pollfd fd{STDIN_FILENO, POLLIN, 0};
+    while (open && ::poll(&fd, 1, 0) > 0) {
+        char c = 0;
+        if (::read(STDIN_FILENO, &c, 1) != 1) {
+            open = false;
+            break;
+        }
+        if (c == '\n') {
+            handle_command(dev, line);
+            line.clear();
+        } else {
+            line.push_back(c);
+        }
+    }
+#else
+    (void)dev;
+    (void)line;
+    (void)open;
+#endif
+}
+
+// Moves bytes between the ports and the device and prints what changed, until Ctrl-C.
+void serve(transport::EmulatedDevice& dev, DevicePorts& ports, Inbox& inbox) {
     const auto& stop = install_interrupt_flag();
     std::size_t events_shown = 0;
     std::string stdin_line;
@@ -311,7 +307,7 @@ int run_emulate(const EmulateArgs& args) {
             }
         }
         for (const auto& m : from_device) {
-            ports->send(m);
+            ports.send(m);
         }
         for (const auto& d : displays) {
             fmt::print("display: {}\n", one_line(d));
@@ -320,24 +316,67 @@ int run_emulate(const EmulateArgs& args) {
         for (; events_shown < events.size(); ++events_shown) {
             fmt::print("fault: {}\n", events[events_shown]);
         }
-#ifdef __unix__
-        pollfd fd{STDIN_FILENO, POLLIN, 0};
-        while (stdin_open && ::poll(&fd, 1, 0) > 0) {
-            char c = 0;
-            if (::read(STDIN_FILENO, &c, 1) != 1) {
-                stdin_open = false;
-                break;
-            }
-            if (c == '\n') {
-                handle_command(dev, stdin_line);
-                stdin_line.clear();
-            } else {
-                stdin_line.push_back(c);
-            }
-        }
-#endif
+        read_stdin_commands(dev, stdin_line, stdin_open);
         std::fflush(stdout);
     }
+}
+
+int run_emulate(const EmulateArgs& args) {
+    if (args.list) {
+        for (const auto& d : emu::emulated_devices()) {
+            fmt::print("{:<22} {}\n", d.id, d.display_name);
+        }
+        return kExitSuccess;
+    }
+    if (args.id.empty()) {
+        fmt::print(stderr, "emulate: give a device id (see 'syxflash-cli emulate --list')\n");
+        return kExitUsage;
+    }
+    if (!args.write_firmware.empty()) {
+        return write_firmware_file(args);
+    }
+    if (const auto bad = check_serve_args(args)) {
+        return *bad;
+    }
+    const auto faults = emu::parse_fault_specs(args.faults);
+    if (!faults) {
+        fmt::print(stderr, "emulate: {}\n", faults.error().message);
+        return kExitUsage;
+    }
+    auto device = transport::make_emulated_device_runner(args.id, *faults, args.seed);
+    if (!device) {
+        fmt::print(stderr, "emulate: {}\n", device.error().message);
+        return kExitUsage;
+    }
+    auto& dev = **device;
+    Inbox inbox;
+    dev.set_listener([&inbox](std::span<const std::uint8_t> bytes, transport::TimePoint) {
+        inbox.push([&] { inbox.from_device.emplace_back(bytes.begin(), bytes.end()); });
+    });
+    dev.set_display_listener(
+        [&inbox](const std::string& text) { inbox.push([&] { inbox.displays.push_back(text); }); });
+    std::ofstream timestamps;
+    if (!args.timestamps.empty()) {
+        timestamps.open(args.timestamps, std::ios::trunc);
+        if (!timestamps) {
+            fmt::print(stderr, "emulate: cannot write '{}'\n", args.timestamps);
+            return kExitUsage;
+        }
+    }
+    const auto ports = args.api == "rawmidi"
+                           ? open_rawmidi_ports(args, dev, timestamps)
+                           : open_virtual_ports(args, *transport::parse_api(args.api), inbox);
+    if (!ports) {
+        return kExitUsage;
+    }
+    ports->describe(args.id, args.api);
+    for (const auto& note : dev.notes()) {
+        fmt::print("  [{}] {}\n", syx::to_string(note.confidence), note.text);
+    }
+    fmt::print("Type 'press BUTTON', 'power-cycle [BUTTON…]' or 'display'; Ctrl-C stops.\n");
+    fmt::print("display: {}\n", one_line(dev.display_text()));
+    std::fflush(stdout);
+    serve(dev, *ports, inbox);
     dev.set_listener({});
     dev.set_display_listener({});
     fmt::print("stopped; display shows: {}\n", one_line(dev.display_text()));

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "cli/cli_common.hpp"
 #include "cli/cli_transport.hpp"
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
@@ -33,6 +34,35 @@ nlohmann::json reply_json(const IdentityReply& r) {
     j["extra"] = to_spaced_hex(r.extra);
     j["manifest"] = nullptr;
     return j;
+}
+
+// The reply in words, and which known device it is.
+void print_reply(const IdentityReply& reply, const std::string& input,
+                 const CatalogueEntry* match) {
+    fmt::print("Identity reply on '{}':\n", input);
+    fmt::print("  manufacturer  {}\n", to_spaced_hex(reply.manufacturer));
+    fmt::print("  family        {}\n", reply.family
+                                           ? fmt::format("{} ({:02X} {:02X})", *reply.family_code(),
+                                                         (*reply.family)[0], (*reply.family)[1])
+                                           : std::string("(not sent)"));
+    fmt::print("  member        {}\n", reply.member
+                                           ? fmt::format("{} ({:02X} {:02X})", *reply.member_code(),
+                                                         (*reply.member)[0], (*reply.member)[1])
+                                           : std::string("(not sent)"));
+    fmt::print("  version       {}\n",
+               reply.version.empty() ? std::string("(not sent)") : to_spaced_hex(reply.version));
+    fmt::print("  device id     {:02X}\n", reply.device_id);
+    fmt::print("  raw           {}\n", to_spaced_hex(reply.raw));
+    if (!reply.note.empty()) {
+        fmt::print("  note          {}\n", reply.note);
+    }
+    if (match != nullptr) {
+        fmt::print("  device        {} ({}, {} manifest {})\n", match->manifest.name,
+                   match->manifest.id, to_string(match->origin), match->file.string());
+    } else {
+        fmt::print("  device        no known manifest matches this reply "
+                   "('syxflash-cli devices' lists the known ones)\n");
+    }
 }
 
 int run_identify(const IdentifyArgs& args) {
@@ -67,33 +97,9 @@ int run_identify(const IdentifyArgs& args) {
             }
             j["output"] = t.ports.output;
             j["input"] = t.ports.input;
-            fmt::print("{}\n", j.dump(2));
+            print_json(j);
         } else {
-            fmt::print("Identity reply on '{}':\n", t.ports.input);
-            fmt::print("  manufacturer  {}\n", to_spaced_hex(reply->manufacturer));
-            fmt::print("  family        {}\n",
-                       reply->family ? fmt::format("{} ({:02X} {:02X})", *reply->family_code(),
-                                                   (*reply->family)[0], (*reply->family)[1])
-                                     : std::string("(not sent)"));
-            fmt::print("  member        {}\n",
-                       reply->member ? fmt::format("{} ({:02X} {:02X})", *reply->member_code(),
-                                                   (*reply->member)[0], (*reply->member)[1])
-                                     : std::string("(not sent)"));
-            fmt::print("  version       {}\n", reply->version.empty()
-                                                   ? std::string("(not sent)")
-                                                   : to_spaced_hex(reply->version));
-            fmt::print("  device id     {:02X}\n", reply->device_id);
-            fmt::print("  raw           {}\n", to_spaced_hex(reply->raw));
-            if (!reply->note.empty()) {
-                fmt::print("  note          {}\n", reply->note);
-            }
-            if (match != nullptr) {
-                fmt::print("  device        {} ({}, {} manifest {})\n", match->manifest.name,
-                           match->manifest.id, to_string(match->origin), match->file.string());
-            } else {
-                fmt::print("  device        no known manifest matches this reply "
-                           "('syxflash-cli devices' lists the known ones)\n");
-            }
+            print_reply(*reply, t.ports.input, match);
         }
         return kExitSuccess;
     }
@@ -103,11 +109,10 @@ int run_identify(const IdentifyArgs& args) {
             ? std::string("nothing arrived")
             : fmt::format("{} other message(s) arrived, none an identity reply", ignored.size());
     if (args.transport.json) {
-        fmt::print("{}\n", nlohmann::json{{"reply", nullptr},
-                                          {"output", t.ports.output},
-                                          {"input", t.ports.input},
-                                          {"error", detail}}
-                               .dump(2));
+        print_json(nlohmann::json{{"reply", nullptr},
+                                  {"output", t.ports.output},
+                                  {"input", t.ports.input},
+                                  {"error", detail}});
     }
     fmt::print(stderr,
                "syxflash-cli identify: no identity reply within {} ms on '{}' ({}). Check the "

@@ -16,6 +16,7 @@
 #include "core/sysex_analysis.hpp"
 #include "core/sysex_file.hpp"
 #include "engine/inspect.hpp"
+#include "engine/json_text.hpp"
 
 namespace syx::cli {
 namespace {
@@ -74,8 +75,7 @@ std::string timing_label(const SysexMessage& message) {
 // Per-message SHA-256 is computed only where it is shown (--list, --json), by the engine, on both
 // cores (engine/inspect.hpp).
 
-void print_human(const std::string& path, const engine::InspectedFile& inspected, bool list) {
-    const SysexFile& file = inspected.file;
+void print_file_header(const std::string& path, const SysexFile& file) {
     fmt::print("File:          {}\n", path);
     fmt::print("Format:        {}{}\n", format_description(file.format),
                file.compressed ? ", gzip-compressed" : "");
@@ -92,15 +92,21 @@ void print_human(const std::string& path, const engine::InspectedFile& inspected
             fmt::print("MIDI timing:   {} ticks per quarter note\n", division);
         }
     }
+}
 
+// Counted by compact keys and labelled once: building label strings for each of 200 000
+// messages would cost more than framing them.
+struct MessageSummary {
     std::uint64_t total = 0;
     std::uint64_t smallest = 0;
     std::uint64_t largest = 0;
-    // Counted by compact keys and labelled once: building label strings for each of 200 000
-    // messages would cost more than framing them.
     std::map<std::uint32_t, std::pair<std::size_t, std::string>> manufacturers;
     std::map<std::string, std::size_t> universal;
     std::map<int, std::pair<std::size_t, std::string>> checksums;
+};
+
+MessageSummary summarize(const SysexFile& file) {
+    MessageSummary sum;
     const std::size_t count = file.messages.size();
     constexpr std::size_t kAhead = 8; // prefetch distance: see below
     const std::span<const std::uint8_t> all = file.message_bytes();
@@ -115,19 +121,19 @@ void print_human(const std::string& path, const engine::InspectedFile& inspected
         const auto bytes = file.bytes_of(message);
         const std::optional<ManufacturerId> id = manufacturer_id_of(bytes);
         const auto length = message.length;
-        total += length;
-        smallest = smallest == 0 ? length : std::min(smallest, length);
-        largest = std::max(largest, length);
+        sum.total += length;
+        sum.smallest = sum.smallest == 0 ? length : std::min(sum.smallest, length);
+        sum.largest = std::max(sum.largest, length);
         const std::uint32_t key = id ? (std::uint32_t{id->size} << 24) |
                                            (std::uint32_t{id->bytes[0]} << 16) |
                                            (std::uint32_t{id->bytes[1]} << 8) | id->bytes[2]
                                      : 0xFFFFFFFFU;
-        auto& entry = manufacturers[key];
+        auto& entry = sum.manufacturers[key];
         if (entry.first++ == 0) {
             entry.second = manufacturer_label(id);
         }
         if (auto kind = universal_sysex_kind(bytes)) {
-            ++universal[*kind];
+            ++sum.universal[*kind];
         }
         auto checksum = check_roland_checksum(bytes);
         if (!checksum) {
@@ -135,18 +141,24 @@ void print_human(const std::string& path, const engine::InspectedFile& inspected
         }
         if (checksum) {
             const int checksum_key = static_cast<int>(checksum->kind) * 2 + (checksum->ok ? 1 : 0);
-            auto& c = checksums[checksum_key];
+            auto& c = sum.checksums[checksum_key];
             if (c.first++ == 0) {
                 c.second = checksum_label(*checksum);
             }
         }
     }
+    return sum;
+}
+
+void print_summary(const SysexFile& file, const MessageSummary& sum) {
+    const std::size_t count = file.messages.size();
     if (count == 0) {
         fmt::print("Messages:      0\n");
-    } else if (smallest == largest) {
-        fmt::print("Messages:      {} × {} bytes\n", count, largest);
+    } else if (sum.smallest == sum.largest) {
+        fmt::print("Messages:      {} × {} bytes\n", count, sum.largest);
     } else {
-        fmt::print("Messages:      {} ({}–{} bytes, {} in all)\n", count, smallest, largest, total);
+        fmt::print("Messages:      {} ({}–{} bytes, {} in all)\n", count, sum.smallest, sum.largest,
+                   sum.total);
     }
     const auto print_counts = [](const char* title, const std::map<std::string, std::size_t>& m) {
         bool first = true;
@@ -162,39 +174,45 @@ void print_human(const std::string& path, const engine::InspectedFile& inspected
             first = false;
         }
     };
-    print_labelled("Manufacturer:", manufacturers);
-    print_counts("Universal:", universal);
-    print_labelled("Checksums:", checksums);
+    print_labelled("Manufacturer:", sum.manufacturers);
+    print_counts("Universal:", sum.universal);
+    print_labelled("Checksums:", sum.checksums);
     if (file.read_complete) {
         fmt::print("SHA-256:       {}\n", to_hex(file.sha256));
         fmt::print("CRC-32:        {}\n", crc32_hex(file.crc32));
     } else {
         fmt::print("SHA-256:       (not computed: the file was not read)\n");
     }
+}
 
-    if (list && count > 0) {
-        fmt::print("\n{:>6}  {:>10}  {:>7}  {:<28}  {}\n", "#", "offset", "length", "manufacturer",
-                   "SHA-256 (first 16 digits), details");
-        for (const SysexMessage& m : file.messages) {
-            const auto bytes = file.bytes_of(m);
-            const MessageAnalysis analysis = analyze_message(bytes);
-            const Sha256Digest& digest = inspected.message_sha256.at(m.index);
-            std::string details = to_hex(std::span(digest).first(8));
-            if (analysis.universal_kind) {
-                details += "  " + *analysis.universal_kind;
-            }
-            if (analysis.checksum) {
-                details += "  " + checksum_label(*analysis.checksum);
-            }
-            const std::string timing = timing_label(m);
-            if (!timing.empty()) {
-                details += "  " + timing;
-            }
-            fmt::print("{:>6}  {:>10}  {:>7}  {:<28}  {}\n", m.index, m.offset, m.length,
-                       manufacturer_label(analysis.manufacturer), details);
-        }
+void print_message_list(const engine::InspectedFile& inspected) {
+    const SysexFile& file = inspected.file;
+    if (file.messages.empty()) {
+        return;
     }
+    fmt::print("\n{:>6}  {:>10}  {:>7}  {:<28}  {}\n", "#", "offset", "length", "manufacturer",
+               "SHA-256 (first 16 digits), details");
+    for (const SysexMessage& m : file.messages) {
+        const auto bytes = file.bytes_of(m);
+        const MessageAnalysis analysis = analyze_message(bytes);
+        const Sha256Digest& digest = inspected.message_sha256.at(m.index);
+        std::string details = to_hex(std::span(digest).first(8));
+        if (analysis.universal_kind) {
+            details += "  " + *analysis.universal_kind;
+        }
+        if (analysis.checksum) {
+            details += "  " + checksum_label(*analysis.checksum);
+        }
+        const std::string timing = timing_label(m);
+        if (!timing.empty()) {
+            details += "  " + timing;
+        }
+        fmt::print("{:>6}  {:>10}  {:>7}  {:<28}  {}\n", m.index, m.offset, m.length,
+                   manufacturer_label(analysis.manufacturer), details);
+    }
+}
 
+void print_findings(const SysexFile& file) {
     fmt::print("\n");
     if (file.findings.empty()) {
         fmt::print("Findings:      none\n");
@@ -212,6 +230,16 @@ void print_human(const std::string& path, const engine::InspectedFile& inspected
     } else {
         fmt::print("\nResult:        OK\n");
     }
+}
+
+void print_human(const std::string& path, const engine::InspectedFile& inspected, bool list) {
+    const SysexFile& file = inspected.file;
+    print_file_header(path, file);
+    print_summary(file, summarize(file));
+    if (list) {
+        print_message_list(inspected);
+    }
+    print_findings(file);
 }
 
 nlohmann::ordered_json message_json(const SysexFile& file, const SysexMessage& m,
@@ -247,7 +275,7 @@ nlohmann::ordered_json message_json(const SysexFile& file, const SysexMessage& m
 
 template <class Json>
 std::string dump(const Json& j) {
-    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return engine::json_text(j);
 }
 
 // One JSON document, written as it goes: top-level fields, then one message object per line,

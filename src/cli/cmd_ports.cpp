@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
+#include "cli/cli_common.hpp"
 #include "cli/cli_transport.hpp"
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
@@ -39,7 +40,7 @@ int print_ranking(const std::vector<transport::PortInfo>& ports, const Catalogue
                             {"usable", r.usable},
                             {"reason", r.reason}});
         }
-        fmt::print("{}\n", nlohmann::json{{"device", m.id}, {"ranking", list}}.dump(2));
+        print_json(nlohmann::json{{"device", m.id}, {"ranking", list}});
         return kExitSuccess;
     }
     fmt::print("Output ports for {} (best first):\n", m.name);
@@ -92,8 +93,7 @@ int run_ports(const PortsArgs& args) {
             item["known_bad"] = c.known_bad ? nlohmann::json(*c.known_bad) : nullptr;
             list.push_back(std::move(item));
         }
-        fmt::print("{}\n",
-                   nlohmann::json{{"api", transport::to_string(api)}, {"ports", list}}.dump(2));
+        print_json(nlohmann::json{{"api", transport::to_string(api)}, {"ports", list}});
         return kExitSuccess;
     }
     if (ports->empty()) {

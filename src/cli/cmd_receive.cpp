@@ -22,14 +22,9 @@ struct ReceiveArgs {
     std::size_t max_bytes = 4 * 1024 * 1024;
 };
 
-int run_receive(const ReceiveArgs& args) {
-    transport::ReceiveQueue queue;
-    auto opened = open_for_transfer(args.transport, false, true, queue.callback(), args.max_bytes);
-    if (auto* err = std::get_if<CliError>(&opened)) {
-        fmt::print(stderr, "syxflash-cli receive: {}\n", err->message);
-        return err->exit_code;
-    }
-    auto& t = std::get<OpenedTransport>(opened);
+// Records until the line goes quiet (or Ctrl-C, or nothing arrives), with progress.
+engine::ReceiveReport record(const ReceiveArgs& args, OpenedTransport& t,
+                             transport::ReceiveQueue& queue) {
     const bool json = args.transport.json;
     const auto& interrupted = install_interrupt_flag();
     ProgressBar bar(!json && stderr_is_terminal());
@@ -58,30 +53,36 @@ int run_receive(const ReceiveArgs& args) {
     };
     auto report = engine::receive_until_idle(queue, options);
     bar.finish();
-    t.transport->close();
+    return report;
+}
 
-    // The verdict is shared with the wizard's Tools page (engine/recorded_dump.hpp).
-    const auto judged = engine::judge_recording(report);
-    const std::vector<std::uint8_t>& out = judged.bytes;
+struct ReceiveVerdict {
     int exit_code = kExitSuccess;
-    std::string summary = judged.problem;
+    std::string summary;
+};
+
+// The exit code and the closing line; a complete recording is written to OUT here.
+ReceiveVerdict conclude(const ReceiveArgs& args, const std::string& input_port,
+                        const engine::ReceiveReport& report, const std::vector<std::uint8_t>& out,
+                        const engine::RecordingJudgement& judged) {
+    ReceiveVerdict v{kExitSuccess, judged.problem};
     switch (judged.verdict) {
     case engine::RecordingVerdict::cancelled:
-        exit_code = kExitCancelled;
+        v.exit_code = kExitCancelled;
         break;
     case engine::RecordingVerdict::port_failed:
-        exit_code = kExitTransferFailed;
+        v.exit_code = kExitTransferFailed;
         break;
     case engine::RecordingVerdict::truncated:
-        exit_code = kExitNoAnswer;
-        summary += " Try again with the device's USB port, fewer other MIDI devices, or a longer "
-                   "--idle-ms.";
+        v.exit_code = kExitNoAnswer;
+        v.summary += " Try again with the device's USB port, fewer other MIDI devices, or a "
+                     "longer --idle-ms.";
         break;
     case engine::RecordingVerdict::nothing:
-        exit_code = kExitNoAnswer;
+        v.exit_code = kExitNoAnswer;
         if (report.nothing_received) {
-            summary =
-                fmt::format("nothing arrived within {} s on '{}'", args.timeout_s, t.ports.input);
+            v.summary =
+                fmt::format("nothing arrived within {} s on '{}'", args.timeout_s, input_port);
         }
         break;
     case engine::RecordingVerdict::complete: {
@@ -89,18 +90,36 @@ int run_receive(const ReceiveArgs& args) {
                                                      args.overwrite ? engine::Overwrite::allowed
                                                                     : engine::Overwrite::never);
         if (!written) {
-            exit_code = written.error().code == ErrorCode::refused ? kExitUsage : kExitInternal;
-            summary = fmt::format("received {} message(s) ({}) but could not save them: {}",
-                                  report.messages.size(), format_bytes(out.size()),
-                                  written.error().message);
+            v.exit_code = written.error().code == ErrorCode::refused ? kExitUsage : kExitInternal;
+            v.summary = fmt::format("received {} message(s) ({}) but could not save them: {}",
+                                    report.messages.size(), format_bytes(out.size()),
+                                    written.error().message);
         } else {
-            summary = fmt::format("saved {} message(s), {} to '{}'", report.messages.size(),
-                                  format_bytes(out.size()), args.output);
+            v.summary = fmt::format("saved {} message(s), {} to '{}'", report.messages.size(),
+                                    format_bytes(out.size()), args.output);
         }
         break;
     }
     }
-    if (json) {
+    return v;
+}
+
+int run_receive(const ReceiveArgs& args) {
+    transport::ReceiveQueue queue;
+    auto opened = open_for_transfer(args.transport, false, true, queue.callback(), args.max_bytes);
+    if (auto* err = std::get_if<CliError>(&opened)) {
+        fmt::print(stderr, "syxflash-cli receive: {}\n", err->message);
+        return err->exit_code;
+    }
+    auto& t = std::get<OpenedTransport>(opened);
+    const auto report = record(args, t, queue);
+    t.transport->close();
+
+    // The verdict is shared with the wizard's Tools page (engine/recorded_dump.hpp).
+    const auto judged = engine::judge_recording(report);
+    const std::vector<std::uint8_t>& out = judged.bytes;
+    const auto [exit_code, summary] = conclude(args, t.ports.input, report, out, judged);
+    if (args.transport.json) {
         auto truncated = nlohmann::json::array();
         for (const auto& tr : report.truncated) {
             truncated.push_back({{"bytes_received", tr.bytes_received}, {"reason", tr.reason}});

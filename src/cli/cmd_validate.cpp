@@ -10,6 +10,7 @@
 #include "cli/exit_codes.hpp"
 #include "core/hash.hpp"
 #include "core/validation.hpp"
+#include "engine/flow_gates.hpp"
 #include "engine/sysex_file_reader.hpp"
 
 namespace syx::cli {
@@ -150,7 +151,19 @@ int run_validate(const ValidateOptions& options) {
                    file.error().message);
         return file.error().code == ErrorCode::internal ? kExitInternal : kExitUsage;
     }
-    const auto report = validate(*file, m, link, purpose);
+    // The plan shows the pacing a transfer would use: a user manifest's gap below the documented
+    // minimum is raised to it, as upload and send do (engine/flow_gates.hpp), and said so.
+    Manifest in_use = m;
+    if (auto device = engine::resolve_device(options.device)) {
+        bool overridden = false;
+        if (auto notices = engine::enforce_gap_floor(*device, {}, &overridden)) {
+            in_use = std::move(device->manifest);
+            for (const auto& notice : *notices) {
+                fmt::print(stderr, "note: {}\n", notice);
+            }
+        }
+    }
+    const auto report = validate(*file, in_use, link, purpose);
     if (options.json) {
         print_report_json(report, *file, *entry, options.file);
     } else {

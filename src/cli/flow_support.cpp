@@ -109,6 +109,13 @@ std::optional<std::string> TerminalPrompt::policy_choice(const session::Question
     return std::nullopt;
 }
 
+bool TerminalPrompt::is_wait(const session::Question& q) {
+    return q.purpose == session::QuestionPurpose::manual_dump ||
+           (!q.choices.empty() &&
+            std::all_of(q.choices.begin(), q.choices.end(),
+                        [](const session::Choice& c) { return c.id == "cancel"; }));
+}
+
 void TerminalPrompt::ask(const session::Ask& ask) {
     const auto& q = ask.question;
     std::optional<AutoAnswer> automatic = m_auto ? m_auto(q) : std::nullopt;
@@ -242,7 +249,8 @@ bool TerminalPrompt::apply_line(const std::string& raw, const session::Question&
 
 void TerminalPrompt::dispatch() {
     // Lines typed (or piped) ahead of a question answer the next questions in order; when the
-    // input has ended and nothing is left, an open question cannot be answered: cancel.
+    // input has ended and nothing is left, an open question cannot be answered: cancel — unless
+    // it is a wait (is_wait), which goes on until the device moves it on, Ctrl-C or a timeout.
     for (;;) {
         std::string line;
         session::Question open;
@@ -255,6 +263,16 @@ void TerminalPrompt::dispatch() {
             }
             if (m_lines.empty()) {
                 if (!m_stdin_closed) {
+                    return;
+                }
+                if (is_wait(*m_open)) {
+                    if (m_told_waiting != m_open->id && !m_json) {
+                        fmt::print(stderr, "\n(standard input has ended: nothing can be typed, so "
+                                           "this waits for the "
+                                           "device; Ctrl-C stops)\n");
+                        std::fflush(stderr);
+                    }
+                    m_told_waiting = m_open->id;
                     return;
                 }
                 cancel = m_cancel;

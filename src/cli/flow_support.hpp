@@ -92,6 +92,10 @@ public:
 
     // The choice the --yes policy takes for a question, or nullopt when a person must answer.
     static std::optional<std::string> policy_choice(const session::Question& question);
+    // A question that is a wait rather than a choice: the device moves it on (a front-panel dump
+    // arriving), or its only answer is Cancel. With standard input at its end (</dev/null, a
+    // service) it is waited on, not cancelled: Ctrl-C or the session's own timeout ends it.
+    static bool is_wait(const session::Question& question);
 
 private:
     void reader_loop();
@@ -108,6 +112,7 @@ private:
     std::thread m_reader;
     std::atomic<bool> m_stop{false};
     bool m_stdin_closed = false;
+    std::string m_told_waiting;      // the question we said we wait on with stdin ended
     std::deque<std::string> m_lines; // typed ahead, not yet used
 };
 

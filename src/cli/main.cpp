@@ -1,6 +1,14 @@
 // syxflash-cli: the command-line face of the syxflash engine (DESIGN.md §8).
 #include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <exception>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -10,6 +18,7 @@
 #include "build_info.hpp"
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include "cli/cli_common.hpp"
 #include "cli/cli_transport.hpp"
@@ -38,6 +47,123 @@ std::optional<std::string> empty_argument(const CLI::App& sub) {
                 return option->get_positional() ? option->get_name(true) : option->get_name();
             }
         }
+    }
+    return std::nullopt;
+}
+
+// ---- output that never ends a run ---------------------------------------------------------------
+// A reader that goes away (`upload --json | head -1`, a pager quit, `2>&1 | head`) or a full disk
+// under a redirect must never end a transfer half-way. Before: the next line written killed the
+// process with SIGPIPE mid-upload (exit 141, the device half-written), and with SIGPIPE ignored
+// fmt's print threw from the session's worker thread (abort). So SIGPIPE is ignored, and stdout
+// and stderr write through streams that drop what cannot be written and remember why: the run goes
+// on, and the loss is said at the end.
+
+std::atomic<int> g_output_errno{0};
+
+#ifdef __GLIBC__
+ssize_t write_or_drop(void* cookie, const char* data, std::size_t size) {
+    const int fd = static_cast<int>(reinterpret_cast<std::intptr_t>(cookie));
+    std::size_t done = 0;
+    while (done < size && g_output_errno.load() == 0) {
+        const auto n = ::write(fd, data + done, size - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            g_output_errno.store(n < 0 ? errno : EIO);
+            break;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return static_cast<ssize_t>(size); // what could not be written is dropped, not an error
+}
+
+std::FILE* unbreakable_stream(int fd, int buffering) {
+    const cookie_io_functions_t io{nullptr, write_or_drop, nullptr, nullptr};
+    std::FILE* stream =
+        ::fopencookie(reinterpret_cast<void*>(static_cast<std::intptr_t>(fd)), "w", io);
+    if (stream != nullptr) {
+        std::setvbuf(stream, nullptr, buffering, buffering == _IONBF ? 0 : BUFSIZ);
+    }
+    return stream;
+}
+#endif
+
+void make_output_unbreakable() {
+    std::signal(SIGPIPE, SIG_IGN);
+#ifdef __GLIBC__
+    // glibc's stdout and stderr are ordinary variables that may be reassigned (glibc manual,
+    // "Standard Streams").
+    if (std::FILE* out =
+            unbreakable_stream(STDOUT_FILENO, ::isatty(STDOUT_FILENO) == 1 ? _IOLBF : _IOFBF)) {
+        std::fflush(stdout);
+        stdout = out;
+    }
+    if (std::FILE* err = unbreakable_stream(STDERR_FILENO, _IONBF)) {
+        stderr = err;
+    }
+#endif
+}
+
+// Says, where it still can, that output was lost (the exit code stays the run's own).
+int finish_output(int exit_code) {
+    std::fflush(stdout);
+    // A reader that stopped reading (EPIPE: `| head`) is no news: quiet, as other tools are.
+    if (const int err = g_output_errno.load(); err != 0 && err != EPIPE) {
+        const std::string text =
+            fmt::format("syxflash-cli: some output could not be written ({}); the exit code ({}) "
+                        "is the run's own\n",
+                        std::strerror(err), exit_code);
+        (void)!::write(STDERR_FILENO, text.data(), text.size());
+    }
+    return exit_code;
+}
+
+// An unknown option of a known command: "--devcie" gets a suggestion; "-x.syx" (a file whose name
+// starts with '-', which CLI11 would take for flags and then report "FILE is required") is named,
+// with how to pass such a file. Returns the exit code when it found one.
+std::optional<int> explain_unknown_option(const std::string& word, CLI::App& sub, int argc,
+                                          char** argv, int first) {
+    std::vector<std::string> options{"--help"};
+    std::vector<char> short_names{'h'};
+    for (const CLI::Option* option : sub.get_options()) {
+        for (const auto& name : option->get_lnames()) {
+            options.push_back("--" + name);
+        }
+        for (const auto& name : option->get_snames()) {
+            short_names.push_back(name.front());
+        }
+    }
+    for (int i = first; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--") {
+            break; // what follows is arguments only
+        }
+        const bool single_dash = arg.size() > 1 && arg[0] == '-' && arg[1] != '-' &&
+                                 std::isdigit(static_cast<unsigned char>(arg[1])) == 0;
+        if (single_dash &&
+            std::find(short_names.begin(), short_names.end(), arg[1]) == short_names.end()) {
+            std::error_code ec;
+            fmt::print(stderr, "syxflash-cli {}: unknown option '{}'{}\n", word, arg,
+                       std::filesystem::exists(std::string(arg), ec)
+                           ? fmt::format("; to name the file '{}', write ./{} or put -- before it",
+                                         arg, arg)
+                           : fmt::format("; run 'syxflash-cli {} --help' for its options", word));
+            return kExitUsage;
+        }
+        if (arg.size() <= 2 || arg.substr(0, 2) != "--") {
+            continue;
+        }
+        const std::string name(arg.substr(0, arg.find('=')));
+        if (std::find(options.begin(), options.end(), name) != options.end()) {
+            continue;
+        }
+        const auto guess = did_you_mean(name, options);
+        fmt::print(stderr, "syxflash-cli {}: unknown option '{}'; {}\n", word, name,
+                   guess ? fmt::format("did you mean {}?", *guess)
+                         : fmt::format("run 'syxflash-cli {} --help' for its options", word));
+        return kExitUsage;
     }
     return std::nullopt;
 }
@@ -73,38 +199,16 @@ std::optional<int> explain_typo(int argc, char** argv, CLI::App& app) {
                          : fmt::format("the commands are: {}", list));
         return kExitUsage;
     }
-    std::vector<std::string> options{"--help"};
-    for (const CLI::Option* option : sub->get_options()) {
-        for (const auto& name : option->get_lnames()) {
-            options.push_back("--" + name);
-        }
-    }
-    for (int i = at + 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == "--") {
-            break; // what follows is arguments only
-        }
-        if (arg.size() <= 2 || arg.substr(0, 2) != "--") {
-            continue;
-        }
-        const std::string name(arg.substr(0, arg.find('=')));
-        if (std::find(options.begin(), options.end(), name) != options.end()) {
-            continue;
-        }
-        const auto guess = did_you_mean(name, options);
-        fmt::print(stderr, "syxflash-cli {}: unknown option '{}'; {}\n", word, name,
-                   guess ? fmt::format("did you mean {}?", *guess)
-                         : fmt::format("run 'syxflash-cli {} --help' for its options", word));
-        return kExitUsage;
-    }
-    return std::nullopt;
+    return explain_unknown_option(word, *sub, argc, argv, at + 1);
 }
 
 } // namespace
 
 } // namespace syx::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_main(int argc, char** argv) {
     using namespace syx::cli;
     CLI::App app{"syxflash-cli — get firmware onto MIDI instruments over SysEx, safely.\n"
                  "Backs up presets first, validates files against the device's manifest before\n"
@@ -167,4 +271,11 @@ int main(int argc, char** argv) {
         return kExitInternal;
     }
     return kExitUsage;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    syx::cli::make_output_unbreakable();
+    return syx::cli::finish_output(run_main(argc, argv));
 }

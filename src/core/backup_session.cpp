@@ -62,7 +62,8 @@ Command BackupSession::start() {
         m_stage = Stage::manual;
         info(fmt::format("Manual backup of the {}: follow the steps on the {}.", m_manifest.name,
                          m_manifest.backup.kind == BackupKind::manual ? "front panel" : "device"));
-        m_deadline = now() + m_options.manual_idle_timeout;
+        m_manual_wait = m_options.manual_idle_timeout;
+        m_deadline = now() + m_manual_wait;
         return manual_question();
     }
     return finish_backup();
@@ -228,10 +229,9 @@ Command BackupSession::on_manual(const Event& event) {
         accept(event.message);
         const auto v = m_tracker.verdict();
         const bool in_progress = !repeatable_manual(m_manifest) && !v.complete;
-        m_deadline =
-            now() + (in_progress && !m_result.messages.empty()
-                         ? std::chrono::duration_cast<SessionTime>(m_options.dump_stall_timeout)
-                         : std::chrono::duration_cast<SessionTime>(m_options.manual_idle_timeout));
+        m_manual_wait = in_progress && !m_result.messages.empty() ? m_options.dump_stall_timeout
+                                                                  : m_options.manual_idle_timeout;
+        m_deadline = now() + std::chrono::duration_cast<SessionTime>(m_manual_wait);
         if (!repeatable_manual(m_manifest) && v.complete) {
             return finish_backup(); // the set is complete: end at once
         }
@@ -255,7 +255,8 @@ Command BackupSession::on_manual(const Event& event) {
             m_tracker.user_said_done(); // what arrived is all there is
             update_progress();
         }
-        warn("No dump arrived for a while.");
+        warn(fmt::format("Nothing {}arrived for {} s.", m_result.messages.empty() ? "" : "more ",
+                         std::chrono::duration_cast<std::chrono::seconds>(m_manual_wait).count()));
         return finish_backup();
     default:
         return manual_question();

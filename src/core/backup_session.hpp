@@ -74,6 +74,7 @@ private:
     std::size_t m_request = 0;
     std::size_t m_replies = 0;
     SessionTime m_deadline{0};
+    std::chrono::milliseconds m_manual_wait{0}; // what m_deadline gives a manual dump
     std::size_t m_question_serial = 0;
 };
 

@@ -12,6 +12,7 @@
 #include "engine/atomic_file.hpp"
 #include "engine/backup_store.hpp"
 #include "engine/data_paths.hpp"
+#include "engine/json_text.hpp"
 
 namespace syx::engine {
 
@@ -98,7 +99,7 @@ Result<ExportedBackup> export_backup(const fs::path& file, const fs::path& folde
         auto json = nlohmann::json::parse(side->begin(), side->end(), nullptr, false);
         if (json.is_object()) {
             json["file"] = name;
-            const std::string text = json.dump(2) + "\n";
+            const std::string text = json_text(json, 2) + "\n";
             side_bytes.assign(text.begin(), text.end());
         }
         auto written = write_file_atomically(target, *syx, Overwrite::never);

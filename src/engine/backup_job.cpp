@@ -78,7 +78,7 @@ std::variant<Manifest, JobProblem> prepare_backup_job(const std::string& device_
 
 BackupJobResult run_backup_job(const Manifest& manifest, const JobConnection& connection,
                                JobHost& host, const BackupJobOptions& options) {
-    session::BackupSession session(manifest);
+    session::BackupSession session(manifest, options.session);
     auto outcome = run_job_session(session, JobStep::backup, connection, host);
     return finish_backup(manifest, session.result(), std::move(outcome), options);
 }

@@ -28,6 +28,7 @@ struct BackupJobOptions {
     std::string label;      // extra name part ("before-update"), may be empty
     // Where an incomplete dump is kept (as <path>.incomplete.syx); empty: not kept.
     std::filesystem::path keep_incomplete_as;
+    session::BackupOptions session; // how the session waits (a manual dump's idle timeout)
 };
 
 struct BackupJobResult {

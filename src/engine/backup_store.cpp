@@ -23,6 +23,7 @@
 #include "engine/crash_point.hpp"
 #include "engine/data_paths.hpp"
 #include "engine/file_access.hpp"
+#include "engine/json_text.hpp"
 #include "engine/sysex_file_reader.hpp"
 
 namespace syx::engine {
@@ -239,7 +240,7 @@ Result<BackupSidecar> write_pair(const BackupContent& content, const fs::path& f
                                       "or file system problem); no backup was kept there",
                                       file.string()));
     }
-    const std::string text = to_json(sidecar).dump(2) + "\n";
+    const std::string text = json_text(to_json(sidecar), 2) + "\n";
     if (auto status = write_file_atomically(side, std::string_view(text), Overwrite::never);
         !status) {
         remove_created({file, marker});

@@ -16,6 +16,7 @@
 #include "engine/backup_store.hpp"
 #include "engine/crash_point.hpp"
 #include "engine/file_access.hpp"
+#include "engine/json_text.hpp"
 
 namespace syx::engine {
 
@@ -187,7 +188,10 @@ Result<UpdateJournal> UpdateJournal::start(const JournalStart& info, const fs::p
                       {"file_sha256", info.file_sha256},
                       {"message_count", info.message_count},
                       {"total_bytes", info.total_bytes}};
-    if (auto s = journal.append(record.dump(), true); !s) {
+    if (auto s = journal.append(json_text(record), true); !s) {
+        // No start record (a full disk): leave no empty or torn file behind that would later be
+        // listed as an unreadable, possibly interrupted update. Nothing was sent yet.
+        ::unlink(journal.m_path.c_str());
         return s.error();
     }
     return journal;
@@ -259,63 +263,60 @@ Status UpdateJournal::append(const std::string& line, bool sync) {
     return Ok{};
 }
 
-namespace {
-
-// The first failed write, in words that say what happens next (it is reported once).
-Status first_failure(const Status& status) {
+Status UpdateJournal::report_once(Status status) {
+    if (status.ok() || m_write_failed) {
+        return Ok{}; // written, or a later failure of a journal that already said it fails
+    }
+    m_write_failed = true;
     return make_error(status.error().code,
                       status.error().message +
-                          "; progress is no longer written to the journal (said once), the "
-                          "final state will be recorded if there is room");
+                          "; from now on the journal may miss records (said once), the final "
+                          "state will be recorded if there is room");
 }
 
-} // namespace
-
 Status UpdateJournal::phase(std::string_view phase) {
-    auto s = append(Json{{"record", "phase"}, {"time", now_utc()}, {"phase", phase}}.dump(), true);
+    auto s =
+        append(json_text(Json{{"record", "phase"}, {"time", now_utc()}, {"phase", phase}}), true);
     crash_point("journal:phase");
-    if (!s && !m_write_failed) {
-        m_write_failed = true;
-        return first_failure(s);
-    }
-    return Ok{}; // written, or a later failure of a journal that already said it fails
+    return report_once(std::move(s));
 }
 
 Status UpdateJournal::note(std::string_view text) {
-    return append(Json{{"record", "note"}, {"time", now_utc()}, {"text", text}}.dump(), true);
+    return report_once(
+        append(json_text(Json{{"record", "note"}, {"time", now_utc()}, {"text", text}}), true));
 }
 
 Status UpdateJournal::progress(std::uint64_t messages_sent, std::uint64_t bytes_sent) {
     if (m_write_failed) {
         return Ok{}; // reported once already; the final record needs the room more
     }
-    auto s = append(Json{{"record", "progress"},
-                         {"time", now_utc()},
-                         {"messages_sent", messages_sent},
-                         {"bytes_sent", bytes_sent}}
-                        .dump(),
+    auto s = append(json_text(Json{{"record", "progress"},
+                                   {"time", now_utc()},
+                                   {"messages_sent", messages_sent},
+                                   {"bytes_sent", bytes_sent}}),
                     false);
     crash_point("journal:progress");
-    if (!s) {
-        m_write_failed = true;
-        return first_failure(s);
-    }
-    return Ok{};
+    return report_once(std::move(s));
 }
 
 Status UpdateJournal::finish(std::string_view outcome, DeviceState state, std::string_view detail,
                              std::string_view recovery_plan) {
     if (m_write_failed) {
-        release_reserve(); // the room kept for this record
+        release_reserve(); // the disk is full: the room kept for this record is needed now
     }
-    auto s = append(Json{{"record", "finished"},
-                         {"time", now_utc()},
-                         {"outcome", outcome},
-                         {"device_state", to_string(state)},
-                         {"detail", detail},
-                         {"recovery_plan", recovery_plan}}
-                        .dump(),
-                    true);
+    const std::string record = json_text(Json{{"record", "finished"},
+                                              {"time", now_utc()},
+                                              {"outcome", outcome},
+                                              {"device_state", to_string(state)},
+                                              {"detail", detail},
+                                              {"recovery_plan", recovery_plan}});
+    auto s = append(record, true);
+    if (!s && !m_reserve.empty()) {
+        // The disk filled just now (this is the first write that failed): free the reserve and
+        // try once more.
+        release_reserve();
+        s = append(record, true);
+    }
     m_finished = s.ok();
     release_reserve();
     if (!s) {
@@ -378,10 +379,7 @@ Result<JournalSession> read_journal(const fs::path& path) {
         }
         const std::string record = str(j, "record");
         if (record == "start") {
-            saw_start = true;
-            if (!str(j, "session").empty()) {
-                session.session = str(j, "session");
-            }
+            saw_start = true; // the id stays the file's name: it is what --resolve finds
             session.started = str(j, "time");
             session.device_id = str(j, "device");
             session.device_name = str(j, "device_name");
@@ -401,6 +399,10 @@ Result<JournalSession> read_journal(const fs::path& path) {
             session.finished = true;
             session.outcome = str(j, "outcome");
             session.device_state = str(j, "device_state");
+            if (session.device_state != "updated" && session.device_state != "unchanged") {
+                // A damaged or hand-made finish must not hide a half-written device.
+                session.device_state = "unknown";
+            }
             session.detail = str(j, "detail");
             session.recovery_plan = str(j, "recovery_plan");
         } else if (record == "resolved") {
@@ -498,8 +500,9 @@ Status mark_resolved(const fs::path& dir, std::string_view session, std::string_
     if (fd < 0) {
         return io_error("cannot open the journal", path, errno);
     }
-    auto s = write_line(
-        fd, path, Json{{"record", "resolved"}, {"time", now_utc()}, {"how", how}}.dump() + "\n");
+    auto s = write_line(fd, path,
+                        json_text(Json{{"record", "resolved"}, {"time", now_utc()}, {"how", how}}) +
+                            "\n");
     if (s && ::fsync(fd) != 0) {
         s = io_error("cannot flush the journal", path, errno);
     }

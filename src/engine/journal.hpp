@@ -16,8 +16,9 @@
 //   {"record":"resolved", "time", "how"}
 // Each record is one write() of a whole line; the file is fsynced at phase changes, at the end,
 // and every `sync_every` progress records. A torn last line (power cut) is ignored when reading.
-// A write that fails (a full disk) is reported once, by the call that met it; from then on
-// progress records are no longer written (their calls return Ok: the failure was reported), and
+// A write that fails (a full disk) is reported once, by the call that met it (phase, note or
+// progress); from then on progress records are no longer written and later failures of phase and
+// note records return Ok (the failure was reported), and
 // the final record is still written where possible: the writer keeps a few KiB reserved beside
 // the journal from the start and frees them for the final record, so a full disk during an
 // upload does not make a finished run look killed.
@@ -57,7 +58,8 @@ const char* to_string(DeviceState state); // "updated" | "unchanged" | "unknown"
 
 class UpdateJournal {
 public:
-    // Creates the journal file (and folder) and writes the start record, synced.
+    // Creates the journal file (and folder) and writes the start record, synced. When the start
+    // record cannot be written (a full disk), no file is left behind.
     [[nodiscard]] static Result<UpdateJournal> start(const JournalStart& info,
                                                      const std::filesystem::path& dir);
     ~UpdateJournal();
@@ -84,6 +86,8 @@ public:
 private:
     UpdateJournal() = default;
     Status append(const std::string& line, bool sync);
+    // The first failed write is returned, saying what happens next; later ones return Ok.
+    Status report_once(Status status);
     void release_reserve();
 
     std::filesystem::path m_path;

@@ -103,6 +103,16 @@ public:
         std::lock_guard lock(m_mutex);
         m_display_listener = std::move(listener);
     }
+    // Button presses due at these times after the start (SYXFLASH_EMULATED_PRESS).
+    void schedule_presses(std::vector<std::pair<emu::Time, std::string>> presses) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_presses = std::move(presses);
+            std::stable_sort(m_presses.begin(), m_presses.end(),
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
+        }
+        m_wake.notify_all();
+    }
 
 private:
     [[nodiscard]] emu::Time emulated_now() const {
@@ -130,6 +140,10 @@ private:
         while (!m_stop) {
             const emu::Time now = emulated_now();
             queue(m_model->advance(now));
+            while (!m_presses.empty() && m_presses.front().first <= now) {
+                queue(m_model->press(m_presses.front().second, now));
+                m_presses.erase(m_presses.begin());
+            }
             while (!m_pending.empty() && m_pending.front().at <= now) {
                 const emu::Output out = std::move(m_pending.front());
                 m_pending.erase(m_pending.begin());
@@ -151,6 +165,9 @@ private:
             if (!m_pending.empty()) {
                 next = m_pending.front().at;
             }
+            if (!m_presses.empty()) {
+                next = next ? std::min(*next, m_presses.front().first) : m_presses.front().first;
+            }
             if (const auto deadline = m_model->next_deadline()) {
                 next = next ? std::min(*next, std::max(*deadline, now)) : std::max(*deadline, now);
             }
@@ -168,7 +185,8 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stop = false;
-    std::vector<emu::Output> m_pending; // sorted by time
+    std::vector<emu::Output> m_pending;                       // sorted by time
+    std::vector<std::pair<emu::Time, std::string>> m_presses; // scripted presses, by time
     ReceiveCallback m_listener;
     std::function<void(const std::string&)> m_display_listener;
     std::string m_display;
@@ -182,6 +200,7 @@ struct Devices {
     std::map<std::string, std::shared_ptr<EmulatedDevice>, std::less<>> by_id;
     std::vector<emu::FaultSpec> faults;
     std::uint64_t seed = 1;
+    std::vector<std::pair<emu::Time, std::string>> presses; // SYXFLASH_EMULATED_PRESS
     bool configured = false;
 };
 
@@ -190,7 +209,35 @@ Devices& devices() {
     return instance;
 }
 
-// SYXFLASH_EMULATED_FAULTS / SYXFLASH_EMULATED_SEED, read once when nothing was configured.
+// "BUTTON@MS;BUTTON@MS…" (SYXFLASH_EMULATED_PRESS).
+Result<std::vector<std::pair<emu::Time, std::string>>> parse_presses(std::string_view text) {
+    std::vector<std::pair<emu::Time, std::string>> out;
+    while (!text.empty()) {
+        const auto semi = text.find(';');
+        const auto item = text.substr(0, semi);
+        text = semi == std::string_view::npos ? std::string_view{} : text.substr(semi + 1);
+        if (item.empty()) {
+            continue;
+        }
+        const auto at = item.find('@');
+        char* end = nullptr;
+        const std::string ms(at == std::string_view::npos ? "" : item.substr(at + 1));
+        const auto value = std::strtoull(ms.c_str(), &end, 10);
+        if (at == 0 || at == std::string_view::npos || ms.empty() || *end != '\0' ||
+            value > 86'400'000) {
+            return make_error(ErrorCode::usage,
+                              fmt::format("SYXFLASH_EMULATED_PRESS: '{}' is not BUTTON@MS "
+                                          "(e.g. dump-bank@500)",
+                                          item));
+        }
+        out.emplace_back(std::chrono::duration_cast<emu::Time>(std::chrono::milliseconds(value)),
+                         std::string(item.substr(0, at)));
+    }
+    return out;
+}
+
+// SYXFLASH_EMULATED_FAULTS / SYXFLASH_EMULATED_SEED / SYXFLASH_EMULATED_PRESS, read once when
+// nothing was configured.
 Status configure_from_environment(Devices& d) {
     if (d.configured) {
         return Ok{};
@@ -198,6 +245,13 @@ Status configure_from_environment(Devices& d) {
     d.configured = true;
     if (const char* seed = std::getenv("SYXFLASH_EMULATED_SEED")) {
         d.seed = std::strtoull(seed, nullptr, 10);
+    }
+    if (const char* presses = std::getenv("SYXFLASH_EMULATED_PRESS")) {
+        if (auto parsed = parse_presses(presses); parsed) {
+            d.presses = std::move(*parsed);
+        } else {
+            return parsed.error();
+        }
     }
     const char* env = std::getenv("SYXFLASH_EMULATED_FAULTS");
     if (env == nullptr) {
@@ -368,12 +422,17 @@ Result<std::shared_ptr<EmulatedDevice>> emulated_device(std::string_view id) {
     if (auto status = configure_from_environment(d); !status) {
         return status.error();
     }
-    auto device = make_emulated_device_runner(id, d.faults, d.seed);
-    if (!device) {
-        return device.error();
+    auto model = emu::make_emulated_device(id, d.faults, d.seed);
+    if (!model) {
+        return model.error();
     }
-    d.by_id.emplace(std::string(id), *device);
-    return *device;
+    auto pumped = std::make_shared<PumpedDevice>(std::string(id), std::move(*model));
+    if (!d.presses.empty()) {
+        pumped->schedule_presses(d.presses);
+    }
+    std::shared_ptr<EmulatedDevice> device = pumped;
+    d.by_id.emplace(std::string(id), device);
+    return device;
 }
 
 std::unique_ptr<MidiTransport> make_emulated_transport() {

@@ -13,6 +13,10 @@
 // Faults: configure_emulated_devices() before the first use, or the environment variables
 // SYXFLASH_EMULATED_FAULTS="unplug-at=50%;slow-reply=200" and SYXFLASH_EMULATED_SEED=N, which
 // every command honours (see emulator/fault_spec.hpp for the SPEC syntax).
+//
+// A person at the front panel, scripted: SYXFLASH_EMULATED_PRESS="dump-bank@500;…" presses each
+// named button (ids as emulated_device(id)->buttons() lists them) that many milliseconds after
+// the device started, so a manual dump can arrive in a test or a demo with nobody at the keys.
 #include <cstdint>
 #include <functional>
 #include <memory>

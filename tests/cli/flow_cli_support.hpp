@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "emulator/modelled_firmware.hpp"
+
 namespace syx::test {
 
 // Sets an environment variable for the CLI processes this test runs, restoring it afterwards.
@@ -140,6 +142,19 @@ inline void write_messages(const std::filesystem::path& path,
         bytes.insert(bytes.end(), m.begin(), m.end());
     }
     write_file_bytes(path, bytes);
+}
+
+// A short MIDIFly firmware in the emulator's modelled layout (emulator/modelled_firmware.hpp):
+// `blocks` blocks instead of the usual 40, for tests that need a whole upload in ~2 s. The
+// emulated MIDIFly accepts it as release 1.2.0.0 (an unknown release: --allow-unknown-release).
+inline void write_short_midifly_firmware(const std::filesystem::path& path, std::uint16_t blocks) {
+    std::vector<std::vector<std::uint8_t>> messages;
+    const std::vector<std::uint8_t> prefix{0x00, 0x01, 0x25};
+    for (std::uint16_t i = 0; i < blocks; ++i) {
+        const std::vector<std::uint8_t> data(256, static_cast<std::uint8_t>(i * 13 % 128));
+        messages.push_back(syx::emu::encode_firmware_block(prefix, i, blocks, {1, 2, 0, 0}, data));
+    }
+    write_messages(path, messages);
 }
 
 } // namespace syx::test
