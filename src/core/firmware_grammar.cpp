@@ -163,6 +163,15 @@ const MessageType* FirmwareGrammar::find(std::string_view id) const {
     return nullptr;
 }
 
+bool FirmwareGrammar::carries_checksum() const {
+    if (image_crc) {
+        return true;
+    }
+    return std::any_of(messages.begin(), messages.end(), [](const MessageType& t) {
+        return t.image_data && (t.intel_hex_records || t.checksum.kind != ChecksumAlgorithm::none);
+    });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fields
 
