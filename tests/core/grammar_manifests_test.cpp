@@ -254,6 +254,36 @@ TEST(GrammarManifestLookAlikes, SameMakersOtherDataIsNotFirmware) {
     EXPECT_TRUE(has_code(r, "firmware-not-firmware")) << all_text(r);
 }
 
+// Every Mutable Instruments and Novation Launchpad manifest refuses a well-formed firmware file of
+// a sibling product of the same maker (same prefix, another product byte in every message, or
+// another product in the init message).
+TEST(GrammarManifestLookAlikes, ASiblingProductsFirmwareIsRefusedByEachDevice) {
+    const std::vector<std::pair<std::string, std::string>> pairs{
+        {"mutable-shruthi-1", "mutable-midipal"},
+        {"mutable-midipal", "mutable-anushri"},  // both 128-byte pages
+        {"mutable-ambika", "mutable-shruthi-1"}, // both 256-byte pages
+        {"mutable-anushri", "mutable-midipal"},
+        {"mutable-yarns", "mutable-ambika"},
+        {"novation-launchpad-pro", "novation-launchpad-mk2"},
+        {"novation-launchpad-mk2", "novation-launchpad-pro"},
+        {"novation-launchpad-x", "novation-launchpad-mini-mk3"},
+        {"novation-launchpad-mini-mk3", "novation-launchpad-pro-mk3"},
+        {"novation-launchpad-pro-mk3", "novation-launchpad-x"},
+    };
+    for (const auto& [id, sibling] : pairs) {
+        const auto fw =
+            encode_firmware(*device(sibling).firmware.grammar, image_of(3 * 128 + 64, 3), 123);
+        const auto own = validate(file_of(fw), device(sibling), Link::usb);
+        ASSERT_FALSE(has_code(own, "firmware-not-firmware")) << sibling << "\n" << all_text(own);
+        const auto r = check(id, fw);
+        EXPECT_TRUE(r.refused()) << id << " took " << sibling << "'s firmware\n" << all_text(r);
+    }
+    // TRAM8: the maker's prefix with something else than the "T8FW" firmware (a message of
+    // another kind from the same maker ID) is refused.
+    Bytes other{0xF0, 0x00, 0x29, 0x7F, 0x54, 0x38, 0x43, 0x46, 0x00, 0x01, 0x02, 0xF7};
+    EXPECT_TRUE(check("lpzw-tram8", {other}).refused()) << all_text(check("lpzw-tram8", {other}));
+}
+
 TEST(GrammarManifestLookAlikes, ShruthiPatchDataFixtureIsNotFirmware) {
     SYX_REQUIRE_FIXTURE(path, "mutable_shruthi1_factory_data.syx");
     const auto bytes = syx::test::read_file_bytes(path);
