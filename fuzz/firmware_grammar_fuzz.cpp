@@ -3,7 +3,8 @@
 // they accept must be self-consistent. Also the Intel HEX record reader (TRAM8).
 //
 // Input: byte 0 picks a payload codec, byte 1 a grammar shape (sum or CRC, where the checksum
-// sits, block order); the rest is split at every F7 into messages that go through both the
+// sits, block order, a header with the image size and a whole-image CRC in nibble or 7-bit
+// fields); the rest is split at every F7 into messages that go through both the
 // codec on its own and decode_firmware with a grammar whose headers the fuzzer can reach.
 #include <cstddef>
 #include <cstdint>
@@ -94,6 +95,29 @@ syx::FirmwareGrammar grammar_from(const syx::PayloadCodec& codec, std::uint8_t s
         block.checksum.bytes = 1;
     }
     grammar.messages = {block, end};
+    if ((shape & 0x20) != 0) {
+        // A Launchpad X-like header: image size and image CRC-32/MPEG-2 as 8-nibble fields (or
+        // 7-bit fields), checked against the decoded image (first_block_last, as_sent …).
+        syx::MessageType header;
+        header.id = "header";
+        header.headers = {syx::BytePattern({0xF0, 0x00, 0x61, 0x7C})};
+        const bool nibbles = (shape & 0x40) == 0;
+        syx::FieldSpec image_bytes;
+        image_bytes.name = "image size";
+        image_bytes.encoding =
+            nibbles ? syx::FieldEncoding::nibbles_high_first : syx::FieldEncoding::lsb_first_7bit;
+        image_bytes.bytes = nibbles ? 8 : 5;
+        image_bytes.role = syx::FieldRole::image_bytes;
+        syx::FieldSpec image_crc = image_bytes;
+        image_crc.name = "image CRC";
+        image_crc.encoding =
+            nibbles ? syx::FieldEncoding::nibbles_low_first : syx::FieldEncoding::msb_first_7bit;
+        image_crc.role = syx::FieldRole::image_crc;
+        header.fields = {image_bytes, image_crc};
+        grammar.messages.push_back(header);
+        grammar.sequence.insert(grammar.sequence.begin(), {"header", 1, 1});
+        grammar.image_crc = syx::CrcModel{32, 0x04C11DB7, 0xFFFFFFFF, false, false, 0};
+    }
     return grammar;
 }
 

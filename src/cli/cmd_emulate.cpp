@@ -23,6 +23,7 @@
 #include "emulator/device_catalogue.hpp"
 #include "emulator/fault_spec.hpp"
 #include "emulator/modelled_firmware.hpp"
+#include "engine/data_paths.hpp"
 #include "transport/emulated_transport.hpp"
 #include "transport/rtmidi/rtmidi_virtual_port.hpp"
 #ifdef SYXFLASH_HAVE_ALSA
@@ -322,8 +323,10 @@ void serve(transport::EmulatedDevice& dev, DevicePorts& ports, Inbox& inbox) {
 }
 
 int run_emulate(const EmulateArgs& args) {
+    // Grammar-described devices (issue 15) are emulated from their manifests: load them first.
+    (void)engine::load_device_catalogue();
     if (args.list) {
-        for (const auto& d : emu::emulated_devices()) {
+        for (const auto& d : transport::emulated_device_list()) {
             fmt::print("{:<22} {}\n", d.id, d.display_name);
         }
         return kExitSuccess;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -12,9 +13,11 @@
 #include "cli/cli_common.hpp"
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
+#include "core/firmware_grammar.hpp"
 #include "core/hash.hpp"
 #include "core/sysex_analysis.hpp"
 #include "core/sysex_file.hpp"
+#include "engine/data_paths.hpp"
 #include "engine/inspect.hpp"
 #include "engine/json_text.hpp"
 
@@ -68,6 +71,69 @@ std::string timing_label(const SysexMessage& message) {
         return fmt::format("tick {} ({:.3f} s)", *message.tick, *message.seconds);
     }
     return fmt::format("tick {}", *message.tick);
+}
+
+// Issue 15: what a device's firmware grammar decoded in the file (pages, image size, image CRC,
+// release), for every shipped or user manifest whose grammar reads it without a problem.
+std::vector<engine::DecodedFirmwareFacts> firmware_facts(const SysexFile& file) {
+    if (!file.read_complete || file.messages.empty()) {
+        return {};
+    }
+    return engine::decode_as_firmware(file, engine::load_device_catalogue().catalogue);
+}
+
+std::string image_crc_text(const engine::DecodedFirmwareFacts& f) {
+    return fmt::format("CRC-{} {:0{}X}", f.image_crc_width, *f.image_crc,
+                       static_cast<int>((f.image_crc_width + 3) / 4));
+}
+
+void print_firmware_facts(const SysexFile& file) {
+    const auto all = firmware_facts(file);
+    if (all.empty()) {
+        return;
+    }
+    bool first = true;
+    for (const auto& f : all) {
+        fmt::print("{:<15}{} [{}]\n", first ? "Firmware:" : "", f.device_name, f.device_id);
+        first = false;
+        fmt::print("{:<15}{} {}{}{}\n", "", f.blocks, f.block_noun, f.blocks == 1 ? "" : "s",
+                   f.block_bytes > 0 ? fmt::format(" of {} bytes", f.block_bytes) : "");
+        if (f.image_bytes) {
+            fmt::print("{:<15}image {} bytes{}\n", "", *f.image_bytes,
+                       f.image_crc ? ", image " + image_crc_text(f) + " matches the header" : "");
+        }
+        fmt::print("{:<15}release: {}\n", "",
+                   f.release ? *f.release + " (known release)"
+                             : std::string("unknown (not a release syxflash knows)"));
+        if (!f.carries_checksum) {
+            fmt::print("{:<15}{}\n", "", kNoChecksumText);
+        }
+        fmt::print("{:<15}{}\n", "", f.summary);
+    }
+}
+
+nlohmann::ordered_json firmware_facts_json(const SysexFile& file) {
+    auto list = nlohmann::ordered_json::array();
+    for (const auto& f : firmware_facts(file)) {
+        nlohmann::ordered_json j;
+        j["device"] = f.device_id;
+        j["name"] = f.device_name;
+        j["blocks"] = f.blocks;
+        j["block_noun"] = f.block_noun;
+        j["block_bytes"] = f.block_bytes;
+        j["image_bytes"] = f.image_bytes ? nlohmann::ordered_json(*f.image_bytes) : nullptr;
+        j["image_crc"] = f.image_crc ? nlohmann::ordered_json(image_crc_text(f)) : nullptr;
+        j["declared_version"] =
+            f.declared_version ? nlohmann::ordered_json(*f.declared_version) : nullptr;
+        j["release"] = f.release ? nlohmann::ordered_json(*f.release) : nullptr;
+        j["carries_checksum"] = f.carries_checksum;
+        if (!f.carries_checksum) {
+            j["note"] = std::string(kNoChecksumText);
+        }
+        j["summary"] = f.summary;
+        list.push_back(std::move(j));
+    }
+    return list;
 }
 
 // Output is streamed message by message: a 64 MiB firmware file has ~200 000 messages, and
@@ -239,6 +305,7 @@ void print_human(const std::string& path, const engine::InspectedFile& inspected
     if (list) {
         print_message_list(inspected);
     }
+    print_firmware_facts(file);
     print_findings(file);
 }
 
@@ -298,6 +365,7 @@ void print_json_stream(const std::string& path, const engine::InspectedFile& ins
     if (file.smf_division) {
         field("smf_division", *file.smf_division);
     }
+    out += fmt::format("  \"firmware\": {},\n", dump(firmware_facts_json(file)));
     out += "  \"messages\": [";
     std::fputs(out.c_str(), stdout);
     bool first = true;
@@ -337,9 +405,10 @@ const CommandRegistrar kRegistrar{Command{
     [](CLI::App& sub) -> std::function<int()> {
         auto options = std::make_shared<InspectOptions>();
         sub.add_option("FILE", options->path, "The file to read")->required();
-        sub.add_flag("--json", options->json,
-                     "Print one JSON document (format, compressed, bytes, sha256, crc32, "
-                     "messages[], findings[])");
+        sub.add_flag(
+            "--json", options->json,
+            "Print one JSON document (format, compressed, bytes, sha256, crc32, firmware[], "
+            "messages[], findings[])");
         sub.add_flag("--list", options->list, "Also print one line per message");
         // The long text goes in the footer: CLI11 shows a subcommand's description in the
         // parent's command list too, where only the one-line summary belongs.

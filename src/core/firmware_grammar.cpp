@@ -163,6 +163,15 @@ const MessageType* FirmwareGrammar::find(std::string_view id) const {
     return nullptr;
 }
 
+bool FirmwareGrammar::carries_checksum() const {
+    if (image_crc) {
+        return true;
+    }
+    return std::any_of(messages.begin(), messages.end(), [](const MessageType& t) {
+        return t.image_data && (t.intel_hex_records || t.checksum.kind != ChecksumAlgorithm::none);
+    });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fields
 
@@ -623,6 +632,13 @@ void check_image(const FirmwareGrammar& g, DecodedFirmware& out) {
 DecodedFirmware decode_firmware(const FirmwareGrammar& grammar,
                                 std::span<const std::span<const std::uint8_t>> messages) {
     DecodedFirmware out;
+    if (messages.empty()) {
+        // Found by the fuzzer: with nothing to decode there was nothing to object to either.
+        out.problems.push_back(
+            {"truncated", std::nullopt, std::nullopt,
+             fmt::format("the file holds no messages: it is not {}", grammar.name)});
+        return out;
+    }
     bool all_typed = true;
     std::size_t checksummed = 0;
     for (std::size_t i = 0; i < messages.size(); ++i) {

@@ -152,7 +152,15 @@ struct FirmwareGrammar {
     Evidence evidence;
 
     [[nodiscard]] const MessageType* find(std::string_view id) const;
+    // The format carries a check of the image's contents: a checksum in the data messages, a
+    // whole-image CRC, or Intel HEX record checksums. False for the Novation Launchpad Pro and
+    // MK2 (their footer value is not checked by the bootloader [R]).
+    [[nodiscard]] bool carries_checksum() const;
 };
+
+// What validate and inspect say about a format without any checksum.
+inline constexpr std::string_view kNoChecksumText =
+    "this format carries no checksum; only a known release's SHA-256 can show the file is intact";
 
 // ---------------------------------------------------------------------------------------------
 // Decoding

@@ -47,6 +47,10 @@ PacerDuration wire_time(std::uint64_t bytes, std::optional<std::uint32_t> rate) 
     return PacerDuration{static_cast<PacerDuration::rep>(ns)};
 }
 
+PacerDuration usb_delivery_time(std::uint64_t bytes) {
+    return wire_time(bytes, kUsbFullSpeedMidiSysexBytesPerSecond); // rounded up
+}
+
 PacerDuration wire_time(std::uint64_t bytes, Link link, const PacingRules& rules) {
     return wire_time(bytes, effective_bytes_per_second(link, rules));
 }
@@ -147,7 +151,10 @@ Result<PacingPlan> make_pacing_plan(std::span<const std::uint64_t> message_lengt
             plan.sends.push_back(send);
         }
 
-        const PacerDuration wire = wire_time(length, rate);
+        // On USB without a cap the message still takes its delivery time to reach the device's
+        // input.
+        const PacerDuration wire =
+            rate || config.link != Link::usb ? wire_time(length, rate) : usb_delivery_time(length);
         const PacerDuration occupied = std::max(wire, plan.sends.back().start - start);
         plan.floor += wire;
         if (i + 1 < message_lengths.size()) {

@@ -7,10 +7,11 @@
 //   start(next) = max(start(prev) + wire_time(prev) + gap + margin,   // the gap rule
 //                     byte-rate budget,                                 // never above the rate
 //                     SMF time of next, when asked)                     // the file's own timing
-// with wire_time = bytes × 320 µs on DIN (31 250 baud, 10 bits per byte) and bytes / rate on USB
-// when the manifest caps the rate. The margin is the backend's delivery jitter: a JACK server
-// delivers MIDI once per period (256 frames at 48 kHz ≈ 5.33 ms), so a message may land up to one
-// period later than sent; without the margin the gap seen by the receiver can shrink by that much.
+// with wire_time = bytes × 320 µs on DIN (31 250 baud, 10 bits per byte), bytes / rate on USB
+// when the manifest caps the rate, and otherwise on USB the message's delivery time
+// (usb_delivery_time). The margin is the backend's delivery jitter: a JACK server delivers MIDI
+// once per period (256 frames at 48 kHz ≈ 5.33 ms), so a message may land up to one period later
+// than sent; without the margin the gap seen by the receiver can shrink by that much.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -76,6 +77,11 @@ struct PacingPlan {
 // How long `bytes` occupy the link at that rate (0 when not limited).
 [[nodiscard]] PacerDuration wire_time(std::uint64_t bytes, std::optional<std::uint32_t> rate);
 [[nodiscard]] PacerDuration wire_time(std::uint64_t bytes, Link link, const PacingRules& rules);
+// How long a message of `bytes` takes at least to reach a full-speed USB-MIDI device: the bus's
+// most SysEx bytes per second (kUsbFullSpeedMidiSysexBytesPerSecond); a 44-byte Launchpad block
+// takes 48.2 µs. The device's input sees the F7 only then, so on USB without a byte-rate cap the
+// pacer counts this before the gap (otherwise a 1 ms gap is about 1 ms minus this at the device).
+[[nodiscard]] PacerDuration usb_delivery_time(std::uint64_t bytes);
 
 // The chunk size used for long messages, or 0 when no message needs splitting for this config.
 // A multiple of 3 so each chunk fills whole USB-MIDI SysEx packets.

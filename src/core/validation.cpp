@@ -69,6 +69,15 @@ std::string format_duration(std::chrono::microseconds duration) {
 
 namespace {
 
+// "This format …" from "this format …" (finding texts are sentences).
+std::string capitalised(std::string_view text) {
+    std::string s(text);
+    if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') {
+        s[0] = static_cast<char>(s[0] - 'a' + 'A');
+    }
+    return s;
+}
+
 // Collects findings, keeping at most kMaxFindingsPerCode of each code and summarising the rest.
 class Collector {
 public:
@@ -471,6 +480,22 @@ ValidationReport validate(const SysexFile& file, const Manifest& manifest, Link 
                 !has_code(report.findings, "wrong-prefix")) {
                 report.firmware_summary =
                     check_grammar(file, manifest, fw.find_release(file.sha256), out);
+            }
+            if (fw.grammar && !fw.grammar->carries_checksum() && !has_errors(report.findings)) {
+                // Launchpad Pro / MK2: one changed byte passes every check the format allows, so
+                // only the release's SHA-256 can tell; an unknown file needs the typed
+                // confirmation (the unknown-release warning below).
+                const auto* release = fw.find_release(file.sha256);
+                out.add(Finding{
+                    release != nullptr ? Severity::info : Severity::warning, "firmware-no-checksum",
+                    std::nullopt, std::nullopt,
+                    release != nullptr
+                        ? fmt::format("{}. This file is known release {}: it is intact.",
+                                      capitalised(kNoChecksumText), release->version)
+                        : fmt::format("{}. This file is not a known release, so a changed byte "
+                                      "cannot be told from a custom firmware: check where it "
+                                      "came from before sending it.",
+                                      capitalised(kNoChecksumText))});
             }
             if (const auto* release = fw.find_release(file.sha256)) {
                 report.release = *release;

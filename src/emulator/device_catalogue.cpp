@@ -1,7 +1,6 @@
 #include "emulator/device_catalogue.hpp"
 
 #include <algorithm>
-#include <mutex>
 
 #include <fmt/core.h>
 
@@ -32,55 +31,33 @@ std::vector<DeviceModelSpec> default_specs() {
     };
 }
 
-struct Registered {
-    std::mutex mutex;
-    std::vector<Manifest> manifests; // with a grammar loader panel, by id
-};
-
-Registered& registered() {
-    static Registered r;
-    return r;
+// A manifest this catalogue emulates by the grammar loader: not a built-in model, with a panel.
+bool grammar_emulated(const Manifest& m) {
+    return !default_model_spec(m.id) && loader_panel_for(m).has_value();
 }
 
-std::optional<Manifest> registered_manifest(std::string_view id) {
-    auto& r = registered();
-    std::lock_guard lock(r.mutex);
-    for (const auto& m : r.manifests) {
-        if (m.id == id) {
-            return m;
+const Manifest* registered_manifest(std::string_view id, std::span<const Manifest> manifests) {
+    for (const auto& m : manifests) {
+        if (m.id == id && grammar_emulated(m)) {
+            return &m;
         }
     }
-    return std::nullopt;
+    return nullptr;
 }
 
 } // namespace
 
-void register_manifest_devices(const std::vector<Manifest>& manifests) {
-    auto& r = registered();
-    std::lock_guard lock(r.mutex);
-    for (const auto& m : manifests) {
-        if (default_model_spec(m.id) || !loader_panel_for(m)) {
-            continue;
-        }
-        auto same = std::find_if(r.manifests.begin(), r.manifests.end(),
-                                 [&](const Manifest& known) { return known.id == m.id; });
-        if (same != r.manifests.end()) {
-            *same = m;
-        } else {
-            r.manifests.push_back(m);
-        }
-    }
-}
-
-std::vector<EmulatedDeviceInfo> emulated_devices() {
+std::vector<EmulatedDeviceInfo> emulated_devices(std::span<const Manifest> manifests) {
     std::vector<EmulatedDeviceInfo> out;
     for (const auto& spec : default_specs()) {
         out.push_back({spec.device_id, spec.display_name});
     }
-    auto& r = registered();
-    std::lock_guard lock(r.mutex);
-    for (const auto& m : r.manifests) {
-        out.push_back({m.id, m.name});
+    for (const auto& m : manifests) {
+        const bool listed = std::any_of(out.begin(), out.end(),
+                                        [&](const EmulatedDeviceInfo& d) { return d.id == m.id; });
+        if (!listed && grammar_emulated(m)) {
+            out.push_back({m.id, m.name});
+        }
     }
     return out;
 }
@@ -130,9 +107,10 @@ std::unique_ptr<DeviceModel> make_device_model(std::string_view id) {
 
 Result<std::unique_ptr<FaultyDevice>> make_emulated_device(std::string_view id,
                                                            const std::vector<FaultSpec>& faults,
-                                                           std::uint64_t seed) {
+                                                           std::uint64_t seed,
+                                                           std::span<const Manifest> manifests) {
     if (!default_model_spec(id)) {
-        if (const auto manifest = registered_manifest(id)) {
+        if (const auto* manifest = registered_manifest(id, manifests)) {
             auto model = make_device_model(*manifest);
             if (!model) {
                 return model.error();
@@ -140,7 +118,7 @@ Result<std::unique_ptr<FaultyDevice>> make_emulated_device(std::string_view id,
             return std::make_unique<FaultyDevice>(std::move(*model), faults, seed);
         }
         std::string known;
-        for (const auto& d : emulated_devices()) {
+        for (const auto& d : emulated_devices(manifests)) {
             known += (known.empty() ? "" : ", ") + d.id;
         }
         return make_error(ErrorCode::usage,

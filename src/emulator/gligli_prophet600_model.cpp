@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <span>
+#include <utility>
 
 #include <fmt/core.h>
+
+#include "core/checksum.hpp"
 
 namespace syx::emu {
 
@@ -13,6 +18,27 @@ constexpr std::array<std::uint8_t, 8> kEnd = {0xF0, 0x00, 0x61, 0x16, 0x6B, 0x00
 // Size of the 2.0992 release file (183 × 333 + 8) [C: fixture]; used for "unplug-at=P%".
 constexpr std::uint64_t kReleaseBytes = 183 * 333 + 8;
 constexpr std::array<const char*, 4> kSpinner = {"|", "/", "-", "\\"};
+// Each page carries a CRC-16/XMODEM (poly 1021, init 0, no reflection) over the 7-bit bytes from
+// the page size to the last data byte, sent as (crc>>9)&7F, (crc>>2)&7F, crc&3; the updater
+// checks it and shows E on a mismatch [C: gligli/p600fw documentation/latex/sysex_firmware.tex,
+// fw2syx/fw2syx.py, firmware/p600firmware.c updater_main()]. Same parameters as the manifest's
+// [firmware.grammar.messages.checksum], computed by the same core CRC.
+constexpr CrcModel kPageCrc{16, 0x1021, 0, false, false, 0};
+constexpr std::size_t kCrcFrom = 5;      // the page size's first byte
+constexpr std::size_t kCrcWireBytes = 3; // 7 + 7 + 2 bits before F7
+
+// nullopt when the page's CRC is right, else {carried, computed}.
+std::optional<std::pair<std::uint32_t, std::uint32_t>>
+page_crc_mismatch(std::span<const std::uint8_t> page) {
+    const std::size_t end = page.size() - 1 - kCrcWireBytes;
+    const std::uint32_t computed = crc_of(kPageCrc, page.subspan(kCrcFrom, end - kCrcFrom));
+    const std::uint32_t carried = (std::uint32_t{page[end]} << 9) |
+                                  (std::uint32_t{page[end + 1]} << 2) | (page[end + 2] & 0x03U);
+    if (carried == computed) {
+        return std::nullopt;
+    }
+    return std::pair{carried, computed};
+}
 
 // gligli/p600fw sysex_patch.tex: "F0", signature "00 61 16", patch dump type "01", data in
 // blocks of 5 MIDI bytes, "F7". common/midi.c: SYSEX_COMMAND_PATCH_DUMP 1,
@@ -88,8 +114,9 @@ std::vector<ModelNote> GligliProphet600Model::notes() const {
                                 "message F0 00 61 16 6B 00 00 F7"},
         {Confidence::confirmed, "Needs at least 250 ms after each F7; S = success, E = error "
                                 "(send again until success)"},
-        {Confidence::modelled, "Block contents are not checked; a power loss while flashing "
-                               "leaves no firmware (blank display until U mode is used)"},
+        {Confidence::confirmed, "Every page's CRC-16/XMODEM is checked; a mismatch shows E"},
+        {Confidence::modelled, "A power loss while flashing leaves no firmware (blank display "
+                               "until U mode is used)"},
         {Confidence::confirmed, "Patch dump F0 00 61 16 01 <5-byte blocks: patch number, Storage "
                                 "Magic 00 61 16 A5, storage version, parameters> F7"},
         {Confidence::confirmed, "SHIFT then RECORD: patch management mode; PRESET there dumps "
@@ -237,8 +264,11 @@ void GligliProphet600Model::on_sysex(const Received& message, Outputs& out) {
         on_patch_message(message.bytes, out);
         return;
     }
-    if (m_mode != Mode::waiting && m_mode != Mode::receiving && m_mode != Mode::error) {
-        return; // no firmware: nothing listens [M]
+    if (m_mode != Mode::waiting && m_mode != Mode::receiving) {
+        // No firmware; or E/S shown: the updater then loops forever and reads nothing more until
+        // it is switched off ("repeat until success" starts again from power-on with the tape
+        // buttons) [C: gligli/p600fw firmware/p600firmware.c updater_main(), "loop infinitely"].
+        return;
     }
     const auto m = message.bytes;
     const bool ours =
@@ -250,15 +280,6 @@ void GligliProphet600Model::on_sysex(const Received& message, Outputs& out) {
         return;
     }
     const bool is_end = std::equal(m.begin(), m.end(), kEnd.begin(), kEnd.end());
-    if (m_mode == Mode::error && is_end) {
-        return; // the end of a failed transfer: still E
-    }
-    if (m_mode == Mode::error) {
-        // "Repeat until success": the loader starts over with the next transfer [C]; the
-        // gap requirement still applies between its messages.
-        m_mode = Mode::waiting;
-        m_blocks = 0;
-    }
     if (m_mode == Mode::receiving && message.gap_before &&
         *message.gap_before < m_spec.min_gap_after_message) {
         fail(fmt::format(
@@ -279,6 +300,11 @@ void GligliProphet600Model::on_sysex(const Received& message, Outputs& out) {
     }
     if (m.size() != kBlockBytes || m[5] != 0x02) {
         fail(fmt::format("message {} is {} bytes, expected 333", m_blocks + 1, m.size()));
+        return;
+    }
+    if (const auto bad = page_crc_mismatch(m)) {
+        fail(fmt::format("page message {}: CRC {:04X} carried, {:04X} computed", m_blocks + 1,
+                         bad->first, bad->second));
         return;
     }
     m_mode = Mode::receiving;

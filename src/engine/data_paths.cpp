@@ -5,8 +5,8 @@
 
 #include "build_info.hpp"
 
-#include "emulator/device_catalogue.hpp"
 #include "engine/manifest_files.hpp"
+#include "transport/emulated_transport.hpp"
 
 #if defined(_WIN32)
 #include <windows.h>
@@ -113,7 +113,7 @@ CatalogueLoad load_device_catalogue() {
     for (const auto& id : load.catalogue.ids()) {
         manifests.push_back(load.catalogue.find(id)->manifest);
     }
-    emu::register_manifest_devices(manifests);
+    transport::set_emulated_manifests(std::move(manifests));
     return load;
 }
 

@@ -1,11 +1,14 @@
 #include "engine/inspect.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <exception>
 #include <new>
 #include <span>
 #include <thread>
 #include <utility>
+
+#include "core/firmware_grammar.hpp"
 
 namespace syx::engine {
 namespace {
@@ -112,6 +115,59 @@ Result<InspectedFile> inspect_file(const std::filesystem::path& path,
     result.file.sha256 = file_sha256;
     result.file.crc32 = file_crc32;
     return result;
+}
+
+std::vector<DecodedFirmwareFacts> decode_as_firmware(const SysexFile& file,
+                                                     const Catalogue& catalogue) {
+    std::vector<DecodedFirmwareFacts> out;
+    if (file.messages.empty()) {
+        return out;
+    }
+    std::vector<std::span<const std::uint8_t>> messages;
+    messages.reserve(file.messages.size());
+    for (const auto& m : file.messages) {
+        messages.push_back(file.bytes_of(m));
+    }
+    for (const auto& entry : catalogue.entries()) {
+        const auto& fw = entry.manifest.firmware;
+        if (!fw.supported || !fw.grammar) {
+            continue;
+        }
+        const bool prefix_matches =
+            std::any_of(fw.message_prefixes.begin(), fw.message_prefixes.end(),
+                        [&](const BytePattern& p) { return p.matches_prefix(messages.front()); });
+        if (!prefix_matches) {
+            continue;
+        }
+        const auto decoded = decode_firmware(*fw.grammar, messages);
+        if (!decoded.ok()) {
+            continue;
+        }
+        DecodedFirmwareFacts facts;
+        facts.device_id = entry.manifest.id;
+        facts.device_name = entry.manifest.name;
+        facts.summary = decoded.summary(*fw.grammar);
+        facts.block_noun = fw.grammar->block_noun;
+        facts.blocks = decoded.data_messages;
+        facts.block_bytes = decoded.block_bytes;
+        if (decoded.declared_image_bytes) {
+            facts.image_bytes = decoded.declared_image_bytes;
+        } else if (!decoded.image.empty()) {
+            facts.image_bytes = decoded.image.size();
+        }
+        if (decoded.image_crc && fw.grammar->image_crc) {
+            facts.image_crc = decoded.image_crc;
+            facts.image_crc_width = fw.grammar->image_crc->width;
+        }
+        facts.declared_version = decoded.declared_version;
+        if (const auto* release = fw.find_release(file.sha256)) {
+            facts.release = release->version;
+            facts.summary += "; known release " + release->version; // as validate says it
+        }
+        facts.carries_checksum = fw.grammar->carries_checksum();
+        out.push_back(std::move(facts));
+    }
+    return out;
 }
 
 } // namespace syx::engine

@@ -202,6 +202,7 @@ struct Devices {
     std::uint64_t seed = 1;
     std::vector<std::pair<emu::Time, std::string>> presses; // SYXFLASH_EMULATED_PRESS
     bool configured = false;
+    std::vector<Manifest> manifests; // set_emulated_manifests()
 };
 
 Devices& devices() {
@@ -301,7 +302,7 @@ public:
 
     Result<std::vector<PortInfo>> list_ports() override {
         std::vector<PortInfo> ports;
-        for (const auto& info : emu::emulated_devices()) {
+        for (const auto& info : emulated_device_list()) {
             const auto device = existing_device(info.id);
             if (device && !device->port_present()) {
                 continue; // unplugged by a fault
@@ -402,15 +403,40 @@ void configure_emulated_devices(std::vector<emu::FaultSpec> faults, std::uint64_
     d.configured = true;
 }
 
-Result<std::shared_ptr<EmulatedDevice>>
-make_emulated_device_runner(std::string_view id, const std::vector<emu::FaultSpec>& faults,
-                            std::uint64_t seed) {
-    auto model = emu::make_emulated_device(id, faults, seed);
+namespace {
+Result<std::shared_ptr<EmulatedDevice>> runner_for(std::string_view id,
+                                                   const std::vector<emu::FaultSpec>& faults,
+                                                   std::uint64_t seed,
+                                                   std::span<const Manifest> manifests) {
+    auto model = emu::make_emulated_device(id, faults, seed, manifests);
     if (!model) {
         return model.error();
     }
     return std::shared_ptr<EmulatedDevice>(
         std::make_shared<PumpedDevice>(std::string(id), std::move(*model)));
+}
+
+std::vector<Manifest> registered_manifests() {
+    auto& d = devices();
+    std::lock_guard lock(d.mutex);
+    return d.manifests;
+}
+} // namespace
+
+void set_emulated_manifests(std::vector<Manifest> manifests) {
+    auto& d = devices();
+    std::lock_guard lock(d.mutex);
+    d.manifests = std::move(manifests);
+}
+
+std::vector<emu::EmulatedDeviceInfo> emulated_device_list() {
+    return emu::emulated_devices(registered_manifests());
+}
+
+Result<std::shared_ptr<EmulatedDevice>>
+make_emulated_device_runner(std::string_view id, const std::vector<emu::FaultSpec>& faults,
+                            std::uint64_t seed) {
+    return runner_for(id, faults, seed, registered_manifests());
 }
 
 Result<std::shared_ptr<EmulatedDevice>> emulated_device(std::string_view id) {
@@ -422,7 +448,7 @@ Result<std::shared_ptr<EmulatedDevice>> emulated_device(std::string_view id) {
     if (auto status = configure_from_environment(d); !status) {
         return status.error();
     }
-    auto model = emu::make_emulated_device(id, d.faults, d.seed);
+    auto model = emu::make_emulated_device(id, d.faults, d.seed, d.manifests); // d.mutex is held
     if (!model) {
         return model.error();
     }

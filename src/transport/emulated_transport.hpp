@@ -24,7 +24,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/manifest.hpp"
 #include "core/result.hpp"
+#include "emulator/device_catalogue.hpp"
 #include "emulator/device_model.hpp"
 #include "emulator/fault_spec.hpp"
 #include "transport/midi_transport.hpp"
@@ -53,6 +55,14 @@ public:
     // Called (on the pump thread) whenever the display text changes.
     virtual void set_display_listener(std::function<void(const std::string&)> listener) = 0;
 };
+
+// The manifests whose devices the emulated API serves besides the built-in models (grammar-
+// described loaders, emulator/device_catalogue.hpp). The engine sets them when it loads the
+// catalogue (engine::load_device_catalogue); a later call replaces them. Thread-safe: the emulated
+// ports may be listed on other threads meanwhile.
+void set_emulated_manifests(std::vector<Manifest> manifests);
+// Every device the emulated API serves (built-in models, then the registered manifests').
+[[nodiscard]] std::vector<emu::EmulatedDeviceInfo> emulated_device_list();
 
 // Faults and seed for devices created from now on (devices already running keep theirs).
 void configure_emulated_devices(std::vector<emu::FaultSpec> faults, std::uint64_t seed = 1);

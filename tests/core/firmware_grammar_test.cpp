@@ -166,6 +166,14 @@ TEST(FirmwareGrammar, MutableFileDecodesAndSaysWhatItFound) {
                             "correct, image 12 bytes, ends with the reboot message");
 }
 
+TEST(FirmwareGrammar, NoMessagesIsNotFirmware) {
+    // Found by firmware_grammar_fuzz: an empty list decoded as "ok".
+    const auto d = decode_firmware(mutable_like(), {});
+    ASSERT_FALSE(d.ok());
+    EXPECT_EQ(d.problems.front().code, "truncated");
+    EXPECT_NE(d.problems.front().text.find("holds no messages"), std::string::npos);
+}
+
 TEST(FirmwareGrammar, MutableOldManufacturerIdIsTheSameLoader) {
     auto file = encode_firmware(mutable_like(), image_of(8));
     for (auto& m : file) {

@@ -13,6 +13,8 @@
 
 #include "core/catalogue.hpp"
 #include "core/firmware_grammar.hpp"
+#include "core/hash.hpp"
+#include "core/session_validation.hpp"
 #include "core/sysex_file.hpp"
 #include "core/validation.hpp"
 
@@ -159,6 +161,10 @@ TEST_P(GrammarManifest, OneChangedPayloadByteIsRefusedWhereTheFormatCanTell) {
                 EXPECT_TRUE(has_code(r, "unknown-release"));
                 EXPECT_NE(r.firmware_summary.find("no block checksum"), std::string::npos)
                     << r.firmware_summary;
+                EXPECT_TRUE(has_code(r, "firmware-no-checksum")) << all_text(r);
+                EXPECT_NE(all_text(r).find(std::string(kNoChecksumText).substr(1)),
+                          std::string::npos)
+                    << all_text(r);
             }
         }
     }
@@ -248,6 +254,36 @@ TEST(GrammarManifestLookAlikes, SameMakersOtherDataIsNotFirmware) {
     EXPECT_TRUE(has_code(r, "firmware-not-firmware")) << all_text(r);
 }
 
+// Every Mutable Instruments and Novation Launchpad manifest refuses a well-formed firmware file of
+// a sibling product of the same maker (same prefix, another product byte in every message, or
+// another product in the init message).
+TEST(GrammarManifestLookAlikes, ASiblingProductsFirmwareIsRefusedByEachDevice) {
+    const std::vector<std::pair<std::string, std::string>> pairs{
+        {"mutable-shruthi-1", "mutable-midipal"},
+        {"mutable-midipal", "mutable-anushri"},  // both 128-byte pages
+        {"mutable-ambika", "mutable-shruthi-1"}, // both 256-byte pages
+        {"mutable-anushri", "mutable-midipal"},
+        {"mutable-yarns", "mutable-ambika"},
+        {"novation-launchpad-pro", "novation-launchpad-mk2"},
+        {"novation-launchpad-mk2", "novation-launchpad-pro"},
+        {"novation-launchpad-x", "novation-launchpad-mini-mk3"},
+        {"novation-launchpad-mini-mk3", "novation-launchpad-pro-mk3"},
+        {"novation-launchpad-pro-mk3", "novation-launchpad-x"},
+    };
+    for (const auto& [id, sibling] : pairs) {
+        const auto fw =
+            encode_firmware(*device(sibling).firmware.grammar, image_of(3 * 128 + 64, 3), 123);
+        const auto own = validate(file_of(fw), device(sibling), Link::usb);
+        ASSERT_FALSE(has_code(own, "firmware-not-firmware")) << sibling << "\n" << all_text(own);
+        const auto r = check(id, fw);
+        EXPECT_TRUE(r.refused()) << id << " took " << sibling << "'s firmware\n" << all_text(r);
+    }
+    // TRAM8: the maker's prefix with something else than the "T8FW" firmware (a message of
+    // another kind from the same maker ID) is refused.
+    Bytes other{0xF0, 0x00, 0x29, 0x7F, 0x54, 0x38, 0x43, 0x46, 0x00, 0x01, 0x02, 0xF7};
+    EXPECT_TRUE(check("lpzw-tram8", {other}).refused()) << all_text(check("lpzw-tram8", {other}));
+}
+
 TEST(GrammarManifestLookAlikes, ShruthiPatchDataFixtureIsNotFirmware) {
     SYX_REQUIRE_FIXTURE(path, "mutable_shruthi1_factory_data.syx");
     const auto bytes = syx::test::read_file_bytes(path);
@@ -301,6 +337,58 @@ TEST(GrammarManifestWording, KnownReleaseIsNamedInTheDecodedSummary) {
         said = said || (f.code == "firmware-decoded" && f.text == r.firmware_summary + ".");
     }
     EXPECT_TRUE(said) << all_text(r);
+}
+
+TEST(GrammarManifestNoChecksum,
+     OneChangedByteMakesALaunchpadFileAnUnknownReleaseNeedingTheTypedPhrase) {
+    // Launchpad Pro and MK2 files carry no checksum the bootloader checks: the maker's tool
+    // writes a zero footer, "device doesn't respect the checksum" [R: dvhdr/launchpad-pro
+    // tools/hextosyx.cpp write_checksum()], and mat1jaczyyy/LP-Firmware-Utility
+    // tools/syxtobin/syxtobin.cpp skips the footer value (it checks the CRC for the X family
+    // only). So one changed byte can only be caught by the known release's SHA-256.
+    for (const std::string id : {"novation-launchpad-pro", "novation-launchpad-mk2"}) {
+        Manifest m = device(id);
+        const auto fw = encode_firmware(*m.firmware.grammar, image_of(4 * 32 + 7, 9), 182);
+        Bytes all;
+        for (const auto& msg : fw) {
+            all.insert(all.end(), msg.begin(), msg.end());
+        }
+        FirmwareRelease test_release;
+        test_release.version = "test-1";
+        test_release.sha256 = sha256(all);
+        m.firmware.releases.push_back(test_release);
+
+        const auto known = file_of(fw);
+        ASSERT_EQ(known.sha256, test_release.sha256);
+        const auto ok = validate(known, m, Link::usb);
+        EXPECT_EQ(ok.verdict, Verdict::valid) << id << "\n" << all_text(ok);
+        EXPECT_TRUE(has_code(ok, "firmware-no-checksum")) << all_text(ok);
+        EXPECT_NE(all_text(ok).find("known release test-1: it is intact"), std::string::npos)
+            << all_text(ok);
+
+        auto bad = fw;
+        bad[1][10] ^= 0x01; // one payload byte of the second block
+        const auto changed = validate(file_of(bad), m, Link::usb);
+        EXPECT_EQ(changed.verdict, Verdict::valid_with_warnings) << id << "\n" << all_text(changed);
+        EXPECT_FALSE(changed.release.has_value());
+        EXPECT_TRUE(has_code(changed, "unknown-release")) << all_text(changed);
+        const auto it =
+            std::find_if(changed.findings.begin(), changed.findings.end(),
+                         [](const Finding& f) { return f.code == "firmware-no-checksum"; });
+        ASSERT_NE(it, changed.findings.end()) << all_text(changed);
+        EXPECT_EQ(it->severity, Severity::warning);
+        EXPECT_NE(it->text.find("his format carries no checksum; only a known release's SHA-256 "
+                                "can show the file is intact"),
+                  std::string::npos)
+            << it->text;
+        // What the update session's gate reads: an unknown release, so sending it needs
+        // --allow-unknown-release or the typed phrase (UnknownReleasePolicy,
+        // kUnknownReleasePhrase).
+        const auto gate = session::check_file(file_of(bad), m, Link::usb, false);
+        EXPECT_FALSE(gate.refused);
+        EXPECT_TRUE(gate.unknown_release);
+        EXPECT_FALSE(session::check_file(known, m, Link::usb, false).unknown_release);
+    }
 }
 
 } // namespace

@@ -38,6 +38,29 @@ TEST(Pacer, UsbWithoutRateHasNoWireTimeAndManifestRateCounts) {
     EXPECT_EQ(syx::effective_bytes_per_second(Link::din, rules), 3125u);
 }
 
+// USB without a byte-rate cap: the device's input sees a message's F7 only after it crossed the
+// bus, at most 19 × 64 bytes per 1 ms frame (USB 2.0 Table 5-9) with 3 SysEx bytes per 4-byte
+// event packet = 912 000 SysEx bytes/s, so the gap is counted from then. A 44-byte Launchpad
+// block takes 48.2 µs: a 1 ms gap from the send call alone leaves less than 1 ms at the device.
+TEST(Pacer, UsbWithoutACapCountsTheDeliveryTimeBeforeTheGap) {
+    EXPECT_EQ(syx::usb_delivery_time(912'000), 1s);
+    EXPECT_EQ(syx::usb_delivery_time(44), 48246ns); // 44 / 912 000 s, rounded up
+    PacerConfig c;
+    c.link = Link::usb;
+    c.rules.gap_after_message = 1ms;
+    const std::vector<std::uint64_t> lengths{44, 44, 15};
+    auto plan = syx::make_pacing_plan(lengths, c);
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(plan->sends[1].start, 1ms + 48246ns);
+    EXPECT_EQ(plan->sends[2].start, 2 * (1ms + 48246ns));
+    EXPECT_EQ(plan->duration, 2 * (1ms + 48246ns) + syx::usb_delivery_time(15));
+    // With a cap, the cap's wire time (always longer) is what counts.
+    c.rules.max_bytes_per_second = 44'000;
+    auto capped = syx::make_pacing_plan(lengths, c);
+    ASSERT_TRUE(capped.ok());
+    EXPECT_EQ(capped->sends[1].start, 2ms);
+}
+
 TEST(Pacer, NextStartIsPreviousStartPlusWireTimePlusGapOnDin) {
     const std::vector<std::uint64_t> lengths{100, 100, 100};
     auto plan = syx::make_pacing_plan(lengths, din_config(150ms));
@@ -58,11 +81,13 @@ TEST(Pacer, DeliveryJitterIsAddedToEveryGap) {
     const std::vector<std::uint64_t> lengths(40, 200);
     auto plan = syx::make_pacing_plan(lengths, c);
     ASSERT_TRUE(plan.ok());
+    const auto bus = syx::usb_delivery_time(200); // each message's USB delivery time
     for (std::size_t i = 1; i < plan->sends.size(); ++i) {
-        EXPECT_EQ(plan->sends[i].start - plan->sends[i - 1].start, 155333us);
+        EXPECT_EQ(plan->sends[i].start - plan->sends[i - 1].start, 155333us + bus);
     }
-    // The floor is 39 gaps; the margin costs 39 × 5.333 ms, within the 5 % cost target.
-    EXPECT_EQ(plan->floor, 39 * 150ms);
+    // The floor is 39 gaps and 40 delivery times; the margin costs 39 × 5.333 ms, within the 5 %
+    // cost target.
+    EXPECT_EQ(plan->floor, 39 * 150ms + 40 * bus);
     const double ratio =
         static_cast<double>(plan->duration.count()) / static_cast<double>(plan->floor.count());
     EXPECT_LE(ratio, 1.05);
@@ -131,12 +156,13 @@ TEST(Pacer, SmfTimesSlowDownButNeverSpeedUp) {
     auto plan = syx::make_pacing_plan(lengths, c, seconds);
     ASSERT_TRUE(plan.ok());
     EXPECT_EQ(plan->sends[0].start, 0ns);
-    EXPECT_EQ(plan->sends[1].start, 1s);         // the file's own timing
-    EXPECT_EQ(plan->sends[2].start, 1s + 100ms); // the gap rule wins over 50 ms
+    EXPECT_EQ(plan->sends[1].start, 1s); // the file's own timing
+    const auto bus = syx::usb_delivery_time(10);
+    EXPECT_EQ(plan->sends[2].start, 1s + bus + 100ms); // the gap rule wins over 50 ms
     c.use_smf_times = false;
     auto plain = syx::make_pacing_plan(lengths, c, seconds);
     ASSERT_TRUE(plain.ok());
-    EXPECT_EQ(plain->sends[1].start, 100ms);
+    EXPECT_EQ(plain->sends[1].start, bus + 100ms);
 }
 
 TEST(Pacer, SettleTimesAreScheduledAndCountInTheFloor) {
@@ -147,10 +173,11 @@ TEST(Pacer, SettleTimesAreScheduledAndCountInTheFloor) {
     const std::vector<std::uint64_t> lengths{10, 10};
     auto plan = syx::make_pacing_plan(lengths, c);
     ASSERT_TRUE(plan.ok());
+    const auto bus = syx::usb_delivery_time(10);
     EXPECT_EQ(plan->sends[0].start, 500ms);
-    EXPECT_EQ(plan->sends[1].start, 520ms);
-    EXPECT_EQ(plan->duration, 1520ms);
-    EXPECT_EQ(plan->floor, 1520ms);
+    EXPECT_EQ(plan->sends[1].start, 520ms + bus);
+    EXPECT_EQ(plan->duration, 1520ms + 2 * bus);
+    EXPECT_EQ(plan->floor, 1520ms + 2 * bus);
 }
 
 TEST(Pacer, AbsoluteDeadlinesButALateSendPushesTheRestBack) {
@@ -159,12 +186,13 @@ TEST(Pacer, AbsoluteDeadlinesButALateSendPushesTheRestBack) {
     const std::vector<std::uint64_t> lengths{10, 10, 10};
     auto plan = syx::make_pacing_plan(lengths, c);
     ASSERT_TRUE(plan.ok());
+    const PacerDuration step = 150ms + syx::usb_delivery_time(10); // gap + delivery time
     // On time (a little early wake-up jitter does not accumulate): the planned deadline.
-    EXPECT_EQ(syx::next_start(*plan, 1, PacerDuration{0}), 150ms);
-    EXPECT_EQ(syx::next_start(*plan, 2, PacerDuration{150ms + 1ms}), 300ms + 1ms);
-    EXPECT_EQ(syx::next_start(*plan, 2, PacerDuration{150ms}), 300ms);
+    EXPECT_EQ(syx::next_start(*plan, 1, PacerDuration{0}), step);
+    EXPECT_EQ(syx::next_start(*plan, 2, step + 1ms), 2 * step + 1ms);
+    EXPECT_EQ(syx::next_start(*plan, 2, step), 2 * step);
     // Late by 40 ms: the gap is kept, not squeezed.
-    EXPECT_EQ(syx::next_start(*plan, 2, PacerDuration{190ms}), 340ms);
+    EXPECT_EQ(syx::next_start(*plan, 2, step + 40ms), 2 * step + 40ms);
 }
 
 TEST(Pacer, EmptyTransferIsEmpty) {
@@ -209,6 +237,7 @@ TEST(Pacer, SmfIntervalsAreKeptAfterAMessageTheGapPushedBack) {
     const std::vector<std::optional<double>> seconds{0.0, 0.010, 0.200};
     auto plan = syx::make_pacing_plan(lengths, c, seconds);
     ASSERT_TRUE(plan.ok());
-    EXPECT_EQ(plan->sends[1].start, 150ms);
-    EXPECT_EQ(plan->sends[2].start, 340ms);
+    const auto bus = syx::usb_delivery_time(10);
+    EXPECT_EQ(plan->sends[1].start, 150ms + bus);
+    EXPECT_EQ(plan->sends[2].start, 340ms + bus);
 }

@@ -126,12 +126,37 @@ TEST(GligliProphet600Model, GapUnder250msGivesE) {
     EXPECT_NE(p600.error_reason().find("249 ms"), std::string::npos);
 }
 
+TEST(GligliProphet600Model, APageWithABadCrcGivesEAndNamesThePage) {
+    // The updater checks every page's CRC-16/XMODEM and shows E on a mismatch [C: gligli/p600fw
+    // documentation/latex/sysex_firmware.tex, firmware/p600firmware.c updater_main()].
+    GligliProphet600Model p600(GligliProphet600Model::default_spec());
+    p600.power_cycle(kTapeButtons, ms(0));
+    auto fw = make_prophet600_test_firmware(6);
+    fw[2][100] ^= 0x01; // one data bit of the third page; framing and size stay right
+    send_with_gaps(p600, fw, ms(1000), ms(300));
+    EXPECT_EQ(p600.display_text(), "E");
+    EXPECT_NE(p600.error_reason().find("page message 3: CRC"), std::string::npos)
+        << p600.error_reason();
+    // The CRC bytes themselves are covered too: a damaged carried CRC is a mismatch.
+    GligliProphet600Model other(GligliProphet600Model::default_spec());
+    other.power_cycle(kTapeButtons, ms(0));
+    auto fw2 = make_prophet600_test_firmware(6);
+    fw2[0][fw2[0].size() - 2] ^= 0x01;
+    send_with_gaps(other, fw2, ms(1000), ms(300));
+    EXPECT_EQ(other.display_text(), "E");
+}
+
 TEST(GligliProphet600Model, AfterERepeatingTheTransferSucceeds) {
     GligliProphet600Model p600(GligliProphet600Model::default_spec());
     p600.power_cycle(kTapeButtons, ms(0));
     const auto fw = make_prophet600_test_firmware(6);
     send_with_gaps(p600, fw, ms(1000), ms(100));
     EXPECT_EQ(p600.display_text(), "E");
+    // After E the updater reads nothing more until it is switched off [C: gligli/p600fw
+    // firmware/p600firmware.c updater_main(), "loop infinitely"]: resending alone stays E.
+    send_with_gaps(p600, fw, ms(5000), ms(300));
+    EXPECT_EQ(p600.display_text(), "E");
+    p600.power_cycle(kTapeButtons, ms(9000));
     send_with_gaps(p600, fw, ms(10000), ms(300));
     EXPECT_EQ(p600.display_text(), "S");
     p600.power_cycle({}, ms(20000));

@@ -124,12 +124,27 @@ TEST(FaultMatrix, NakFromTheMidiflyLeadsToTheRecoveryButtonAndASecondUpgrade) {
 
 TEST(FaultMatrix, UserReportsTheErrorDisplayAndTheRepeatPlanSucceeds) {
     // An interface that loses bytes above 2000 B/s: whole 333-byte messages at DIN speed lose
-    // bytes, the Prophet-600 shows "E" [C], and the user reads it to the session. (A flipped
-    // data byte would NOT show: no checksum is known for this firmware [M], the loader says S.)
+    // bytes, the Prophet-600 shows "E" [C], and the user reads it to the session.
     auto fw = test::syx_file(emu::make_prophet600_test_firmware(12));
     auto r = update_then_recover("gligli-prophet-600", Link::din, {"drop-above-rate=2000"}, fw);
     EXPECT_EQ(r.update.kind, OutcomeKind::transfer_failed) << r.update.message;
     EXPECT_EQ(r.update.recovery_plan, "repeat-until-success");
+    ASSERT_TRUE(r.recovery.has_value());
+    EXPECT_EQ(r.recovery->kind, OutcomeKind::success) << r.recovery->message;
+    EXPECT_EQ(r.device->display_text(), "S");
+}
+
+TEST(FaultMatrix, APageDamagedAfterValidationShowsEOnTheProphet600AndTheRepeatSucceeds) {
+    // The file validates; the fault damages one byte of page message 3 on the way (validation is
+    // not involved). The updater checks the page CRC as validation does and shows "E" [C:
+    // gligli/p600fw firmware/p600firmware.c updater_main()]; repeating the upload succeeds.
+    auto fw = test::syx_file(emu::make_prophet600_test_firmware(6));
+    auto r = update_then_recover("gligli-prophet-600", Link::din, {"corrupt-message=3"}, fw);
+    EXPECT_EQ(r.update.kind, OutcomeKind::transfer_failed) << r.update.message;
+    EXPECT_EQ(r.update.recovery_plan, "repeat-until-success");
+    const auto& events = r.device->events();
+    ASSERT_FALSE(events.empty());
+    EXPECT_NE(events[0].find("corrupt-message=3"), std::string::npos);
     ASSERT_TRUE(r.recovery.has_value());
     EXPECT_EQ(r.recovery->kind, OutcomeKind::success) << r.recovery->message;
     EXPECT_EQ(r.device->display_text(), "S");
