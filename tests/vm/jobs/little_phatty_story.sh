@@ -27,13 +27,9 @@ rc=0
 timeout 120 "$SYXFLASH_CLI" upload --device moog-little-phatty --api alsa --port UM-ONE --yes \
   --allow-unknown-release /tmp/lp.syx <"/tmp/answers" >"$OUT/upload.log" 2>&1 &
 upload=$!
-i=0
-until grep -q "display show?" "$OUT/upload.log"; do
-  i=$((i + 1))
-  [ $i -lt 900 ] || { cat "$OUT/upload.log"; fail "the upload never asked what the display shows"; }
-  kill -0 $upload 2>/dev/null || break
-  sleep 0.1
-done
+asked_or_ended() { has_line "$OUT/upload.log" "display show?" || ! kill -0 $upload 2>/dev/null; }
+wait_until 100 "the upload asking what the display shows" asked_or_ended ||
+  { cat "$OUT/upload.log"; fail "the upload never asked what the display shows"; }
 shown=$(display)
 echo "the Little Phatty shows: $shown"
 [ "$shown" = "Stage 1 Error / Cycle Power" ] || { cat "$OUT/upload.log"; fail "expected 'Stage 1 Error / Cycle Power'"; }
