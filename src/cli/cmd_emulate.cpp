@@ -1,5 +1,6 @@
 // syxflash-cli emulate ID: serves an emulated device on virtual MIDI ports, or on the device
 // side of a rawmidi cable (a USB gadget's card), until Ctrl-C.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -66,8 +67,10 @@ struct EmulateArgs {
     std::vector<std::string> faults;
     std::uint64_t seed = 1;
     bool list = false;
-    // --api rawmidi: the device side of a cable.
+    // --api rawmidi: the device side of a cable, and of more cables to the same unit that stand
+    // for a DIN interface (--din-device: bytes arrive over the model's DIN input).
     std::string device;
+    std::vector<std::string> din_devices;
     double byte_rate = 3125;    // a DIN port's speed; 0 = as fast as the driver takes it
     std::string timestamps;     // JSON lines: when each received message's first/last byte came
     std::string write_firmware; // write a firmware file the model accepts, and exit
@@ -109,25 +112,98 @@ private:
 };
 
 #ifdef SYXFLASH_HAVE_ALSA
+// One unit behind one or more cables. Its answers leave by the cable the last bytes came in by
+// (the first one until anything came): whether a real unit's MIDI OUT and USB port both carry
+// every answer is not documented [M], and a card nobody on the far side reads would block the
+// writer once its buffer is full.
 class RawMidiPorts final : public DevicePorts {
 public:
-    RawMidiPorts(std::unique_ptr<transport::RawMidiDevicePort> port, std::optional<double> rate)
-        : m_port(std::move(port)), m_rate(rate) {}
+    struct Cable {
+        std::unique_ptr<transport::RawMidiDevicePort> port;
+        std::optional<double> rate;
+        const char* what;
+    };
+    RawMidiPorts(std::vector<Cable> cables, std::shared_ptr<std::atomic<std::size_t>> last_from)
+        : m_cables(std::move(cables)), m_last_from(std::move(last_from)) {}
     void send(const std::vector<std::uint8_t>& m) override {
         // Sent whole at the device's own pace, as a unit busy dumping would.
-        if (auto status = m_port->send(m, m_rate); !status) {
+        auto& c = m_cables.at(std::min(m_last_from->load(), m_cables.size() - 1));
+        if (auto status = c.port->send(m, c.rate); !status) {
             fmt::print("fault: not sent: {}\n", status.error().message);
         }
     }
     void describe(const std::string& id, const std::string& /*api*/) override {
-        fmt::print("Emulating {} on rawmidi device '{}', answering at {}.\n", id, m_port->device(),
-                   m_rate ? fmt::format("{:.0f} bytes/s", *m_rate) : "full speed");
+        for (const auto& c : m_cables) {
+            fmt::print("Emulating {} on rawmidi device '{}' ({}), answering at {}.\n", id,
+                       c.port->device(), c.what,
+                       c.rate ? fmt::format("{:.0f} bytes/s", *c.rate) : "full speed");
+        }
     }
 
 private:
-    std::unique_ptr<transport::RawMidiDevicePort> m_port;
-    std::optional<double> m_rate;
+    std::vector<Cable> m_cables;
+    std::shared_ptr<std::atomic<std::size_t>> m_last_from;
 };
+
+// The model behind --device (its own link) and every --din-device (its DIN input, answering at
+// DIN speed): one reader thread per card, each handing bytes straight to the model with the link
+// they came by, so it sees when each byte came. --timestamps lines name the card.
+Result<std::unique_ptr<DevicePorts>> open_rawmidi_cables(const EmulateArgs& args,
+                                                         transport::EmulatedDevice& dev,
+                                                         std::ofstream& timestamps) {
+    static std::mutex timestamps_mutex;
+    std::vector<RawMidiPorts::Cable> cables;
+    auto last_from = std::make_shared<std::atomic<std::size_t>>(0);
+    auto open_one = [&](const std::string& name, std::optional<Link> via) -> Status {
+        auto port = transport::RawMidiDevicePort::open(
+            name,
+            [&timestamps, name](transport::RawMidiArrival&& m) {
+                if (!timestamps.is_open()) {
+                    return;
+                }
+                // Written on the reader threads, in arrival order; steady-clock microseconds.
+                const auto us = [](transport::TimePoint t) {
+                    return std::chrono::duration_cast<std::chrono::microseconds>(
+                               t.time_since_epoch())
+                        .count();
+                };
+                std::string head;
+                for (std::size_t i = 0; i < std::min<std::size_t>(m.bytes.size(), 6); ++i) {
+                    head += fmt::format("{}{:02X}", i == 0 ? "" : " ", m.bytes[i]);
+                }
+                std::lock_guard lock(timestamps_mutex);
+                timestamps << fmt::format("{{\"first_us\":{},\"last_us\":{},\"bytes\":{},"
+                                          "\"head\":\"{}\",\"device\":\"{}\"}}\n",
+                                          us(m.first_byte), us(m.last_byte), m.bytes.size(), head,
+                                          name);
+                timestamps.flush();
+            },
+            [&dev, via, last_from, index = cables.size()](std::span<const std::uint8_t> bytes,
+                                                          transport::TimePoint) {
+                last_from->store(index);
+                (void)(via ? dev.send_via(bytes, *via) : dev.send(bytes));
+            });
+        if (!port) {
+            return port.error();
+        }
+        const bool din = via.has_value();
+        const auto rate = din ? std::optional<double>{static_cast<double>(kDinBytesPerSecond)}
+                          : args.byte_rate > 0 ? std::optional<double>{args.byte_rate}
+                                               : std::nullopt;
+        cables.push_back({std::move(*port), rate, din ? "DIN, through an interface" : "its own"});
+        return Ok{};
+    };
+    if (auto status = open_one(args.device, std::nullopt); !status) {
+        return status.error();
+    }
+    for (const auto& name : args.din_devices) {
+        if (auto status = open_one(name, Link::din); !status) {
+            return status.error();
+        }
+    }
+    return std::unique_ptr<DevicePorts>(
+        std::make_unique<RawMidiPorts>(std::move(cables), std::move(last_from)));
+}
 #endif
 
 // "press BUTTON", "power-cycle [BUTTON…]" or "display" typed on stdin.
@@ -190,6 +266,10 @@ std::optional<int> check_serve_args(const EmulateArgs& args) {
         fmt::print(stderr, "emulate: --api rawmidi needs --device (e.g. hw:CARD=lp; 'amidi -l')\n");
         return kExitUsage;
     }
+    if (!rawmidi && !args.din_devices.empty()) {
+        fmt::print(stderr, "emulate: --din-device needs --api rawmidi\n");
+        return kExitUsage;
+    }
     if (args.byte_rate < 0) {
         fmt::print(stderr, "emulate: --byte-rate must be 0 (full speed) or more\n");
         return kExitUsage;
@@ -203,38 +283,12 @@ using PortsOrNull = std::unique_ptr<DevicePorts>;
 PortsOrNull open_rawmidi_ports(const EmulateArgs& args, transport::EmulatedDevice& dev,
                                std::ofstream& timestamps) {
 #ifdef SYXFLASH_HAVE_ALSA
-    auto port = transport::RawMidiDevicePort::open(
-        args.device,
-        [&timestamps](transport::RawMidiArrival&& m) {
-            if (timestamps.is_open()) {
-                // Written on the reader thread, in arrival order; steady-clock microseconds.
-                const auto us = [](transport::TimePoint t) {
-                    return std::chrono::duration_cast<std::chrono::microseconds>(
-                               t.time_since_epoch())
-                        .count();
-                };
-                std::string head;
-                for (std::size_t i = 0; i < std::min<std::size_t>(m.bytes.size(), 6); ++i) {
-                    head += fmt::format("{}{:02X}", i == 0 ? "" : " ", m.bytes[i]);
-                }
-                timestamps << fmt::format(
-                    "{{\"first_us\":{},\"last_us\":{},\"bytes\":{},\"head\":\"{}\"}}\n",
-                    us(m.first_byte), us(m.last_byte), m.bytes.size(), head);
-                timestamps.flush();
-            }
-        },
-        // Straight to the model as the bytes come, so it sees when each byte came (its
-        // F7-to-F0 gaps are then the ones on the cable, not our loop's).
-        [&dev](std::span<const std::uint8_t> bytes, transport::TimePoint) {
-            (void)dev.send(bytes);
-        });
-    if (!port) {
-        fmt::print(stderr, "emulate: {}\n", port.error().message);
+    auto opened = open_rawmidi_cables(args, dev, timestamps);
+    if (!opened) {
+        fmt::print(stderr, "emulate: {}\n", opened.error().message);
         return nullptr;
     }
-    return std::make_unique<RawMidiPorts>(std::move(*port),
-                                          args.byte_rate > 0 ? std::optional<double>{args.byte_rate}
-                                                             : std::nullopt);
+    return std::move(*opened);
 #else
     (void)args;
     (void)dev;
@@ -401,6 +455,10 @@ CommandRegistrar reg{{
         sub.add_option("--device", args->device,
                        "--api rawmidi: the ALSA rawmidi device the device model sits behind, "
                        "e.g. hw:CARD=lp (a USB gadget's MIDI function)");
+        sub.add_option("--din-device", args->din_devices,
+                       "--api rawmidi: another card the same unit sits behind, standing for a DIN "
+                       "interface: what arrives there reaches the model's DIN input, and its "
+                       "answers leave there at 3125 B/s (repeatable)");
         sub.add_option("--byte-rate", args->byte_rate,
                        "--api rawmidi: bytes per second the device sends at (3125 = a DIN "
                        "port; 0 = as fast as the driver takes them)")

@@ -109,6 +109,11 @@ public:
     [[nodiscard]] virtual std::string mode() const = 0;
     // Documented and modelled facts behind this model.
     [[nodiscard]] virtual std::vector<ModelNote> notes() const = 0;
+    // Which link the next bytes arrive by, for a unit reachable through its own USB port and a
+    // DIN interface at once (one model behind two cables): models whose input differs by link
+    // (an input buffer that only DIN can overrun) read it; the others ignore it. Until called,
+    // bytes arrive by spec().link.
+    virtual void set_input_link(Link /*link*/) {}
     // Size of a firmware transfer the device currently expects, if it can tell (used to turn
     // "unplug-at=50%" into a byte count).
     [[nodiscard]] virtual std::optional<std::uint64_t> expected_transfer_bytes() const {

@@ -38,6 +38,7 @@ public:
     }
     [[nodiscard]] std::string mode() const override { return m_inner->mode(); }
     [[nodiscard]] std::vector<ModelNote> notes() const override;
+    void set_input_link(Link link) override { m_inner->set_input_link(link); }
     [[nodiscard]] std::optional<std::uint64_t> expected_transfer_bytes() const override {
         return m_inner->expected_transfer_bytes();
     }

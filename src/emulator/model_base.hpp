@@ -32,6 +32,7 @@ public:
     Outputs press(std::string_view /*button*/, Time now) override;
     Outputs power_cycle(std::span<const std::string> held_buttons, Time now) override;
     Outputs power_loss(Time now) override;
+    void set_input_link(Link link) override { m_input_link = link; }
 
 protected:
     struct Received {
@@ -69,6 +70,8 @@ protected:
     void reset_input();
 
     [[nodiscard]] Time now() const { return m_now; }
+    // The link the bytes being handled arrived by (set_input_link; spec().link by default).
+    [[nodiscard]] Link input_link() const { return m_input_link.value_or(m_spec.link); }
     [[nodiscard]] bool receiving_sysex() const { return m_in_sysex; }
 
     DeviceModelSpec m_spec;
@@ -82,6 +85,7 @@ private:
     Bytes m_partial;
     Time m_partial_first{0};
     std::optional<Time> m_last_f7;
+    std::optional<Link> m_input_link;
 };
 
 } // namespace syx::emu

@@ -83,8 +83,12 @@ std::vector<ModelNote> MoogLittlePhattyModel::notes() const {
                                "real file layout is unknown"},
         {Confidence::reported, "Display states RX STAGE 1/2, Stage 1 Error Cycle Power, SEND "
                                "FIRMWARE SX CODE ERROR 2, SEND_FIRMWARE SX DATA ERROR 3"},
+        {Confidence::reported, "Firmware over DIN can fail with ERROR 2 where slower pacing or "
+                               "USB works (forum seed)"},
         {Confidence::modelled, "While flashing over DIN, a 2048-byte input buffer drains at "
-                               "3125 B/s; overflow gives the transfer errors"},
+                               "2000 B/s, below the wire's 3125 B/s; bytes that find it full are "
+                               "lost (Stage 1 Error Cycle Power, then SEND FIRMWARE SX CODE "
+                               "ERROR 2). USB-MIDI is flow controlled and never overruns it"},
         {Confidence::reported, "OS 3.x: hold MASTER at power-on: Update Firmware? PRESET=Yes; "
                                "PRESET erases the flash, then Please Send Firmware; the OS 3.x "
                                "update is Intel HEX from PhattyLoader, so .syx is ignored"},
@@ -189,16 +193,18 @@ void MoogLittlePhattyModel::set_message(std::string text) {
 }
 
 bool MoogLittlePhattyModel::buffer_overflowed() const {
-    return m_spec.link == Link::din && m_fill > static_cast<double>(kInputBufferBytes);
+    return m_fill > static_cast<double>(kInputBufferBytes);
 }
 
 void MoogLittlePhattyModel::on_bytes_arrived(std::size_t count, Time t, Outputs& /*out*/) {
-    // The buffer drains continuously at the DIN rate; USB-MIDI is flow controlled, so only a
-    // DIN link can overrun it.
+    // The buffer drains continuously; USB-MIDI is flow controlled (the unit NAKs while busy), so
+    // only bytes that came over DIN fill it. A unit behind two cables sees both (input_link()).
     const double elapsed = std::chrono::duration<double>(t - m_fill_time).count();
     m_fill = std::max(0.0, m_fill - elapsed * kDrainBytesPerSecond);
     m_fill_time = t;
-    m_fill += static_cast<double>(count);
+    if (input_link() == Link::din) {
+        m_fill += static_cast<double>(count);
+    }
     if (m_mode == Mode::booting) {
         // MIDI during power-up [R: "DATA ERROR 3 at boot (MIDI arrived during power-up)"].
         m_mode = Mode::data_error_3;

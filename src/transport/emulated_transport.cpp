@@ -40,12 +40,17 @@ public:
     [[nodiscard]] const std::string& id() const override { return m_id; }
 
     Status send(std::span<const std::uint8_t> bytes) override {
+        return send_via(bytes, m_model->spec().link);
+    }
+
+    Status send_via(std::span<const std::uint8_t> bytes, Link link) override {
         {
             std::lock_guard lock(m_mutex);
             if (!m_model->port_present()) {
                 return make_error(ErrorCode::port_vanished,
                                   fmt::format("emulated port '{}' vanished (fault)", m_id));
             }
+            m_model->set_input_link(link);
             queue(m_model->on_message(bytes, emulated_now()));
         }
         m_wake.notify_all();

@@ -40,6 +40,9 @@ public:
     [[nodiscard]] virtual const std::string& id() const = 0;
     // Bytes sent to the device (arrive now).
     [[nodiscard]] virtual Status send(std::span<const std::uint8_t> bytes) = 0;
+    // Bytes that arrive by `link` (a unit reachable through its own USB port and a DIN interface
+    // at once: `emulate --din-device`); send() uses the model's own link.
+    [[nodiscard]] virtual Status send_via(std::span<const std::uint8_t> bytes, Link link) = 0;
     // Where the device's answers go (empty: dropped). Called on the device's pump thread.
     virtual void set_listener(ReceiveCallback listener) = 0;
     [[nodiscard]] virtual bool port_present() const = 0;

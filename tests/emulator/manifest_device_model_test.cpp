@@ -133,7 +133,7 @@ TEST(ManifestDeviceModel, LittlePhattyDisplayTextsAreTheManifestsMessages) {
     for (std::size_t i = 0; i < fw[0].size(); i += 300) {
         const auto n = std::min<std::size_t>(300, fw[0].size() - i);
         lp->on_message(std::span<const std::uint8_t>(fw[0]).subspan(i, n), t);
-        t += ms(100);
+        t += ms(200); // 1500 B/s: under what the unit writing flash takes over DIN [M]
         if (lp->mode() == "receiving-firmware") {
             expect_explained(manifest, *lp);
         }

@@ -164,7 +164,7 @@ TEST(MoogLittlePhattyModel, PacedFirmwareOverDinShowsStagesAndResetsWithNewVersi
     for (std::size_t i = 0; i < m.size(); i += 30) {
         const auto n = std::min<std::size_t>(30, m.size() - i);
         lp.on_message(std::span<const std::uint8_t>(m).subspan(i, n), t);
-        t += ms(10); // 3000 B/s: under the DIN drain rate
+        t += ms(20); // 1500 B/s: under the flash writer's modelled 2000 B/s
         if (seen.empty() || seen.back() != lp.display_text()) {
             seen.push_back(lp.display_text());
         }
@@ -178,7 +178,7 @@ TEST(MoogLittlePhattyModel, PacedFirmwareOverDinShowsStagesAndResetsWithNewVersi
     EXPECT_EQ(lp.mode(), "booting"); // the unit resets after an update [C]
     EXPECT_EQ(lp.state(), Mode::booting);
     auto lp2 = make(Link::din);
-    t = send_paced(lp2, m, ms(0), 3000, 30);
+    t = send_paced(lp2, m, ms(0), 1500, 30);
     lp2.advance(t + ms(2000));
     EXPECT_EQ(lp2.mode(), "normal");
     const auto out = lp2.on_message(identity_request(), t + ms(2000));
@@ -196,8 +196,35 @@ TEST(MoogLittlePhattyModel, UnpacedFirmwareOverDinOverflowsIntoStage1ErrorThenCo
     lp.power_cycle({}, ms(5000));
     EXPECT_EQ(lp.display_text(), "SEND FIRMWARE SX\nCODE ERROR 2");
     // The loop waits for the firmware again; paced, it succeeds.
-    const Time t = send_paced(lp, fw[0], ms(6000), 3000, 30);
+    const Time t = send_paced(lp, fw[0], ms(6000), 1500, 30);
     lp.advance(t + ms(2000));
+    EXPECT_EQ(lp.mode(), "normal");
+    EXPECT_EQ(lp.firmware_version_text(), "2.1.0.7");
+}
+
+TEST(MoogLittlePhattyModel, FirmwareAtTheFullDinWireRateOverrunsTheFlashWritersInput) {
+    // The forum story (seeds/003): over DIN cables "Cycle Power", then "send firmware sx code
+    // error 2". Paced exactly at the wire's 3125 B/s, the unit writing flash falls behind [M].
+    auto lp = make(Link::din);
+    const auto fw = make_test_firmware("moog-little-phatty", {0x02, 0x01, 0x00, 0x07});
+    send_paced(lp, fw[0], ms(0), 3125, 16);
+    EXPECT_EQ(lp.display_text(), "Stage 1 Error\nCycle Power");
+    lp.power_cycle({}, ms(20000));
+    EXPECT_EQ(lp.display_text(), "SEND FIRMWARE SX\nCODE ERROR 2");
+}
+
+TEST(MoogLittlePhattyModel, OneUnitBehindTwoCablesOverrunsOnlyFromItsDinInput) {
+    // Its own USB port and a DIN interface at once: the bytes' link decides, not the spec's.
+    auto lp = make(Link::usb);
+    const auto fw = make_test_firmware("moog-little-phatty", {0x02, 0x01, 0x00, 0x07});
+    lp.set_input_link(Link::din);
+    const Time t = send_paced(lp, fw[0], ms(0), 3125, 16);
+    EXPECT_EQ(lp.display_text(), "Stage 1 Error\nCycle Power");
+    lp.power_cycle({}, t + ms(1000));
+    EXPECT_EQ(lp.display_text(), "SEND FIRMWARE SX\nCODE ERROR 2");
+    lp.set_input_link(Link::usb);
+    lp.on_message(fw[0], t + ms(2000)); // one burst: USB is flow controlled
+    lp.advance(t + ms(5000));
     EXPECT_EQ(lp.mode(), "normal");
     EXPECT_EQ(lp.firmware_version_text(), "2.1.0.7");
 }

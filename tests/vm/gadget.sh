@@ -38,24 +38,38 @@ vm_modprobe() { modprobe -d /run/syxvm "$@"; }
 gadget_unplug() { echo "" >"$GADGETS/$1/UDC"; }
 gadget_replug() { cat "$OUT/udc-$1" >"$GADGETS/$1/UDC"; }
 
-# wait_for_port TEXT: until an ALSA sequencer port whose line contains TEXT is listed (10 s).
-wait_for_port() {
-  i=0
-  while ! aconnect -l 2>/dev/null | grep -q "'$1"; do
-    i=$((i + 1))
-    [ $i -lt 100 ] || { echo "no ALSA port '$1' after 10 s"; aconnect -l; cat /proc/asound/cards; return 1; }
+# wait_until SECONDS WHAT COMMAND…: until COMMAND succeeds, for at most SECONDS of wall time.
+# Bounded in time, not in tries: under TCG on a loaded host one try (a fork and exec of grep or
+# aconnect) can take a second or more, and "600 tries" became minutes.
+wait_until() {
+  _limit=$1 _what=$2
+  shift 2
+  read -r _up _ </proc/uptime
+  _end=$((${_up%.*} + _limit))
+  until "$@"; do
+    read -r _up _ </proc/uptime
+    [ "${_up%.*}" -lt "$_end" ] || { echo "gave up after ${_limit} s: $_what"; return 1; }
     sleep 0.1
   done
 }
 
-# wait_for_rawmidi NAME: until the gadget's far side hw:CARD=NAME is there (10 s).
+port_listed() { aconnect -l 2>/dev/null | grep -q "'$1"; }
+card_listed() { grep -q "\[$1 *\]" /proc/asound/cards; }
+
+# wait_for_port TEXT: until an ALSA sequencer port whose line contains TEXT is listed (20 s).
+wait_for_port() {
+  wait_until 20 "no ALSA port '$1'" port_listed "$1" || { aconnect -l; cat /proc/asound/cards; return 1; }
+}
+
+# wait_for_rawmidi NAME: until the gadget's far side hw:CARD=NAME is there (20 s).
 wait_for_rawmidi() {
-  i=0
-  while ! grep -q "\[$1 *\]" /proc/asound/cards; do
-    i=$((i + 1))
-    [ $i -lt 100 ] || { echo "no rawmidi card '$1' after 10 s"; cat /proc/asound/cards; return 1; }
-    sleep 0.1
-  done
+  wait_until 20 "no rawmidi card '$1'" card_listed "$1" || { cat /proc/asound/cards; return 1; }
+}
+
+# wait_for_line FILE TEXT [SECONDS]: until FILE has a line containing TEXT (default 30 s).
+has_line() { grep -q "$2" "$1" 2>/dev/null; }
+wait_for_line() {
+  wait_until "${3:-30}" "no '$2' in $1" has_line "$1" "$2"
 }
 
 # emulate_on NAME DEVICE_ID [ARGS…]: serve DEVICE_ID's model on gadget NAME's far side, in the
@@ -70,12 +84,9 @@ emulate_on() {
   "$SYXFLASH_CLI" emulate "$id" --api rawmidi --device "hw:CARD=$name" "$@" \
     <"/tmp/emulate-$name.in" >"$OUT/emulate-$name.log" 2>&1 &
   echo $! >"$OUT/emulate-$name.pid"
-  i=0
-  until grep -q "^Emulating" "$OUT/emulate-$name.log"; do
-    i=$((i + 1))
-    [ $i -lt 100 ] || { echo "emulate on $name did not start:"; cat "$OUT/emulate-$name.log"; return 1; }
-    sleep 0.1
-  done
+  # Loading the debug build over 9p under TCG can take seconds on a busy host.
+  wait_for_line "$OUT/emulate-$name.log" "^Emulating" 60 ||
+    { echo "emulate on $name did not start:"; cat "$OUT/emulate-$name.log"; return 1; }
 }
 
 # emulate_cmd NAME TEXT: type TEXT ("press BUTTON", "power-cycle", "display") into the model on

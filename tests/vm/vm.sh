@@ -5,6 +5,12 @@
 #   tests/vm/vm.sh prepare                   download + unpack the kernel, build the initramfs
 #   tests/vm/vm.sh run JOB RESULTS [VAR=VALUE…]
 #                                            boot, run JOB (a shell script) as root, power off
+#   tests/vm/vm.sh run-all RESULTS JOB… -- [VAR=VALUE…]
+#                                            boot once, run every JOB in turn (run_jobs.sh:
+#                                            RESULTS/NAME each, a clean VM between them)
+#   tests/vm/vm.sh check RESULTS JOB [VAR=VALUE…]
+#                                            JOB's verdict from a run-all in RESULTS; a job that
+#                                            failed there (or never ran) gets one more try alone
 #
 # Inside, the host's root is mounted read-only (over 9p) as the VM's root, with fresh /proc,
 # /sys, /dev, /tmp and /run; RESULTS (a host folder) is the one writable host folder, at the
@@ -135,14 +141,23 @@ run() {
     local kv
     for kv in "$@"; do printf 'export %q\n' "$kv"; done
   } >"$results/vm.env"
-  local timeout=${SYXFLASH_VM_TIMEOUT:-600}
+  local timeout=${SYXFLASH_VM_TIMEOUT:-300}
   local accel=tcg
   [ -w /dev/kvm ] && accel=kvm
   local start=$SECONDS rc=0
   # Two vCPUs (TCG runs one host thread each): the sender, the device model and the kernel's USB
   # emulation then do not wait for one another, which timing at the device needs.
   # SYXFLASH_VM_CPUS=1 halves the cost on a busy machine.
-  timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
+  # The VM's timing jobs measure gaps on the VM's clock: a vCPU thread waiting for a host core
+  # makes a message look late (on a 2-core host at load 7, device-side delivery spread 30-37 ms
+  # against 8-12 ms idle). A higher CPU weight than ordinary work (nice -5 where allowed; builds
+  # here run at nice 10) keeps the vCPUs running; SYXFLASH_VM_NICE=0 turns it off.
+  local nice_level=${SYXFLASH_VM_NICE:--5} nice=()
+  if [ "$nice_level" != 0 ] && nice -n "$nice_level" true 2>/dev/null &&
+    [ "$(nice -n "$nice_level" nice)" -le "$(nice)" ]; then
+    nice=(nice -n "$nice_level")
+  fi
+  timeout --kill-after=10 "$timeout" "${nice[@]}" qemu-system-x86_64 \
     -machine q35,accel="$accel" -cpu max -smp "${SYXFLASH_VM_CPUS:-2}" -m 1024 \
     -nographic -no-reboot -nodefaults -serial "file:$results/console.log" -monitor none \
     -kernel "$dir/vmlinuz" -initrd "$dir/initramfs.gz" \
@@ -174,10 +189,50 @@ run() {
   [ "$job_rc" = 0 ] || exit 1
 }
 
+# All jobs in one boot: the boot and module loading (5-10 s each) are paid once.
+run_all() {
+  [ $# -ge 2 ] || die "usage: vm.sh run-all RESULTS JOB… -- [VAR=VALUE…]"
+  local results=$1 jobs=() job
+  shift
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+    jobs+=("$(realpath "$1")")
+    shift
+  done
+  [ "${1:-}" = "--" ] && shift
+  local started=$SECONDS rc=0 per_job=${SYXFLASH_VM_JOB_SECONDS:-240}
+  # Each job is bounded inside (run_jobs.sh); the VM as a whole by their sum and the boot.
+  SYXFLASH_VM_TIMEOUT=${SYXFLASH_VM_TIMEOUT:-$((${#jobs[@]} * (per_job + 15) + 120))} \
+    run "$(dirname "${BASH_SOURCE[0]}")/run_jobs.sh" "$results" "SYXVM_JOBS=${jobs[*]}" \
+    "SYXVM_JOB_SECONDS=$per_job" "$@" || rc=$?
+  log "run-all: ${#jobs[@]} job(s) in one VM, $((SECONDS - started)) s in all (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  # The jobs' own verdicts are checked one by one (check); only the harness failing fails here.
+  [ "$rc" = 2 ] && exit 2
+  exit 0
+}
+
+check() {
+  [ $# -ge 2 ] || die "usage: vm.sh check RESULTS JOB [VAR=VALUE…]"
+  local results=$1 job=$2 name
+  shift 2
+  name=$(basename "$job" .sh)
+  local out=$results/$name
+  if [ -f "$out/rc" ]; then
+    cat "$out/job.log" 2>/dev/null || true
+    log "$name: exit $(cat "$out/rc") after $(cat "$out/seconds") s (in the shared VM)"
+    [ "$(cat "$out/rc")" = 0 ] && return 0
+    log "$name failed in the shared VM; one more try alone in its own VM (timing under host load)"
+  else
+    log "$name did not run in the shared VM ($results): running it alone"
+  fi
+  run "$job" "$results/$name-alone" "$@"
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
   prepare) prepare >/dev/null ;;
   run) run "$@" ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  run-all) run_all "$@" ;;
+  check) check "$@" ;;
+  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

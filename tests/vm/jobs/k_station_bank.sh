@@ -18,11 +18,7 @@ backup_bank() {
   "$SYXFLASH_CLI" backup --device novation-k-station --api alsa --port UM-ONE -o "$1" \
     </tmp/hold >"$1.log" 2>&1 &
   pid=$!
-  i=0
-  until grep -q "Waiting for the dump" "$1.log"; do
-    i=$((i + 1)); [ $i -lt 300 ] || { cat "$1.log"; fail "backup never waited for the dump"; }
-    sleep 0.1
-  done
+  wait_for_line "$1.log" "Waiting for the dump" 60 || { cat "$1.log"; fail "backup never waited for the dump"; }
   emulate_cmd umone "press dump-bank"
   rc=0
   wait $pid || rc=$?
