@@ -93,6 +93,9 @@ CatalogueLoad load_cli_catalogue(bool quiet) {
         for (const auto& problem : load.problems) {
             fmt::print(stderr, "warning: manifest skipped: {}\n", problem.to_string());
         }
+        for (const auto& notice : load.notices) {
+            fmt::print(stderr, "note: {}\n", notice);
+        }
     }
     if (load.catalogue.empty() && !quiet) {
         const auto dirs = engine::manifest_dirs();

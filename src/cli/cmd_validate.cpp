@@ -151,19 +151,9 @@ int run_validate(const ValidateOptions& options) {
                    file.error().message);
         return file.error().code == ErrorCode::internal ? kExitInternal : kExitUsage;
     }
-    // The plan shows the pacing a transfer would use: a user manifest's gap below the documented
-    // minimum is raised to it, as upload and send do (engine/flow_gates.hpp), and said so.
-    Manifest in_use = m;
-    if (auto device = engine::resolve_device(options.device)) {
-        bool overridden = false;
-        if (auto notices = engine::enforce_gap_floor(*device, {}, &overridden)) {
-            in_use = std::move(device->manifest);
-            for (const auto& notice : *notices) {
-                fmt::print(stderr, "note: {}\n", notice);
-            }
-        }
-    }
-    const auto report = validate(*file, in_use, link, purpose);
+    // The plan shows the pacing a transfer would use: the catalogue has already raised a user
+    // manifest's gap below the documented minimum (engine::load_device_catalogue) and said so.
+    const auto report = validate(*file, m, link, purpose);
     if (options.json) {
         print_report_json(report, *file, *entry, options.file);
     } else {

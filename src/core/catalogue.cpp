@@ -90,6 +90,16 @@ const CatalogueEntry* Catalogue::find(std::string_view id) const {
     return nullptr;
 }
 
+bool Catalogue::replace_manifest(Manifest manifest) {
+    for (auto& e : m_entries) {
+        if (e.manifest.id == manifest.id) {
+            e.manifest = std::move(manifest);
+            return true;
+        }
+    }
+    return false;
+}
+
 std::vector<std::string> Catalogue::ids() const {
     std::vector<std::string> out;
     out.reserve(m_entries.size());

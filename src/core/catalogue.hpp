@@ -36,6 +36,9 @@ public:
                                        ManifestOrigin origin);
 
     [[nodiscard]] const CatalogueEntry* find(std::string_view id) const;
+    // Replaces the manifest of a device already here (the same id, so its identity patterns are
+    // unchanged), e.g. with its gaps raised to the shipped floor. False when the id is not here.
+    bool replace_manifest(Manifest manifest);
     [[nodiscard]] const std::vector<CatalogueEntry>& entries() const { return m_entries; } // by id
     [[nodiscard]] std::vector<std::string> ids() const;
     [[nodiscard]] bool empty() const { return m_entries.empty(); }
@@ -52,6 +55,9 @@ private:
 struct CatalogueLoad {
     Catalogue catalogue;
     std::vector<ManifestProblem> problems; // every file's problems, plus rejections
+    // What every front end must say about the catalogue in use: a user manifest that overrides a
+    // shipped device, and each documented gap it tried to lower (raised back to the floor).
+    std::vector<std::string> notices;
 };
 
 // Filled by the engine's load_catalogue (manifest_files.hpp), which reads the folders.

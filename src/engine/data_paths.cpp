@@ -5,6 +5,7 @@
 
 #include "build_info.hpp"
 
+#include "engine/flow_gates.hpp"
 #include "engine/manifest_files.hpp"
 #include "transport/emulated_transport.hpp"
 
@@ -107,6 +108,8 @@ ManifestDirs manifest_dirs() {
 CatalogueLoad load_device_catalogue() {
     const auto dirs = manifest_dirs();
     auto load = load_catalogue(dirs.shipped, dirs.user);
+    // A user manifest never lowers a documented gap, whichever front end shows or sends with it.
+    enforce_catalogue_gap_floors(load, dirs.shipped);
     // Devices whose loader is described by a grammar are emulated from their manifest (--api
     // emulated, the GUI's simulated mode).
     std::vector<Manifest> manifests;

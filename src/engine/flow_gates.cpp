@@ -46,6 +46,26 @@ std::string shell_command(const std::vector<std::string>& words) {
 
 // ---- the device ------------------------------------------------------------------------------
 
+namespace {
+// The device as a run uses it: a user manifest that overrides a shipped one is named, and the
+// shipped one is kept for its documented floor.
+ResolvedDevice resolved_from(const CatalogueEntry& entry, const Catalogue& shipped) {
+    ResolvedDevice device{entry.manifest, entry.file, std::nullopt, std::nullopt};
+    if (entry.origin != ManifestOrigin::user) {
+        device.shipped = entry.manifest;
+        return device;
+    }
+    if (const auto* s = shipped.find(entry.manifest.id)) {
+        device.shipped = s->manifest;
+        device.notice = fmt::format("using your manifest {} instead of the shipped {}",
+                                    entry.file.string(), s->file.string());
+    } else {
+        device.notice = fmt::format("using your manifest {}", entry.file.string());
+    }
+    return device;
+}
+} // namespace
+
 Result<ResolvedDevice> resolve_device(std::string_view device_id) {
     const auto dirs = manifest_dirs();
     auto all = load_catalogue(dirs.shipped, dirs.user);
@@ -59,20 +79,36 @@ Result<ResolvedDevice> resolve_device(std::string_view device_id) {
                           fmt::format("unknown device '{}'. Known devices:{}", device_id,
                                       ids.empty() ? "\n  (none: no manifests found)" : ids));
     }
-    ResolvedDevice device{entry->manifest, entry->file, std::nullopt, std::nullopt};
-    if (entry->origin == ManifestOrigin::user) {
-        auto shipped = load_catalogue(dirs.shipped, {});
-        if (const auto* s = shipped.catalogue.find(device_id)) {
-            device.shipped = s->manifest;
-            device.notice = fmt::format("using your manifest {} instead of the shipped {}",
-                                        entry->file.string(), s->file.string());
-        } else {
-            device.notice = fmt::format("using your manifest {}", entry->file.string());
-        }
-    } else {
-        device.shipped = entry->manifest;
+    if (entry->origin != ManifestOrigin::user) {
+        return resolved_from(*entry, Catalogue{});
     }
-    return device;
+    return resolved_from(*entry, load_catalogue(dirs.shipped, {}).catalogue);
+}
+
+void enforce_catalogue_gap_floors(CatalogueLoad& load,
+                                  const std::vector<std::filesystem::path>& shipped_dirs) {
+    const auto& entries = load.catalogue.entries();
+    if (std::none_of(entries.begin(), entries.end(),
+                     [](const CatalogueEntry& e) { return e.origin == ManifestOrigin::user; })) {
+        return;
+    }
+    const auto shipped = load_catalogue(shipped_dirs, {});
+    std::vector<Manifest> raised;
+    for (const auto& entry : entries) {
+        if (entry.origin != ManifestOrigin::user) {
+            continue;
+        }
+        auto device = resolved_from(entry, shipped.catalogue);
+        // No override phrase: a gap below the floor is raised, never refused.
+        auto notices = enforce_gap_floor(device, {}, nullptr);
+        if (notices) {
+            load.notices.insert(load.notices.end(), notices->begin(), notices->end());
+        }
+        raised.push_back(std::move(device.manifest));
+    }
+    for (auto& manifest : raised) {
+        load.catalogue.replace_manifest(std::move(manifest));
+    }
 }
 
 // ---- the gap floor ---------------------------------------------------------------------------

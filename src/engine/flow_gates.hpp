@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/catalogue.hpp"
 #include "core/link.hpp"
 #include "core/manifest.hpp"
 #include "core/result.hpp"
@@ -80,6 +81,13 @@ struct GapDecision {
 // a documented gap). Returns what the run must say (the user manifest, each raised gap).
 [[nodiscard]] Result<std::vector<std::string>>
 enforce_gap_floor(ResolvedDevice& device, std::string_view override_phrase, bool* overridden);
+
+// The same floor for a whole catalogue, with no override (what validate, inspect, the wizard and
+// Tools show and send with): every user manifest that overrides a shipped device gets the
+// shipped floor on each link, and `load.notices` names the manifest and each gap it raised.
+// engine::load_device_catalogue() applies it, so no front end sees a lowered documented gap.
+void enforce_catalogue_gap_floors(CatalogueLoad& load,
+                                  const std::vector<std::filesystem::path>& shipped_dirs);
 
 // ---- the firmware file -----------------------------------------------------------------------
 

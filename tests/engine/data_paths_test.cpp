@@ -1,7 +1,9 @@
 // Where manifests are found: env override for tests, relocatable <exe>/../share path first, the
 // source tree for developer builds, and the XDG user folder.
 #include <cstdlib>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "support/test_support.hpp"
@@ -106,3 +108,60 @@ TEST(DataPaths, UserManifestsOverrideShippedOnes) {
 }
 
 } // namespace
+
+namespace {
+
+// A user manifest the same as the shipped one but for its DIN gap.
+void write_user_manifest_with_gap(const std::filesystem::path& config, const std::string& id,
+                                  int gap_ms) {
+    const auto shipped = syx::test::source_dir() / "firmware-manifests" / (id + ".toml");
+    std::ifstream in(shipped);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string body = text.str();
+    const auto din = body.find("[pacing.din]");
+    ASSERT_NE(din, std::string::npos);
+    const auto gap = body.find("gap_ms = ", din);
+    ASSERT_NE(gap, std::string::npos);
+    const auto eol = body.find('\n', gap);
+    std::filesystem::create_directories(config / "syxflash" / "manifests");
+    std::ofstream out(config / "syxflash" / "manifests" / (id + ".toml"));
+    out << body.substr(0, gap) << "gap_ms = " << gap_ms << body.substr(eol);
+}
+
+} // namespace
+
+// Every front end takes its devices from load_device_catalogue(): validate, inspect, the wizard,
+// Tools. A user manifest there cannot lower a documented gap either (issue 12's gap floor), and
+// the catalogue says so; raising it is kept.
+TEST(DataPaths, AUserManifestCannotLowerADocumentedGapInTheCatalogueAndIsNamed) {
+    syx::test::TempDir tmp;
+    ScopedEnv over("SYXFLASH_MANIFEST_DIR",
+                   (syx::test::source_dir() / "firmware-manifests").string());
+    ScopedEnv xdg("XDG_CONFIG_HOME", tmp.path().string());
+    write_user_manifest_with_gap(tmp.path(), "gligli-prophet-600", 0);
+    write_user_manifest_with_gap(tmp.path(), "parker-midifly", 400);
+    const auto load = syx::engine::load_device_catalogue();
+    EXPECT_TRUE(load.problems.empty());
+
+    const auto* p600 = load.catalogue.find("gligli-prophet-600");
+    ASSERT_NE(p600, nullptr);
+    EXPECT_EQ(p600->origin, syx::ManifestOrigin::user);
+    ASSERT_TRUE(p600->manifest.pacing.din.has_value());
+    EXPECT_EQ(p600->manifest.pacing.din->rules.gap_after_message.count(), 250);
+
+    const auto* fly = load.catalogue.find("parker-midifly");
+    ASSERT_NE(fly, nullptr);
+    ASSERT_TRUE(fly->manifest.pacing.din.has_value());
+    EXPECT_EQ(fly->manifest.pacing.din->rules.gap_after_message.count(), 400);
+
+    std::string all;
+    for (const auto& n : load.notices) {
+        all += n + "\n";
+    }
+    EXPECT_NE(all.find("using your manifest"), std::string::npos) << all;
+    EXPECT_NE(all.find("gligli-prophet-600.toml instead of the shipped"), std::string::npos) << all;
+    EXPECT_NE(all.find("0 ms gap over din is below the documented minimum; 250 ms is used"),
+              std::string::npos)
+        << all;
+}

@@ -247,7 +247,7 @@ TEST(FlowsOverJack, WizardEngineInHardwareModeDetectsAndBacksUpTheEmulatedDevice
         asked += " '" + d.output + "' (" + d.problem + ")";
     }
     for (const auto& r : s.flow.hardware.ports) {
-        asked += " port '" + r.output + "' " + r.kind;
+        asked += " port '" + r.output + "' " + to_string(r.kind);
     }
     ASSERT_NE(found, nullptr) << "the emulate process's port was asked; asked:" << asked;
     EXPECT_EQ(found->input, name + "-out:out") << "paired by name";
