@@ -93,9 +93,11 @@ CatalogueLoad load_cli_catalogue(bool quiet) {
         for (const auto& problem : load.problems) {
             fmt::print(stderr, "warning: manifest skipped: {}\n", problem.to_string());
         }
-        for (const auto& notice : load.notices) {
-            fmt::print(stderr, "note: {}\n", notice);
-        }
+    }
+    // A raised gap is said on stderr even with --json: what a transfer would use must never be
+    // a surprise (stdout stays one JSON document).
+    for (const auto& notice : load.notices) {
+        fmt::print(stderr, "note: {}\n", notice);
     }
     if (load.catalogue.empty() && !quiet) {
         const auto dirs = engine::manifest_dirs();
