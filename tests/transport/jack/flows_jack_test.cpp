@@ -222,20 +222,26 @@ TEST(FlowsOverJack, WizardEngineInHardwareModeDetectsAndBacksUpTheEmulatedDevice
     WizardEngine engine(
         catalogue, base, EngineConfig{{}, home / "tmp"},
         [&channel](Snapshot s) { channel.publish(std::move(s)); }, hardware);
-    const auto settle = [&channel] {
+    // Snapshots are published by their own thread: wait for the state the intent leads to, not
+    // for a fixed time (a snapshot from before the intent can still be the latest one).
+    const auto settle = [&channel](const auto& reached) {
         const auto deadline = std::chrono::steady_clock::now() + 60s;
-        std::this_thread::sleep_for(50ms);
-        while (channel.latest()->flow.engine_busy && std::chrono::steady_clock::now() < deadline) {
+        for (;;) {
+            const Snapshot s = *channel.latest();
+            if ((!s.flow.engine_busy && reached(s)) ||
+                std::chrono::steady_clock::now() > deadline) {
+                return s;
+            }
             std::this_thread::sleep_for(10ms);
         }
-        return *channel.latest();
     };
-    auto s = settle();
+    auto s = settle([](const Snapshot& x) { return x.mode == RunMode::hardware; });
     ASSERT_EQ(s.mode, RunMode::hardware) << s.mode_reason;
     EXPECT_EQ(s.flow.hardware.api, "jack");
 
     engine.post(intent::DetectDevices{});
-    s = settle();
+    s = settle(
+        [](const Snapshot& x) { return x.flow.hardware.detect_ran && !x.flow.hardware.detecting; });
     const DetectRow* found = nullptr;
     for (const auto& d : s.flow.hardware.detected) {
         if (d.output.rfind(name, 0) == 0) {
@@ -256,10 +262,16 @@ TEST(FlowsOverJack, WizardEngineInHardwareModeDetectsAndBacksUpTheEmulatedDevice
 
     engine.post(intent::SelectDevice{found->device_id});
     engine.post(intent::ChoosePort{output, false});
-    s = settle();
-    ASSERT_EQ(s.flow.port, output);
+    s = settle([&output](const Snapshot& x) { return x.flow.port == output; });
+    std::string log;
+    for (const auto& line : s.log) {
+        log += "\n  " + line;
+    }
+    ASSERT_EQ(s.flow.port, output) << "wizard log:" << log;
     engine.post(intent::StartBackup{});
-    s = settle();
+    s = settle([](const Snapshot& x) {
+        return x.flow.backup == StepState::done || x.flow.backup == StepState::failed;
+    });
     EXPECT_EQ(s.flow.backup, StepState::done) << s.flow.backup_text;
     EXPECT_FALSE(s.flow.backup_file.empty());
 }
