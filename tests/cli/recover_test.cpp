@@ -97,6 +97,26 @@ TEST(RecoverCli, UnpluggedUploadIsRecoveredWithThePlanAndSlowerPacing) {
     EXPECT_TRUE(nlohmann::json::parse(run_cli({"recover", "--json"}).out)["interrupted"].empty());
 }
 
+TEST(RecoverCli, AFailedUploadSaysItsOutcomeOnce) {
+    // The session's closing log lines ("transfer-failed: …", "Recovery: …") were printed and
+    // then the command's own report said the same again.
+    FlowHome home;
+    const auto file = midifly_firmware(home);
+    syx::test::ScopedEnv faults("SYXFLASH_EMULATED_FAULTS", "unplug-at=20%");
+    const auto r = run_cli(upload_args(file));
+    ASSERT_EQ(r.exit_code, 4) << r.err;
+    const auto count = [&r](const std::string& needle) {
+        std::size_t n = 0;
+        for (auto at = r.err.find(needle); at != std::string::npos;
+             at = r.err.find(needle, at + 1)) {
+            ++n;
+        }
+        return n;
+    };
+    EXPECT_EQ(count("transfer-failed: The MIDI port failed"), 1u) << r.err;
+    EXPECT_EQ(count("Press Recovery, then upgrade again"), 1u) << r.err;
+}
+
 TEST(RecoverCli, RecoveringNeedsDeviceAndPort) {
     FlowHome home;
     const auto file = midifly_firmware(home);
