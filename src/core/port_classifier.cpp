@@ -6,16 +6,11 @@
 
 #include <fmt/core.h>
 
+#include "core/ascii.hpp"
+
 namespace syx {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 bool contains(std::string_view haystack_lower, std::string_view needle_lower) {
     return haystack_lower.find(needle_lower) != std::string_view::npos;
@@ -146,8 +141,8 @@ bool port_name_matches(std::string_view name, std::string_view pattern) {
     if (pattern.empty()) {
         return false;
     }
-    const std::string n = lower(name);
-    const std::string p = lower(pattern);
+    const std::string n = ascii_lower(name);
+    const std::string p = ascii_lower(pattern);
     if (p.find('*') != std::string::npos) {
         return glob_match(n, p);
     }
@@ -186,7 +181,7 @@ std::optional<std::string> secondary_role(const std::string& name_lower) {
 PortClassification classify_port(std::string_view name, std::optional<bool> os_says_usb,
                                  const std::vector<std::string>& device_usb_patterns) {
     PortClassification out;
-    const std::string n = lower(name);
+    const std::string n = ascii_lower(name);
 
     if (!device_usb_patterns.empty() && matches_any(name, device_usb_patterns)) {
         out.kind = PortKind::device_usb;

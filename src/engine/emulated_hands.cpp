@@ -5,18 +5,12 @@
 #include <chrono>
 #include <thread>
 
+#include "core/ascii.hpp"
 #include "transport/emulated_transport.hpp"
 
 namespace syx::engine {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // Letters and digits only, lower case: "OS 1.40\n" and "os 1.40" read the same.
 std::string squash(std::string_view text) {
@@ -68,14 +62,14 @@ bool step_is_for_other_firmware(const std::string& text, const std::string& vers
 // ("hold MASTER and switch on; answer … with PRESET").
 void act_out(const std::string& step_text, const InstrumentView& instrument,
              std::vector<HandsAction>& actions) {
-    const std::string text = lower(step_text);
+    const std::string text = ascii_lower(step_text);
     if (step_is_for_other_firmware(text, instrument.firmware_version)) {
         return;
     }
     const auto on_at = switch_on_at(text);
     std::vector<std::pair<std::size_t, std::string>> named;
     for (const auto& b : instrument.buttons) {
-        const std::string label = lower(b.label);
+        const std::string label = ascii_lower(b.label);
         if (label.empty()) {
             continue;
         }
