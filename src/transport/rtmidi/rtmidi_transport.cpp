@@ -71,7 +71,10 @@ std::chrono::microseconds query_jack_period() {
 // the interface's own buffer. With no margin, every message delivered a little later than the one
 // before shortens that gap at the device: the VM tests (tests/vm/jobs/din_interface_upload.sh)
 // measured 8 of 38 gaps of a MIDIFly upload through a "UM-ONE" under wire time + 150 ms, the
-// worst by 4.7 ms. Twice that, as the pacer's margin, costs 10 ms per message.
+// worst by 4.7 ms. Twice that, as the pacer's margin, costs 10 ms per message. It covers only
+// what happens after send() returns: the time the call itself takes (the kernel takes the bytes
+// inside it; up to 9 ms for 255 bytes in a loaded VM) is kept by the paced sender, which spaces
+// the next piece from the return (engine/paced_sender.hpp).
 constexpr std::chrono::microseconds kAlsaDeliveryJitter{10'000};
 
 // Realtime priority for our JACK process threads when the server runs without realtime (a

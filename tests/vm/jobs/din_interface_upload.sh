@@ -11,7 +11,7 @@ emulate_on umone parker-midifly --timestamps "$OUT/received.jsonl"
 # "1": it works normally (the question only a person can answer).
 echo 1 | XDG_DATA_HOME=/tmp/data XDG_STATE_HOME=/tmp/state "$SYXFLASH_CLI" upload --device parker-midifly \
   --api alsa --port UM-ONE --yes --allow-unknown-release /tmp/fly.syx --trace "$OUT/trace.jsonl"
-cat "$OUT/emulate-umone.log" | grep -v "^\s*\[" | tail -n 5
+grep -v "^\s*\[" "$OUT/emulate-umone.log" | tail -n 5
 # The firmware messages as the device received them (their head is the firmware's prefix), and
 # when syxflash sent each one's first piece (its trace, on the same VM clock but another origin).
 prefix=$(head -c 6 /tmp/fly.syx | od -An -tx1 | tr a-f A-F | sed 's/^ //')
@@ -20,7 +20,9 @@ grep "\"dir\":\"out\".*\"bytes\":\"$prefix" "$OUT/trace.jsonl" | sed 's/.*"t_ms"
 paste -d' ' /tmp/device /tmp/sender >"$OUT/gaps.txt"
 # Needed between two starts: the earlier message's DIN wire time (bytes / 3125 B/s) + 150 ms,
 # measured at the device (the model's read times): every gap under it fails. The sender keeps it
-# plus its ALSA margin (10 ms, transport/rtmidi) on its own clock; the gap at the device is the
+# plus its ALSA margin (10 ms, transport/rtmidi) on its own clock, from when each piece's send()
+# returned (engine/paced_sender: a slow call hands the bytes to the kernel late; the trace's times
+# are the calls, so its gaps are at least that); the gap at the device is the
 # sender's interval less how much later the second message was delivered than the first (the
 # kernel's sequencer, snd-usb-audio's URBs, the gadget). "Delivery" is device time - send time
 # (two clocks' origins, so only its spread means something): a spread above the margin is what
