@@ -77,6 +77,14 @@ std::chrono::microseconds query_jack_period() {
 // the next piece from the return (engine/paced_sender.hpp).
 constexpr std::chrono::microseconds kAlsaDeliveryJitter{10'000};
 
+// Subscribing our ALSA output to a USB-MIDI port makes snd-seq-midi open the device's rawmidi
+// output, and what is sent right after that has reached the device late: in the VM tests, 4 of 4
+// MIDIFly uploads started at once had their first message's last chunk arrive ~36 ms late at the
+// device (F7 to the next F0 135.7 ms against the 150 ms needed; the model refused the upgrade),
+// while uploads that started a few hundred ms after opening (a trace file being created
+// first; or this settle, 300 ms) had no such delay. Once per opening.
+constexpr std::chrono::milliseconds kAlsaOutputSettle{300};
+
 // Realtime priority for our JACK process threads when the server runs without realtime (a
 // realtime server schedules its clients itself). The thread only wakes once per period for a
 // few microseconds, so it cannot starve anything; the test fixture puts jackd's threads at 40.
@@ -198,6 +206,9 @@ public:
             m_in.reset();
             m_out.reset();
             return error_with_context("opening ports", e.getMessage());
+        }
+        if (m_api == MidiApi::alsa && m_out) {
+            std::this_thread::sleep_for(kAlsaOutputSettle);
         }
         if (m_api == MidiApi::jack) {
             m_jitter = query_jack_period();
