@@ -46,6 +46,15 @@ session::Question question(std::string id, session::QuestionPurpose purpose) {
     return q;
 }
 
+// "What does the display show?" with two of the manifest's messages (the second: ERROR 2).
+session::Question display_check() {
+    auto q = question("display-check", session::QuestionPurpose::display_check);
+    q.choices = {{"display:0", "UPDATE OK — success"},
+                 {"display:1", "ERROR 2 — bytes lost"},
+                 {"other", "Something else"}};
+    return q;
+}
+
 // Calls next() with the clock moved far enough on for every pause to have passed.
 std::vector<std::string> drain(Autopilot& pilot, const UiModel& model, const Snapshot& s) {
     std::vector<std::string> out;
@@ -79,11 +88,7 @@ TEST(Autopilot, ReadsTheDisplayToAnswerWhatItShows) {
     Autopilot pilot;
     auto s = ready();
     s.panel->display = "ERROR 2";
-    auto q = question("display-check", session::QuestionPurpose::display_check);
-    q.choices = {{"display:0", "UPDATE OK — success"},
-                 {"display:1", "ERROR 2 — bytes lost"},
-                 {"other", "Something else"}};
-    ask(s, q);
+    ask(s, display_check());
     UiModel model;
     model.current = WizardStep::upload;
     EXPECT_EQ(drain(pilot, model, s),
@@ -270,11 +275,7 @@ TEST(Autopilot, OnRealPortsReadsTheDisplayFromTheDeviceModelsOutput) {
     }
     Autopilot pilot(AutopilotHardware{"/tmp/lp.syx", file.string()});
     auto s = on_ports();
-    auto q = question("display-check", session::QuestionPurpose::display_check);
-    q.choices = {{"display:0", "UPDATE OK — success"},
-                 {"display:1", "ERROR 2 — bytes lost"},
-                 {"other", "Something else"}};
-    ask(s, q);
+    ask(s, display_check());
     UiModel model;
     model.current = WizardStep::upload;
     EXPECT_EQ(step(pilot, model, s), "answer display-check with display:1");
