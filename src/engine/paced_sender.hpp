@@ -7,6 +7,8 @@
 //    actually handed the message on (MidiTransport::wait_until_sent: JACK queues sends for its
 //    process callback, and a starved client delivers late) and spaces the next message from that
 //    departure, less the delivery jitter the pacer's margin already covers;
+//  - every piece's spacing kept from when send() returned, not from the call: a synchronous
+//    backend (ALSA) hands the bytes on inside the call, and a slow call starts them late;
 //  - the final drain, so "sent" means it left this process.
 // The callers only decide when to call it (sleeping to a deadline, or waiting on a mailbox).
 #include <chrono>
@@ -31,11 +33,14 @@ public:
 
     struct Sent {
         transport::TimePoint called{};     // when send() was called
+        transport::TimePoint handed_on{};  // when it returned: the transport has the bytes
         transport::TimePoint space_from{}; // what the next send keeps its planned spacing from
     };
-    // Sends one planned piece (a whole message or a chunk). With `wait_for_departure` it returns
-    // once the piece has left the process, and space_from is the later of the call and the
-    // departure less the delivery jitter.
+    // Sends one planned piece (a whole message or a chunk). space_from is when send() returned
+    // (not when it was called: the piece reaches the wire no sooner than it is handed on, and
+    // the next piece is planned one wire time after this one's start). With
+    // `wait_for_departure` it returns once the piece has left the process, and space_from is the
+    // later of that return and the departure less the delivery jitter.
     Result<Sent> send(std::span<const std::uint8_t> bytes, bool wait_for_departure);
 
     // Waits until everything handed to send() has left the process (no-op when nothing was).

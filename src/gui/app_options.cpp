@@ -29,7 +29,14 @@ ParsedOptions parse_app_options(const std::vector<std::string>& args) {
                    "'syxflash-cli devices')");
     app.add_flag("--autopilot", o.autopilot,
                  "Drive the wizard through every page by itself and exit 0 when it reaches the "
-                 "end (used by tests)");
+                 "end (used by tests). On the emulator, unless --api is given: then on real "
+                 "ports, with --autopilot-firmware and --autopilot-display");
+    app.add_option("--autopilot-firmware", o.autopilot_firmware,
+                   "--autopilot --api: the firmware file to send");
+    app.add_option("--autopilot-display", o.autopilot_display,
+                   "--autopilot --api: a file whose last 'display: ' line is what the "
+                   "instrument shows (e.g. 'syxflash-cli emulate' output), read where a step "
+                   "asks what the display shows");
     app.add_option("--fault", o.faults,
                    "Arm a fault on the simulated device (repeatable), e.g. power-loss-at=50%, "
                    "unplug-at=50%, drop-above-rate=2000, slow-reply=800");
@@ -68,7 +75,8 @@ ParsedOptions parse_app_options(const std::vector<std::string>& args) {
 }
 
 std::vector<std::string> hardware_apis(const AppOptions& options) {
-    if (!options.simulate_id.empty() || options.autopilot) {
+    // The autopilot practises on the emulator unless real ports are asked for (--api).
+    if (!options.simulate_id.empty() || (options.autopilot && options.api.empty())) {
         return {};
     }
     if (!options.api.empty()) {

@@ -16,10 +16,15 @@ struct AppOptions {
     double bench_idle_seconds = 0.0;
     // --api alsa|jack: the MIDI system to list ports from; empty = try alsa, then jack.
     std::string api;
+    // --autopilot with --api (hardware mode, gui/autopilot.hpp): the firmware file, and where
+    // the instrument's display is read.
+    std::string autopilot_firmware;
+    std::string autopilot_display;
 };
 
-// The MIDI apis to try for hardware mode, in order: none with --simulate or --autopilot (both
-// practise on the emulator), the one asked for with --api, else alsa then jack.
+// The MIDI apis to try for hardware mode, in order: none with --simulate or with --autopilot
+// without --api (both practise on the emulator), the one asked for with --api, else alsa then
+// jack.
 std::vector<std::string> hardware_apis(const AppOptions& options);
 
 struct ParsedOptions {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <string_view>
 
 #include <fmt/core.h>
 
@@ -59,6 +61,10 @@ void Autopilot::perform(const std::vector<engine::HandsAction>& actions) {
 std::optional<Intent> Autopilot::hands(const session::Question& q, const Snapshot& snapshot) {
     using session::QuestionPurpose;
     const std::string key = q.id + "|" + std::to_string(static_cast<int>(q.purpose));
+    if (q.purpose == QuestionPurpose::manual_dump && on_hardware(snapshot)) {
+        return fail("the backup asks for a front-panel dump: the autopilot presses no button on "
+                    "an instrument in hardware mode");
+    }
     if (q.purpose == QuestionPurpose::manual_dump) {
         // Start the dump on the panel once, then let the messages arrive (the count goes up).
         if (m_handled.insert(key).second && snapshot.panel) {
@@ -71,12 +77,17 @@ std::optional<Intent> Autopilot::hands(const session::Question& q, const Snapsho
         }
         return std::nullopt;
     }
-    const auto plan = engine::emulated_hands(q, instrument(snapshot));
+    const auto plan = engine::emulated_hands(q, read_instrument(snapshot));
     if (plan.look_again) {
         return std::nullopt; // the device is still starting: read its display in a moment
     }
     if (!m_handled.insert(key + "|" + q.text).second) {
         return std::nullopt; // answered; waiting for the session to move on
+    }
+    if (on_hardware(snapshot) && !plan.actions.empty()) {
+        return fail(fmt::format("'{}' needs hands on the instrument (a button or its power): the "
+                                "autopilot does neither in hardware mode",
+                                q.title));
     }
     if (plan.answer) {
         // Entering the loader, a recovery step, reading the display: the same hands as
@@ -108,6 +119,12 @@ std::optional<Intent> Autopilot::choose_firmware(const Snapshot& snapshot) {
     const FlowView& f = snapshot.flow;
     if (!f.firmware.loaded && !m_firmware_asked) {
         m_firmware_asked = true;
+        if (on_hardware(snapshot)) {
+            if (m_hardware->firmware.empty()) {
+                return fail("hardware mode needs the firmware file (--autopilot-firmware)");
+            }
+            return intent::ChooseFirmware{m_hardware->firmware};
+        }
         return intent::UsePracticeFirmware{};
     }
     if (f.firmware.loaded && f.firmware.refused) {
@@ -131,8 +148,21 @@ std::optional<Intent> Autopilot::flow(const UiModel& model, const Snapshot& snap
         }
         return std::nullopt;
     };
+    if (m_hardware && snapshot.mode != RunMode::hardware) {
+        if (!f.hardware.scanned) {
+            return std::nullopt; // the engine is still listing the ports
+        }
+        return fail("hardware mode was asked for but the wizard runs simulated: " +
+                    snapshot.mode_reason);
+    }
     switch (model.current) {
     case WizardStep::device:
+        if (on_hardware(snapshot) && f.interrupted.empty()) {
+            if (auto detected = detect_device(model, snapshot); detected || failed()) {
+                return detected;
+            }
+            return next_if_open();
+        }
         // A half-flashed instrument comes first: take the start-up offer, as the page asks.
         if (!f.interrupted.empty() && !m_resume_asked) {
             m_resume_asked = true;
@@ -150,6 +180,11 @@ std::optional<Intent> Autopilot::flow(const UiModel& model, const Snapshot& snap
         }
         return next_if_open();
     case WizardStep::connection:
+        if (on_hardware(snapshot)) {
+            if (auto chosen = choose_detected_port(snapshot); chosen || failed()) {
+                return chosen;
+            }
+        }
         return next_if_open();
     case WizardStep::backup:
         if (f.backup == StepState::failed) {
@@ -228,6 +263,83 @@ std::optional<Intent> Autopilot::flow(const UiModel& model, const Snapshot& snap
         return intent::Quit{};
     }
     return std::nullopt;
+}
+
+bool Autopilot::on_hardware(const Snapshot& snapshot) const {
+    return m_hardware && snapshot.mode == RunMode::hardware;
+}
+
+// Detect (identity requests on every output), then the catalogue device that answered.
+std::optional<Intent> Autopilot::detect_device(const UiModel& model, const Snapshot& snapshot) {
+    const HardwareView& hw = snapshot.flow.hardware;
+    if (!hw.detect_ran) {
+        if (!m_detect_asked && !hw.detecting) {
+            m_detect_asked = true;
+            return intent::DetectDevices{};
+        }
+        return std::nullopt;
+    }
+    const auto row = std::find_if(hw.detected.begin(), hw.detected.end(),
+                                  [](const DetectRow& r) { return !r.device_id.empty(); });
+    if (row == hw.detected.end()) {
+        std::string asked;
+        for (const auto& r : hw.detected) {
+            asked += fmt::format("; '{}': {}", r.output, r.problem.empty() ? "?" : r.problem);
+        }
+        return fail("Detect found no device of the catalogue" + asked);
+    }
+    m_detected_output = row->output;
+    if (model.selected_device != row->device_id) {
+        return intent::SelectDevice{row->device_id};
+    }
+    return std::nullopt;
+}
+
+// The port Detect found the device on (the engine may have taken the recommended one already).
+std::optional<Intent> Autopilot::choose_detected_port(const Snapshot& snapshot) {
+    const HardwareView& hw = snapshot.flow.hardware;
+    if (hw.din_warning) {
+        return fail("choosing '" + hw.din_warning->port +
+                    "' asks to confirm DIN: " + hw.din_warning->text);
+    }
+    const auto chosen =
+        std::find_if(hw.ports.begin(), hw.ports.end(), [](const PortRow& r) { return r.chosen; });
+    if (chosen != hw.ports.end() && chosen->output == m_detected_output) {
+        return std::nullopt;
+    }
+    if (m_port_asked) {
+        return fail("the port Detect found the device on, '" + m_detected_output +
+                    "', could not be chosen");
+    }
+    m_port_asked = true;
+    return intent::ChoosePort{m_detected_output, false};
+}
+
+// What the person sees on the instrument: the simulated panel, or in hardware mode the last
+// "display: " line of the display file (the device model's own output).
+engine::InstrumentView Autopilot::read_instrument(const Snapshot& snapshot) const {
+    if (!on_hardware(snapshot)) {
+        return instrument(snapshot);
+    }
+    engine::InstrumentView view;
+    view.mode = "normal";
+    if (m_hardware->display_file.empty()) {
+        return view;
+    }
+    std::ifstream in(m_hardware->display_file);
+    constexpr std::string_view kPrefix = "display: ";
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind(kPrefix, 0) == 0) {
+            view.display = line.substr(kPrefix.size());
+        }
+    }
+    // `emulate` prints a display's lines joined by " / "; the manifests' messages have them on
+    // lines of their own.
+    for (std::size_t at = view.display.find(" / "); at != std::string::npos;
+         at = view.display.find(" / ", at + 1)) {
+        view.display.replace(at, 3, "\n");
+    }
+    return view;
 }
 
 std::optional<Intent> Autopilot::next(const UiModel& model, const Snapshot& snapshot,

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/emulated_hands.hpp"
@@ -18,9 +19,23 @@
 
 namespace syx::gui {
 
+// Hardware mode (--autopilot with --api): the wizard runs on real ports. The autopilot presses
+// Detect, takes the catalogue device that answered and the port it answered on, chooses this
+// firmware file, and reads the instrument's display from a file: its last "display: " line, as
+// `syxflash-cli emulate` prints a device model's display. It is a harness for tests against a
+// device model behind a real port (the VM tests' USB-MIDI gadgets): it never presses a button on
+// an instrument, and fails where a step needs one.
+struct AutopilotHardware {
+    std::string firmware;     // the firmware file the Firmware page chooses
+    std::string display_file; // where the instrument's display is read; empty: none
+};
+
 class Autopilot {
 public:
     using Clock = std::chrono::steady_clock;
+
+    Autopilot() = default;
+    explicit Autopilot(AutopilotHardware hardware) : m_hardware(std::move(hardware)) {}
 
     // The next intent to apply, or nullopt while waiting (the engine is busy, the device is
     // booting) or when finished / failed. Call once per frame after the page was drawn.
@@ -42,7 +57,16 @@ private:
     std::optional<Intent> flow(const UiModel& model, const Snapshot& snapshot);
     std::optional<Intent> choose_firmware(const Snapshot& snapshot);
     std::optional<Intent> fail(std::string why);
+    // Hardware mode: the device and connection pages, the display as the person reads it.
+    [[nodiscard]] bool on_hardware(const Snapshot& snapshot) const;
+    std::optional<Intent> detect_device(const UiModel& model, const Snapshot& snapshot);
+    std::optional<Intent> choose_detected_port(const Snapshot& snapshot);
+    [[nodiscard]] engine::InstrumentView read_instrument(const Snapshot& snapshot) const;
 
+    std::optional<AutopilotHardware> m_hardware;
+    bool m_detect_asked = false;
+    std::string m_detected_output; // the port Detect found the device on
+    bool m_port_asked = false;
     std::deque<std::pair<Intent, std::chrono::milliseconds>> m_queue; // intent, pause after
     Clock::time_point m_not_before{};
     std::set<std::string> m_handled; // question ids (with text) already acted on

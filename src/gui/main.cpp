@@ -177,7 +177,10 @@ public:
             // The device asked for on the command line starts selected, as if clicked.
             m_controller.apply(intent::SelectDevice{options.simulate_id}, *m_channel.latest());
         }
-        if (options.autopilot) {
+        if (options.autopilot && !hardware_apis(options).empty()) {
+            m_autopilot.emplace(
+                AutopilotHardware{options.autopilot_firmware, options.autopilot_display});
+        } else if (options.autopilot) {
             m_autopilot.emplace();
         }
     }

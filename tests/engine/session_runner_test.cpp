@@ -37,6 +37,9 @@ public:
         }
         sent.push_back({bytes.begin(), bytes.end()});
         sent_at.push_back(syx::transport::Clock::now());
+        if (hand_over_delay > 0ms) {
+            std::this_thread::sleep_for(hand_over_delay); // ALSA handing on inside the call
+        }
         if (on_send) {
             on_send(sent.back());
         }
@@ -75,6 +78,7 @@ public:
     bool fail_sends = false;
     std::atomic<int> polls{0};
     std::chrono::milliseconds departure_delay{0};
+    std::chrono::milliseconds hand_over_delay{0};
     int departure_waits = 0;
 
 private:
@@ -210,6 +214,27 @@ TEST(SessionRunner, ReportsALateDepartureSoTheNextGapIsKeptFromIt) {
     EXPECT_GE(f.transport.sent_at[1], called + 40ms);
     // One wait for the asked departure and one final drain at the end of the run.
     EXPECT_EQ(f.transport.departure_waits, 2);
+}
+
+// A synchronous backend (ALSA) hands the bytes on inside send(): a slow call put them on the
+// wire late, so what the runner reports (and the next piece is spaced from) is when it returned.
+TEST(SessionRunner, ReportsWhenASlowSendHandedItsBytesOn) {
+    Fixture f;
+    f.transport.hand_over_delay = 25ms;
+    std::size_t next = 0;
+    ScriptedSession session(
+        [&](const ss::Event& e, ss::SessionTime, ScriptedSession& s) -> ss::Command {
+            if (e.kind == ss::EventKind::send_completed) {
+                s.m_progress.messages_done = ++next;
+                return s.finish(ss::OutcomeKind::success);
+            }
+            return send_at({0xF0, 0x01, 0xF7}, 0ms, 0); // a chunk: no departure wait
+        });
+    SessionRunner runner(session, f.transport, f.mailbox);
+    ASSERT_EQ(runner.run().kind, ss::OutcomeKind::success);
+    ASSERT_EQ(session.events.size(), 2u);
+    ASSERT_TRUE(session.events[1].sent_at.has_value());
+    EXPECT_GE(*session.events[1].sent_at, 25ms);
 }
 
 TEST(SessionRunner, DeliversWholeMessagesAssembledFromPiecesWhileWaiting) {

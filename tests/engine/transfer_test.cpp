@@ -126,3 +126,44 @@ TEST(Transfer, JitterOfTheTransportBecomesMargin) {
     const auto config = syx::engine::effective_pacer_config(t, options);
     EXPECT_EQ(config.delivery_jitter, 6333us);
 }
+
+// A DIN device behind a synchronous backend (ALSA): each piece reaches the wire no sooner than
+// send() returned, and the wire carries 3125 B/s, so a piece waits for the one before it to have
+// left. When one chunk's send() is slow to hand its bytes on (the VM test measured up to 9 ms
+// for 255 bytes under load), the rest of that message leaves the wire that much later; the gap
+// after it must still be whole at the device: the silence from each message's F7 to the next
+// message's first byte.
+TEST(Transfer, AGapHoldsAtADinDeviceWhenAChunkIsHandedOnLate) {
+    syx::test::FakeTransport t;
+    // Send 2 is message 2's first chunk (messages of 2 chunks of 30 bytes).
+    t.hand_over_time = [](std::size_t n) { return n == 2 ? 20ms : 0ms; };
+    const auto ms = messages(3, 60);
+    syx::engine::TransferOptions options;
+    options.pacer.link = syx::Link::din;
+    options.pacer.rules.chunk_bytes = 30;
+    options.pacer.rules.gap_after_message = 40ms;
+    auto report = syx::engine::send_messages(t, views(ms), options);
+    ASSERT_TRUE(report.ok());
+    ASSERT_TRUE(report->ok());
+    const auto sent = t.sent();
+    ASSERT_EQ(sent.size(), 6u);
+    // The wire: each piece starts when it was handed on or when the one before has left it.
+    syx::transport::TimePoint wire_free{};
+    std::vector<syx::transport::TimePoint> first_byte;
+    std::vector<syx::transport::TimePoint> last_byte;
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        const auto start = std::max(wire_free, sent[i].returned);
+        wire_free = start + sent[i].bytes.size() * 320us;
+        if (i % 2 == 0) {
+            first_byte.push_back(start);
+        } else {
+            last_byte.push_back(wire_free);
+        }
+    }
+    for (std::size_t m = 1; m < first_byte.size(); ++m) {
+        const auto silence = first_byte[m] - last_byte[m - 1];
+        EXPECT_GE(silence, 40ms) << "after message " << m << ": "
+                                 << std::chrono::duration<double, std::milli>(silence).count()
+                                 << " ms";
+    }
+}

@@ -1,3 +1,6 @@
+#include <filesystem>
+#include <fstream>
+
 #include "cards.hpp"
 #include <gtest/gtest.h>
 
@@ -43,6 +46,15 @@ session::Question question(std::string id, session::QuestionPurpose purpose) {
     return q;
 }
 
+// "What does the display show?" with two of the manifest's messages (the second: ERROR 2).
+session::Question display_check() {
+    auto q = question("display-check", session::QuestionPurpose::display_check);
+    q.choices = {{"display:0", "UPDATE OK — success"},
+                 {"display:1", "ERROR 2 — bytes lost"},
+                 {"other", "Something else"}};
+    return q;
+}
+
 // Calls next() with the clock moved far enough on for every pause to have passed.
 std::vector<std::string> drain(Autopilot& pilot, const UiModel& model, const Snapshot& s) {
     std::vector<std::string> out;
@@ -76,11 +88,7 @@ TEST(Autopilot, ReadsTheDisplayToAnswerWhatItShows) {
     Autopilot pilot;
     auto s = ready();
     s.panel->display = "ERROR 2";
-    auto q = question("display-check", session::QuestionPurpose::display_check);
-    q.choices = {{"display:0", "UPDATE OK — success"},
-                 {"display:1", "ERROR 2 — bytes lost"},
-                 {"other", "Something else"}};
-    ask(s, q);
+    ask(s, display_check());
     UiModel model;
     model.current = WizardStep::upload;
     EXPECT_EQ(drain(pilot, model, s),
@@ -192,5 +200,97 @@ TEST(Autopilot, DoneWithoutAVerifiedUpdateIsAFailure) {
     EXPECT_NE(pilot.failure().find("verified"), std::string::npos);
 }
 
+// Hardware mode (--autopilot --api): real ports, no simulated panel.
+Snapshot on_ports() {
+    Snapshot s;
+    s.mode = RunMode::hardware;
+    s.devices = {test::card("moog-little-phatty"), test::card("parker-midifly")};
+    s.flow.hardware.api = "alsa";
+    s.flow.hardware.scanned = true;
+    return s;
+}
+
+// One call to next(), each later than every pause before it.
+std::optional<std::string> step(Autopilot& pilot, const UiModel& model, const Snapshot& s) {
+    static auto now = Clock::now();
+    now += std::chrono::seconds{5};
+    const auto v = pilot.next(model, s, now);
+    return v ? std::optional<std::string>(describe(*v)) : std::nullopt;
+}
+
+TEST(Autopilot, OnRealPortsDetectsThenTakesTheDeviceThatAnsweredAndItsPort) {
+    Autopilot pilot(AutopilotHardware{"/tmp/lp.syx", ""});
+    auto s = on_ports();
+    UiModel model;
+    model.current = WizardStep::device;
+    EXPECT_EQ(step(pilot, model, s), "detect devices");
+    s.flow.hardware.detecting = true;
+    EXPECT_EQ(step(pilot, model, s), std::nullopt) << "waits for Detect";
+    s.flow.hardware.detecting = false;
+    s.flow.hardware.detect_ran = true;
+    DetectRow silent;
+    silent.output = "UM-ONE:UM-ONE MIDI 1 20:0";
+    silent.problem = "no answer";
+    DetectRow lp;
+    lp.output = "Little Phatty:Little Phatty MIDI 1 24:0";
+    lp.device_id = "moog-little-phatty";
+    s.flow.hardware.detected = {silent, lp};
+    EXPECT_EQ(step(pilot, model, s), "select device moog-little-phatty");
+    // On the Connection page the engine took another port: the autopilot takes Detect's.
+    model.selected_device = "moog-little-phatty";
+    model.current = WizardStep::connection;
+    PortRow other;
+    other.output = silent.output;
+    other.chosen = true;
+    PortRow own;
+    own.output = lp.output;
+    s.flow.hardware.ports = {other, own};
+    EXPECT_EQ(step(pilot, model, s), "choose port " + lp.output);
+    EXPECT_FALSE(pilot.failed());
+}
+
+TEST(Autopilot, OnRealPortsFailsWhenDetectFindsNoKnownDevice) {
+    Autopilot pilot(AutopilotHardware{"/tmp/lp.syx", ""});
+    auto s = on_ports();
+    s.flow.hardware.detect_ran = true;
+    DetectRow silent;
+    silent.output = "UM-ONE:UM-ONE MIDI 1 20:0";
+    silent.problem = "no answer";
+    s.flow.hardware.detected = {silent};
+    UiModel model;
+    model.current = WizardStep::device;
+    EXPECT_EQ(step(pilot, model, s), std::nullopt);
+    ASSERT_TRUE(pilot.failed());
+    EXPECT_NE(pilot.failure().find("no answer"), std::string::npos) << pilot.failure();
+}
+
+TEST(Autopilot, OnRealPortsReadsTheDisplayFromTheDeviceModelsOutput) {
+    const auto file = std::filesystem::temp_directory_path() / "syxflash-autopilot-display.log";
+    {
+        std::ofstream out(file);
+        out << "Emulating moog-little-phatty on rawmidi device 'hw:CARD=lp'\n"
+            << "display: PRESET 00 / OS 2.0.0.4\n"
+            << "fault: something\n"
+            << "display: ERROR 2\n";
+    }
+    Autopilot pilot(AutopilotHardware{"/tmp/lp.syx", file.string()});
+    auto s = on_ports();
+    ask(s, display_check());
+    UiModel model;
+    model.current = WizardStep::upload;
+    EXPECT_EQ(step(pilot, model, s), "answer display-check with display:1");
+    std::filesystem::remove(file);
+}
+
+TEST(Autopilot, OnRealPortsChoosesTheGivenFirmwareFile) {
+    Autopilot pilot(AutopilotHardware{"/tmp/lp.syx", ""});
+    auto s = on_ports();
+    s.flow.device_id = "moog-little-phatty";
+    s.flow.firmware_supported = true;
+    UiModel model;
+    model.selected_device = "moog-little-phatty";
+    model.current = WizardStep::firmware;
+    EXPECT_EQ(step(pilot, model, s), "choose firmware /tmp/lp.syx");
+}
 } // namespace
 } // namespace syx::gui

@@ -1,8 +1,10 @@
 #pragma once
 // An in-memory MidiTransport for unit tests of the engine and the decorator: records what was
 // sent and when, can inject received bytes, vanish, or fail a send.
+#include <functional>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "transport/midi_transport.hpp"
@@ -13,7 +15,8 @@ class FakeTransport final : public transport::MidiTransport {
 public:
     struct Sent {
         std::vector<std::uint8_t> bytes;
-        transport::TimePoint time;
+        transport::TimePoint time;     // send() called
+        transport::TimePoint returned; // send() returned: the bytes were handed on
     };
 
     transport::MidiApi api() const override { return transport::MidiApi::emulated; }
@@ -31,7 +34,12 @@ public:
         if (fail_send_at && m_sent.size() == *fail_send_at) {
             return make_error(ErrorCode::transfer_failed, "injected send failure");
         }
-        m_sent.push_back({{bytes.begin(), bytes.end()}, transport::Clock::now()});
+        const auto called = transport::Clock::now();
+        if (hand_over_time) {
+            // A synchronous backend handing the bytes on inside the call (ALSA), slowly.
+            std::this_thread::sleep_for(hand_over_time(m_sent.size()));
+        }
+        m_sent.push_back({{bytes.begin(), bytes.end()}, called, transport::Clock::now()});
         return Ok{};
     }
     std::optional<std::size_t> max_send_bytes() const override { return max_send; }
@@ -63,6 +71,8 @@ public:
     std::chrono::microseconds jitter{0};
     std::optional<std::size_t> fail_send_at;
     std::optional<std::size_t> vanish_after_sends;
+    // How long send number N (from 0) takes to hand its bytes on; unset: at once.
+    std::function<std::chrono::milliseconds(std::size_t)> hand_over_time;
 
 private:
     std::mutex m_mutex;

@@ -93,6 +93,39 @@ emulate_on() {
 # gadget NAME, as a person at the instrument would.
 emulate_cmd() { echo "$2" >"/tmp/emulate-$1.in"; sleep 0.3; }
 
+# display_of NAME: what the model on gadget NAME shows now (as a person would read it).
+display_of() {
+  emulate_cmd "$1" display
+  grep "display:" "$OUT/emulate-$1.log" | tail -n 1 | sed 's/^display: //'
+}
+
+# answer_works NAME READY LOG COMMAND…: run COMMAND (an upload or recover) with a person at the
+# instrument: when it asks whether the device works, read the display of the model on gadget
+# NAME and answer "1" (works normally) only if it shows READY, else "2" (something is wrong).
+# COMMAND's output goes to LOG; its exit status is ours.
+answer_works() {
+  _name=$1 _ready=$2 _log=$3
+  shift 3
+  rm -f /tmp/works.in && mkfifo /tmp/works.in
+  sleep 300 >/tmp/works.in &
+  _holder=$!
+  "$@" </tmp/works.in >"$_log" 2>&1 &
+  _pid=$!
+  _asked_or_ended() { has_line "$_log" "Answer with a number" || ! kill -0 $_pid 2>/dev/null; }
+  wait_until 150 "the question whether it works" _asked_or_ended || true
+  if kill -0 $_pid 2>/dev/null; then
+    _shown=$(display_of "$_name")
+    case "$_shown" in
+      *"$_ready"*) echo "the display shows '$_shown': answering 1 (it works normally)"; echo 1 >/tmp/works.in ;;
+      *) echo "the display shows '$_shown': answering 2 (something is wrong)"; echo 2 >/tmp/works.in ;;
+    esac
+  fi
+  _rc=0
+  wait $_pid || _rc=$?
+  kill $_holder 2>/dev/null || true
+  return $_rc
+}
+
 # expect_exit CODE COMMAND…: run COMMAND and fail unless it exits with CODE.
 expect_exit() {
   want=$1

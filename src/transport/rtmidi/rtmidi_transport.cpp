@@ -71,8 +71,19 @@ std::chrono::microseconds query_jack_period() {
 // the interface's own buffer. With no margin, every message delivered a little later than the one
 // before shortens that gap at the device: the VM tests (tests/vm/jobs/din_interface_upload.sh)
 // measured 8 of 38 gaps of a MIDIFly upload through a "UM-ONE" under wire time + 150 ms, the
-// worst by 4.7 ms. Twice that, as the pacer's margin, costs 10 ms per message.
+// worst by 4.7 ms. Twice that, as the pacer's margin, costs 10 ms per message. It covers only
+// what happens after send() returns: the time the call itself takes (the kernel takes the bytes
+// inside it; up to 9 ms for 255 bytes in a loaded VM) is kept by the paced sender, which spaces
+// the next piece from the return (engine/paced_sender.hpp).
 constexpr std::chrono::microseconds kAlsaDeliveryJitter{10'000};
+
+// Subscribing our ALSA output to a USB-MIDI port makes snd-seq-midi open the device's rawmidi
+// output, and what is sent right after that has reached the device late: in the VM tests, 4 of 4
+// MIDIFly uploads started at once had their first message's last chunk arrive ~36 ms late at the
+// device (F7 to the next F0 135.7 ms against the 150 ms needed; the model refused the upgrade),
+// while uploads that started a few hundred ms after opening (a trace file being created
+// first; or this settle, 300 ms) had no such delay. Once per opening.
+constexpr std::chrono::milliseconds kAlsaOutputSettle{300};
 
 // Realtime priority for our JACK process threads when the server runs without realtime (a
 // realtime server schedules its clients itself). The thread only wakes once per period for a
@@ -195,6 +206,9 @@ public:
             m_in.reset();
             m_out.reset();
             return error_with_context("opening ports", e.getMessage());
+        }
+        if (m_api == MidiApi::alsa && m_out) {
+            std::this_thread::sleep_for(kAlsaOutputSettle);
         }
         if (m_api == MidiApi::jack) {
             m_jitter = query_jack_period();

@@ -25,8 +25,10 @@ reached() {
 puller=$!
 start=$(date +%s)
 rc=0
-echo 1 | timeout 60 "$SYXFLASH_CLI" upload --device parker-midifly --api alsa --port UM-ONE --yes \
-  --allow-unknown-release /tmp/fly.syx >"$OUT/upload.log" 2>&1 || rc=$?
+# Nothing is asked before the pull (--yes answers the update-mode step); should the upload get to
+# ask whether the MIDIFly works, the display is read for the answer (answer_works, gadget.sh).
+answer_works umone "Ready (software 1.2.0.0)" "$OUT/upload.log" timeout 60 "$SYXFLASH_CLI" upload \
+  --device parker-midifly --api alsa --port UM-ONE --yes --allow-unknown-release /tmp/fly.syx || rc=$?
 end=$(date +%s.%N)
 # An upload that ended before the pull (it failed, or ran past message 20 unpulled) ends the wait.
 if [ ! -f /tmp/pulled ]; then
@@ -52,13 +54,14 @@ wait_for_port "UM-ONE MIDI 1"
 # The plan's step 2, done by the person at the guitar: the Recovery button (the model holds the
 # half-written state across the unplug, as the real unit does: its power never went).
 emulate_cmd umone "press recovery"
-grep "display:" "$OUT/emulate-umone.log" | tail -n 1
-echo 1 | timeout 90 "$SYXFLASH_CLI" recover --device parker-midifly --api alsa --port UM-ONE --yes \
-  --skip-backup /tmp/fly.syx >"$OUT/recover.log" 2>&1 || { cat "$OUT/recover.log"; echo "FAIL: recover failed"; exit 1; }
+echo "after the Recovery button the MIDIFly shows: $(display_of umone)"
+# Asked whether the MIDIFly works, the person reads its display (answer_works, gadget.sh).
+answer_works umone "Ready (software 1.2.0.0)" "$OUT/recover.log" timeout 90 "$SYXFLASH_CLI" \
+  recover --device parker-midifly --api alsa --port UM-ONE --yes --skip-backup /tmp/fly.syx ||
+  { cat "$OUT/recover.log"; echo "FAIL: recover failed"; exit 1; }
 cat "$OUT/recover.log"
-emulate_cmd umone display
-last=$(grep "display:" "$OUT/emulate-umone.log" | tail -n 1)
-echo "$last"
+last=$(display_of umone)
+echo "the MIDIFly shows: $last"
 case "$last" in *"Ready (software 1.2.0.0)"*) ;; *) echo "FAIL: the model does not show the new firmware ready"; exit 1 ;; esac
 "$SYXFLASH_CLI" recover >"$OUT/list-after.txt" 2>&1 || true
 cat "$OUT/list-after.txt"
