@@ -11,8 +11,6 @@
 #include "core/backup_session.hpp"
 #include "core/hash.hpp"
 #include "core/pacer.hpp"
-#include "core/recovery_session.hpp"
-#include "core/restore_session.hpp"
 #include "core/session_validation.hpp"
 #include "emulator/device_catalogue.hpp"
 #include "emulator/fault_spec.hpp"
@@ -129,18 +127,16 @@ WizardEngine::~WizardEngine() {
     // way out with "stop" (a half-sent firmware asks before abandoning; the journal keeps the
     // state for recovery at the next start).
     {
-        // From here on no session starts (run() looks under the same lock), so the loop below
-        // sees every runner there will be.
+        // From here on no job starts a session (they look under the same lock, and a runner
+        // attached now is cancelled at once), so the loop below sees every runner there will be.
         std::lock_guard lock(m_mutex);
         m_closing = true;
     }
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
     for (;;) {
-        std::shared_ptr<engine::SessionRunner> runner;
         bool job_running = false;
         {
             std::lock_guard lock(m_mutex);
-            runner = m_runner;
             if (m_job_runner != nullptr) {
                 // A job's runner lives only while attached: used under the lock.
                 job_running = true;
@@ -151,15 +147,8 @@ WizardEngine::~WizardEngine() {
                 }
             }
         }
-        if ((!runner && !job_running) || std::chrono::steady_clock::now() > until) {
+        if (!job_running || std::chrono::steady_clock::now() > until) {
             break;
-        }
-        if (runner) {
-            runner->cancel();
-            if (const auto snap = runner->snapshot(); snap && snap->question) {
-                const auto& q = snap->question->question;
-                runner->answer(q.id, stop_choice(q));
-            }
         }
         std::this_thread::sleep_for(std::chrono::milliseconds{50});
     }
@@ -248,6 +237,7 @@ void WizardEngine::post(const Intent& value) {
                     std::lock_guard lock(m_mutex);
                     if (v.typed == m_flow.firmware.typed_confirmation) {
                         m_flow.firmware_confirmed = true;
+                        m_release_typed = true; // the job's allow_unknown_release
                         m_log.push_back("Unknown release accepted by typed confirmation.");
                     }
                 }
@@ -283,26 +273,14 @@ void WizardEngine::post(const Intent& value) {
                 if constexpr (std::is_same_v<T, intent::Cancel>) {
                     m_tools.cancel(); // a Tools send/receive stops between messages
                 }
-                std::shared_ptr<engine::SessionRunner> runner;
-                {
-                    std::lock_guard lock(m_mutex);
-                    runner = m_runner;
-                    if (!runner && m_job_runner != nullptr) {
-                        // A job's runner: only while attached, so under the lock (both calls
-                        // only enqueue into its mailbox).
-                        if constexpr (std::is_same_v<T, intent::Answer>) {
-                            m_job_runner->answer(v.question_id, v.choice_id, v.text);
-                        } else {
-                            m_job_runner->cancel();
-                        }
-                    }
-                }
-                if (runner) {
-                    // Both only enqueue into the runner's mailbox: no waiting here.
+                std::lock_guard lock(m_mutex);
+                if (m_job_runner != nullptr) {
+                    // A job's runner: only while attached, so under the lock (both calls only
+                    // enqueue into its mailbox: no waiting here).
                     if constexpr (std::is_same_v<T, intent::Answer>) {
-                        runner->answer(v.question_id, v.choice_id, v.text);
+                        m_job_runner->answer(v.question_id, v.choice_id, v.text);
                     } else {
-                        runner->cancel();
+                        m_job_runner->cancel();
                     }
                 }
             } else if constexpr (std::is_same_v<T, intent::PressButton> ||
@@ -360,12 +338,8 @@ void WizardEngine::ask(const session::Ask& ask) {
         // Asked while the window closes (the session started just before): stop it rather than
         // wait for an answer nobody will give.
         std::lock_guard lock(m_mutex);
-        if (m_closing) {
-            if (m_job_runner != nullptr) {
-                m_job_runner->answer(ask.question.id, stop_choice(ask.question));
-            } else if (m_runner) {
-                m_runner->answer(ask.question.id, stop_choice(ask.question));
-            }
+        if (m_closing && m_job_runner != nullptr) {
+            m_job_runner->answer(ask.question.id, stop_choice(ask.question));
         }
     }
     publish(); // the question is in the runner's snapshot
@@ -395,6 +369,12 @@ void WizardEngine::on_event(const engine::JobEvent& event) {
                 std::lock_guard lock(m_mutex);
                 m_job_run.reset();
                 m_last_run.reset();
+                // The update job's own backup and restore show on their pages' states.
+                if (e.step == engine::JobStep::backup) {
+                    m_flow.backup = StepState::running;
+                } else if (e.step == engine::JobStep::restore) {
+                    m_flow.restore = StepState::running;
+                }
             } else if constexpr (std::is_same_v<T, engine::job_event::SessionUpdate>) {
                 std::lock_guard lock(m_mutex);
                 m_job_run = e.snapshot;
@@ -404,12 +384,24 @@ void WizardEngine::on_event(const engine::JobEvent& event) {
                 m_job_run.reset();
                 m_log.push_back(fmt::format("{}: {} — {}", to_string(e.step),
                                             session::to_string(e.outcome.kind), e.outcome.message));
+                const bool ok = e.outcome.kind == session::OutcomeKind::success;
+                if (e.step == engine::JobStep::restore) {
+                    m_flow.restore = ok ? StepState::done : StepState::failed;
+                } else if (e.step == engine::JobStep::backup && !ok) {
+                    m_flow.backup = StepState::failed;
+                    m_flow.backup_text = e.outcome.message;
+                }
             } else if constexpr (std::is_same_v<T, engine::job_event::Notice>) {
                 log(e.text);
             } else if constexpr (std::is_same_v<T, engine::job_event::NoBackupProcedure>) {
                 log("No backup procedure: " + e.reason);
             } else if constexpr (std::is_same_v<T, engine::job_event::BackupSaved>) {
-                log(fmt::format("Backup saved: {} (SHA-256 {})", e.file.string(), e.sha256));
+                std::lock_guard lock(m_mutex);
+                m_flow.backup = StepState::done;
+                m_flow.backup_file = e.file.string();
+                m_flow.backup_text = fmt::format("Saved in {}", e.file.string());
+                m_log.push_back(
+                    fmt::format("Backup saved: {} (SHA-256 {})", e.file.string(), e.sha256));
             } else {
                 static_assert(std::is_same_v<T, engine::job_event::JournalUnavailable>);
                 log("Journal not started: " + e.message);
@@ -496,9 +488,9 @@ void WizardEngine::publisher_loop() {
 
 Snapshot WizardEngine::build_snapshot() const {
     Snapshot next = m_base;
-    std::shared_ptr<engine::SessionRunner> runner;
     std::shared_ptr<transport::EmulatedDevice> device;
     std::vector<std::string> faults;
+    std::shared_ptr<const engine::RunSnapshot> run;
     {
         std::lock_guard lock(m_mutex);
         next.flow = m_flow;
@@ -506,18 +498,8 @@ Snapshot WizardEngine::build_snapshot() const {
         next.mode = m_mode;
         next.mode_reason = m_mode_reason;
         next.log = m_log;
-        runner = m_runner;
         device = m_device;
         faults = m_faults;
-        if (!runner && m_last_run) {
-            next.flow.run.emplace();
-        }
-    }
-    std::shared_ptr<const engine::RunSnapshot> run;
-    if (runner) {
-        run = runner->snapshot();
-    } else {
-        std::lock_guard lock(m_mutex);
         run = m_job_run ? m_job_run : m_last_run; // a job's session, while it runs
     }
     if (run) {
@@ -658,13 +640,9 @@ void WizardEngine::select_device(const std::string& id) {
             m_flow.backup_text = m.backup.reason;
         }
     }
-    m_firmware.reset();
     m_backup_file.reset();
     m_gate = {};
-    m_failed_update_session.clear();
     m_resume_session.clear();
-    m_resume_file_sha256.clear();
-    m_resume_plan.clear();
     if (m.backup.kind == BackupKind::none) {
         m_gate = {session::BackupGateKind::not_needed, "the device has no SysEx backup"};
     }
@@ -689,87 +667,18 @@ void WizardEngine::choose_link(const std::string& link) {
         fmt::format("Link set to {} (pacing follows the manifest's {} rules).", link, link));
 }
 
-session::Outcome WizardEngine::run(session::Session& s, bool journal_it) {
-    m_mailbox->clear();
-    m_times->clear();
-    std::optional<engine::UpdateJournal> journal;
-    if (journal_it && m_firmware) {
-        if (const auto dir = engine::journal_dir()) {
-            engine::JournalStart start;
-            {
-                std::lock_guard lock(m_mutex); // copy what the journal names, then let go
-                start.device_id = m_flow.device_id;
-                start.device_name = m_flow.device_name;
-                start.port = m_flow.port;
-                start.link = to_string(m_flow.link);
-                start.file = m_flow.firmware.path;
-                start.file_sha256 = m_flow.firmware.sha256;
-            }
-            start.api = transport::to_string(m_transport->api());
-            start.message_count = m_firmware->messages.size();
-            start.total_bytes = m_firmware->total_message_bytes();
-            JournalStarter starter;
-            {
-                std::lock_guard lock(m_mutex);
-                starter = m_start_journal;
-            }
-            // File I/O with fsync: never under m_mutex, which the UI thread takes.
-            auto started =
-                starter ? starter(start, *dir) : engine::start_update_journal(start, *dir);
-            if (started) {
-                journal = std::move(*started);
-                m_last_journal_session = journal->session_id();
-            }
-        }
-    }
-    engine::RunnerOptions options;
-    options.prompt = this;
-    options.on_snapshot = [this] { publish(); };
-    options.journal = journal ? &*journal : nullptr;
-    // The gap plot shows the firmware transfer only (the sends marked critical).
-    options.on_step = [times = m_times](const session::Session&, const session::Command& cmd) {
-        if (const auto* send = std::get_if<session::Send>(&cmd)) {
-            times->set_recording(send->critical);
-        }
-    };
-    auto runner = std::make_shared<engine::SessionRunner>(s, *m_transport, m_mailbox, options);
-    bool closing = false;
-    {
-        std::lock_guard lock(m_mutex);
-        closing = m_closing;
-        if (!closing) {
-            m_runner = runner;
-        }
-    }
-    if (closing) {
-        // The window closed while this job was getting ready: nothing is sent, and a journal
-        // already started says so (not "killed or crashed").
-        session::Outcome stopped;
-        stopped.kind = session::OutcomeKind::cancelled;
-        stopped.message = "The window was closed before the session started: nothing was sent.";
-        if (journal) {
-            (void)journal->finish(session::to_string(stopped.kind), engine::DeviceState::unchanged,
-                                  stopped.message);
-        }
-        log(fmt::format("{}: {}", s.name(), stopped.message));
-        return stopped;
-    }
-    runner->start();
-    session::Outcome outcome = runner->wait();
-    {
-        std::lock_guard lock(m_mutex);
-        m_last_run = runner->snapshot();
-        m_runner.reset();
-        m_log.push_back(fmt::format("{}: {} — {}", s.name(), session::to_string(outcome.kind),
-                                    outcome.message));
-    }
-    publish();
-    return outcome;
-}
-
 void WizardEngine::backup() {
     const auto* m = manifest();
     if (m == nullptr || !m_transport) {
+        return;
+    }
+    // The engine's backup job, as `syxflash-cli backup` runs it: the device with its gap floor
+    // (a user manifest named), the dump, the completeness rule, the save.
+    auto prepared = engine::prepare_backup_job(m->id, *this);
+    if (auto* problem = std::get_if<engine::JobProblem>(&prepared)) {
+        std::lock_guard lock(m_mutex);
+        m_flow.backup = StepState::failed;
+        m_flow.backup_text = problem->message;
         return;
     }
     if (auto status = m_transport->open(open_options()); !status) {
@@ -778,15 +687,17 @@ void WizardEngine::backup() {
     }
     {
         std::lock_guard lock(m_mutex);
+        if (m_closing) {
+            return;
+        }
         m_flow.backup = StepState::running;
     }
-    session::BackupSession s(*m);
-    const auto outcome = run(s, false);
     engine::BackupJobOptions job_options;
     job_options.label = "before-update";
     // What arrived of an incomplete dump is kept for diagnosis, as `syxflash-cli backup` does.
     job_options.keep_incomplete_as = m_config.work_dir / fmt::format("{}-before-update.syx", m->id);
-    auto job = engine::finish_backup(*m, s.result(), outcome, job_options);
+    auto job =
+        engine::run_backup_job(std::get<Manifest>(prepared), job_connection(), *this, job_options);
     if (job.outcome.kind != session::OutcomeKind::success) {
         std::lock_guard lock(m_mutex);
         m_flow.backup = StepState::failed;
@@ -844,10 +755,10 @@ void WizardEngine::load_firmware(const fs::path& path, bool generated) {
     if (!read) {
         view.findings.push_back("error: " + read.error().message);
         view.finding_levels.push_back(Severity::error);
-        m_firmware = nullptr; // never send an earlier file the page no longer shows
-        std::lock_guard lock(m_mutex);
+        std::lock_guard lock(m_mutex); // nothing is sent that the page does not show
         m_flow.firmware = view;
         m_flow.firmware_confirmed = false;
+        m_release_typed = false;
         return;
     }
     auto file = std::make_shared<const SysexFile>(std::move(*read));
@@ -868,16 +779,21 @@ void WizardEngine::load_firmware(const fs::path& path, bool generated) {
     view.eta_usb = eta_text(*file, *m, Link::usb);
     view.eta_din = eta_text(*file, *m, Link::din);
     view.typed_confirmation = std::string(session::kUnknownReleasePhrase); // as core asks it
-    m_firmware = check.refused ? nullptr : file;
     // Recovering an interrupted update: the very file it was sending (same SHA-256) was
-    // accepted by whoever started that update, as `syxflash-cli recover` does, wherever it is
-    // chosen from now; any other file needs the confirmation again.
-    const bool same_as_interrupted = !m_resume_session.empty() && !check.refused &&
-                                     !m_resume_file_sha256.empty() &&
-                                     view.sha256 == m_resume_file_sha256;
+    // accepted by whoever started that update, wherever it is chosen from now; any other file
+    // needs the confirmation again. The engine's recovery job decides that (its recovery
+    // context); the page shows what it will decide.
+    bool same_as_interrupted = false;
+    if (!m_resume_session.empty() && !check.refused) {
+        if (const auto dir = engine::journal_dir()) {
+            const auto context = engine::recovery_context(*dir, m->id, offer_api(), view.sha256);
+            same_as_interrupted = !context.interrupted.empty() && context.same_file;
+        }
+    }
     std::lock_guard lock(m_mutex);
     m_flow.firmware = view;
     m_flow.firmware_confirmed = same_as_interrupted;
+    m_release_typed = false;
     if (same_as_interrupted && view.unknown_release) {
         m_log.push_back("The file is the one the interrupted update was sending (same SHA-256): "
                         "its confirmation stands.");
@@ -914,113 +830,154 @@ void WizardEngine::practice_firmware() {
     load_firmware(path, true);
 }
 
-session::UpdateOptions WizardEngine::update_options() const {
-    session::UpdateOptions options;
-    options.link = m_link;
-    options.backup = m_gate;
-    bool confirmed = false;
+// The update the wizard's pages decided, as the engine's job request: the job owns every gate
+// (the gap floor, validation, the release confirmation, the backup gate, the identity check,
+// the recovery context and the journal), the wizard only says what the user chose.
+engine::UpdateJobRequest WizardEngine::update_request(bool recovery) const {
+    engine::UpdateJobRequest request;
+    request.command = recovery ? "wizard recovery" : "wizard";
     std::shared_ptr<transport::EmulatedDevice> device;
     {
         std::lock_guard lock(m_mutex);
-        confirmed = m_flow.firmware_confirmed;
+        request.device_id = m_flow.device_id;
+        request.file = m_flow.firmware.path;
+        request.allow_unknown_release = m_release_typed;
+        request.port = m_flow.port; // the worker is the only writer of the port
+        if (recovery && m_flow.update_outcome) {
+            request.plan = m_flow.update_outcome->recovery_plan; // else the journal's
+        }
+        request.start_journal = m_start_journal;
         device = m_device;
     }
-    options.unknown_release =
-        confirmed ? session::UnknownReleasePolicy::allow : session::UnknownReleasePolicy::refuse;
-    const auto limits = engine::transport_limits(*m_transport);
-    options.backend_max_message_bytes = limits.max_message_bytes;
-    options.delivery_jitter = limits.delivery_jitter;
+    request.link = m_link;
+    request.api = transport::to_string(m_transport->api());
+    request.recovery = recovery;
+    switch (m_gate.kind) {
+    case session::BackupGateKind::made_now:
+    case session::BackupGateKind::given_file:
+        request.backup = m_backup_file.value_or(fs::path());
+        break;
+    case session::BackupGateKind::skipped:
+        request.skip_backup = true;
+        request.skip_backup_reason = m_gate.description;
+        break;
+    default:
+        break; // the job makes the backup, or says the device has no backup procedure
+    }
     const auto* m = manifest();
-    options.offer_restore =
-        m_backup_file.has_value() && m != nullptr && m->restore.kind == RestoreKind::send_back;
-    if (m_mode == RunMode::simulated && m != nullptr) {
+    if (m_mode == RunMode::simulated && device && m != nullptr) {
         // The simulated device's own state is the evidence (as for `syxflash-cli --api
         // emulated`): an unchanged version is not a success, whatever was answered.
-        options.extra_evidence = engine::emulated_version_evidence(device, m->name);
+        request.extra_evidence = engine::emulated_version_evidence(device, m->name);
     }
-    return options;
+    return request;
+}
+
+// Prepares and runs the engine's update job over the instrument's port. A problem before
+// anything was sent comes back as a refused outcome with the engine's text.
+std::optional<engine::UpdateJobResult> WizardEngine::run_update_job(bool recovery,
+                                                                    session::Outcome& refused) {
+    const auto fail = [&refused](std::string message) {
+        refused.kind = session::OutcomeKind::refused;
+        refused.message = std::move(message);
+        return std::nullopt;
+    };
+    auto request = update_request(recovery);
+    std::string shown_sha256;
+    {
+        std::lock_guard lock(m_mutex);
+        shown_sha256 = m_flow.firmware.sha256;
+    }
+    auto prepared = engine::UpdateJob::prepare(std::move(request), *this);
+    if (auto* problem = std::get_if<engine::JobProblem>(&prepared)) {
+        return fail(problem->message);
+    }
+    auto& job = std::get<engine::UpdateJob>(prepared);
+    if (to_hex(job.file().sha256) != shown_sha256) {
+        // The confirmation was given for what the Firmware page showed.
+        return fail(fmt::format("'{}' changed since the Firmware page checked it: choose it "
+                                "again. Nothing was sent.",
+                                job.request().file.string()));
+    }
+    if (auto status = m_transport->open(open_options()); !status) {
+        return fail("The port did not open: " + status.error().message + " Nothing was sent.");
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_closing) {
+            return fail("The window was closed before the update started: nothing was sent.");
+        }
+        (recovery ? m_flow.recovery : m_flow.upload) = StepState::running;
+        if (!recovery) {
+            m_flow.verify = StepState::idle;
+        }
+    }
+    auto result = job.run(job_connection(), *this);
+    m_gate = result.backup_gate;
+    if (result.backup_file) {
+        m_backup_file = result.backup_file;
+    }
+    if (result.stage == engine::UpdateJobResult::Stage::backup_not_saved && result.problem) {
+        result.outcome.kind = session::OutcomeKind::refused;
+        result.outcome.message = result.problem->message;
+    }
+    // What this run settled in the journal leaves the start-up offer.
+    std::lock_guard lock(m_mutex);
+    for (const auto& id : result.resolved_sessions) {
+        m_log.push_back(fmt::format("Journal: {} marked resolved.", id));
+        auto& list = m_flow.interrupted;
+        list.erase(std::remove_if(list.begin(), list.end(),
+                                  [&](const InterruptedUpdate& u) { return u.session == id; }),
+                   list.end());
+    }
+    if (!result.resolved_sessions.empty()) {
+        m_resume_session.clear();
+    }
+    return result;
 }
 
 void WizardEngine::upload() {
-    const auto* m = manifest();
-    if (m == nullptr || !m_firmware || !m_transport) {
-        log("Nothing to upload: choose a valid firmware file first.");
+    if (manifest() == nullptr || !m_transport) {
+        log("Nothing to upload: choose a device and a firmware file first.");
         return;
     }
-    if (auto status = m_transport->open(open_options()); !status) {
-        log("Port did not open: " + status.error().message);
-        std::lock_guard lock(m_mutex);
-        m_flow.upload = StepState::failed;
-        return;
+    session::Outcome outcome;
+    const auto result = run_update_job(false, outcome);
+    std::lock_guard lock(m_mutex);
+    if (result) {
+        outcome = result->outcome;
+    } else {
+        m_log.push_back("Upload: " + outcome.message);
     }
-    {
-        std::lock_guard lock(m_mutex);
-        m_flow.upload = StepState::running;
-        m_flow.verify = StepState::idle;
-    }
-    session::UpdateSession s(*m, m_firmware, update_options());
-    m_last_journal_session.clear();
-    const auto outcome = run(s, true);
-    {
-        std::lock_guard lock(m_mutex);
-        m_flow.update_outcome = outcome;
-        const bool ok = outcome.kind == session::OutcomeKind::success;
-        // Failing while checking the device: the firmware went out, the verification failed.
-        const auto phase = m_last_run ? run_phase(m_last_run->progress.phase) : RunPhase::none;
-        const bool sent = phase == RunPhase::verify || phase == RunPhase::restore;
-        m_flow.upload = ok || sent ? StepState::done : StepState::failed;
-        m_flow.verify = ok ? StepState::done : StepState::failed;
-        if (!ok) {
-            m_failed_update_session = m_last_journal_session;
-        }
-        m_flow.recovery_title = outcome.recovery_title;
-        m_flow.recovery_steps = outcome.recovery_steps;
-        m_flow.recovery_terminal = outcome.kind == session::OutcomeKind::service_centre;
-        if (!ok) {
-            m_flow.recovery = StepState::idle;
-        }
-    }
-    if (outcome.kind == session::OutcomeKind::success && outcome.restore_requested &&
-        m_backup_file) {
-        restore(*m_backup_file);
+    m_flow.update_outcome = outcome;
+    const bool ok = outcome.kind == session::OutcomeKind::success;
+    // Failing while checking the device: the firmware went out, the verification failed.
+    const auto phase =
+        m_last_run && result ? run_phase(m_last_run->progress.phase) : RunPhase::none;
+    const bool sent = phase == RunPhase::verify || phase == RunPhase::restore;
+    m_flow.upload = ok || sent ? StepState::done : StepState::failed;
+    m_flow.verify = ok ? StepState::done : StepState::failed;
+    m_flow.recovery_title = outcome.recovery_title;
+    m_flow.recovery_steps = outcome.recovery_steps;
+    m_flow.recovery_terminal = outcome.kind == session::OutcomeKind::service_centre;
+    if (!ok) {
+        m_flow.recovery = StepState::idle;
     }
 }
 
 void WizardEngine::recover() {
-    const auto* m = manifest();
-    if (m == nullptr || !m_firmware || !m_transport) {
+    if (manifest() == nullptr || !m_transport) {
         log("Recovery needs the firmware file chosen on the Firmware page.");
         return;
     }
-    (void)m_transport->open(open_options());
-    session::RecoveryOptions options;
-    {
-        std::lock_guard lock(m_mutex);
-        m_flow.recovery = StepState::running;
-        if (m_flow.update_outcome) {
-            options.plan = m_flow.update_outcome->recovery_plan;
-        } else {
-            options.plan = m_resume_plan; // the interrupted update's, from its journal
-        }
-    }
-    options.update = update_options();
-    options.update.backup = {session::BackupGateKind::not_needed, "recovery"};
-    session::RecoverySession s(*m, m_firmware, options);
-    // The journaled updates this recovery is about, as `syxflash-cli recover` finds them: this
-    // device, this kind of link (a simulation never resolves a real device's entry).
-    std::optional<engine::RecoveryContext> context;
-    if (const auto dir = engine::journal_dir()) {
-        context = engine::recovery_context(*dir, m->id, transport::to_string(m_transport->api()),
-                                           to_hex(m_firmware->sha256));
-    }
-    const auto outcome = run(s, true);
-    if (outcome.kind == session::OutcomeKind::success && context) {
-        resolve_journal_entries(*context,
-                                fmt::format("recovered by {}", m_last_journal_session.empty()
-                                                                   ? "a recovery"
-                                                                   : m_last_journal_session));
-    }
+    session::Outcome outcome;
+    const auto result = run_update_job(true, outcome);
     std::lock_guard lock(m_mutex);
+    if (result) {
+        outcome = result->outcome;
+    } else {
+        m_log.push_back("Recovery: " + outcome.message);
+    }
     m_flow.recovery_outcome = outcome;
     const bool ok = outcome.kind == session::OutcomeKind::success;
     m_flow.recovery = ok ? StepState::done : StepState::failed;
@@ -1236,10 +1193,8 @@ void WizardEngine::resume_interrupted(const std::string& session) {
     }
     const Manifest& m = known->manifest;
     m_resume_session = entry->session;
-    m_resume_plan = entry->recovery_plan;
-    m_resume_file_sha256 = entry->file_sha256;
-    const RecoveryPlan* plan =
-        m_resume_plan.empty() ? m.plan_for_phase(Phase::transfer) : m.find_plan(m_resume_plan);
+    const RecoveryPlan* plan = entry->recovery_plan.empty() ? m.plan_for_phase(Phase::transfer)
+                                                            : m.find_plan(entry->recovery_plan);
     std::error_code ec;
     if (!entry->file.empty() && fs::is_regular_file(entry->file, ec)) {
         load_firmware(entry->file, false);
@@ -1275,29 +1230,6 @@ void WizardEngine::dismiss_interrupted(const std::string& session) {
     m_log.push_back(fmt::format("Interrupted update {} left for later (offered again at the next "
                                 "start).",
                                 session));
-}
-
-// A verified recovery settles the journal entries it dealt with: every interrupted update of
-// the device on this kind of link (the one offered at start-up, this run's failed update), the
-// same entries `syxflash-cli recover` resolves.
-void WizardEngine::resolve_journal_entries(const engine::RecoveryContext& context,
-                                           const std::string& how) {
-    const auto dir = engine::journal_dir();
-    if (!dir) {
-        return;
-    }
-    const auto resolved = engine::resolve_recovered(*dir, context, how);
-    m_failed_update_session.clear();
-    m_resume_session.clear();
-    m_resume_file_sha256.clear();
-    std::lock_guard lock(m_mutex);
-    for (const auto& id : resolved) {
-        m_log.push_back(fmt::format("Journal: {} marked resolved ({}).", id, how));
-        auto& list = m_flow.interrupted;
-        list.erase(std::remove_if(list.begin(), list.end(),
-                                  [&](const InterruptedUpdate& u) { return u.session == id; }),
-                   list.end());
-    }
 }
 
 void WizardEngine::browse(const fs::path& folder) {
