@@ -873,22 +873,27 @@ engine::UpdateJobRequest WizardEngine::update_request(bool recovery) const {
     return request;
 }
 
-// Prepares and runs the engine's update job over the instrument's port. A problem before
-// anything was sent comes back as a refused outcome with the engine's text.
-std::optional<engine::UpdateJobResult> WizardEngine::run_update_job(bool recovery,
-                                                                    session::Outcome& refused) {
-    const auto fail = [&refused](std::string message) {
+// Prepares and runs the engine's update job over the instrument's port, and returns its
+// outcome. A problem before anything was sent is a refused outcome with the engine's text
+// (`ran` stays false).
+session::Outcome WizardEngine::run_update_job(bool recovery, bool& ran) {
+    const auto fail = [this, recovery](std::string message) {
+        session::Outcome refused;
         refused.kind = session::OutcomeKind::refused;
         refused.message = std::move(message);
-        return std::nullopt;
+        log(fmt::format("{}: {}", recovery ? "Recovery" : "Upload", refused.message));
+        return refused;
     };
-    auto request = update_request(recovery);
+    ran = false;
+    if (manifest() == nullptr || !m_transport) {
+        return fail("Choose a device and a firmware file first. Nothing was sent.");
+    }
     std::string shown_sha256;
     {
         std::lock_guard lock(m_mutex);
         shown_sha256 = m_flow.firmware.sha256;
     }
-    auto prepared = engine::UpdateJob::prepare(std::move(request), *this);
+    auto prepared = engine::UpdateJob::prepare(update_request(recovery), *this);
     if (auto* problem = std::get_if<engine::JobProblem>(&prepared)) {
         return fail(problem->message);
     }
@@ -913,6 +918,7 @@ std::optional<engine::UpdateJobResult> WizardEngine::run_update_job(bool recover
         }
     }
     auto result = job.run(job_connection(), *this);
+    ran = true;
     m_gate = result.backup_gate;
     if (result.backup_file) {
         m_backup_file = result.backup_file;
@@ -933,27 +939,17 @@ std::optional<engine::UpdateJobResult> WizardEngine::run_update_job(bool recover
     if (!result.resolved_sessions.empty()) {
         m_resume_session.clear();
     }
-    return result;
+    return std::move(result.outcome);
 }
 
 void WizardEngine::upload() {
-    if (manifest() == nullptr || !m_transport) {
-        log("Nothing to upload: choose a device and a firmware file first.");
-        return;
-    }
-    session::Outcome outcome;
-    const auto result = run_update_job(false, outcome);
+    bool ran = false;
+    const auto outcome = run_update_job(false, ran);
     std::lock_guard lock(m_mutex);
-    if (result) {
-        outcome = result->outcome;
-    } else {
-        m_log.push_back("Upload: " + outcome.message);
-    }
     m_flow.update_outcome = outcome;
     const bool ok = outcome.kind == session::OutcomeKind::success;
     // Failing while checking the device: the firmware went out, the verification failed.
-    const auto phase =
-        m_last_run && result ? run_phase(m_last_run->progress.phase) : RunPhase::none;
+    const auto phase = m_last_run && ran ? run_phase(m_last_run->progress.phase) : RunPhase::none;
     const bool sent = phase == RunPhase::verify || phase == RunPhase::restore;
     m_flow.upload = ok || sent ? StepState::done : StepState::failed;
     m_flow.verify = ok ? StepState::done : StepState::failed;
@@ -966,18 +962,9 @@ void WizardEngine::upload() {
 }
 
 void WizardEngine::recover() {
-    if (manifest() == nullptr || !m_transport) {
-        log("Recovery needs the firmware file chosen on the Firmware page.");
-        return;
-    }
-    session::Outcome outcome;
-    const auto result = run_update_job(true, outcome);
+    bool ran = false;
+    const auto outcome = run_update_job(true, ran);
     std::lock_guard lock(m_mutex);
-    if (result) {
-        outcome = result->outcome;
-    } else {
-        m_log.push_back("Recovery: " + outcome.message);
-    }
     m_flow.recovery_outcome = outcome;
     const bool ok = outcome.kind == session::OutcomeKind::success;
     m_flow.recovery = ok ? StepState::done : StepState::failed;

@@ -120,7 +120,7 @@ private:
     [[nodiscard]] std::optional<std::string> offer_device() const;
     // The update and recovery: the engine's UpdateJob, presented through this JobHost.
     [[nodiscard]] engine::UpdateJobRequest update_request(bool recovery) const;
-    std::optional<engine::UpdateJobResult> run_update_job(bool recovery, session::Outcome& refused);
+    session::Outcome run_update_job(bool recovery, bool& ran);
     // Opens the instrument's port (m_transport) on the chosen port with its paired input.
     Status open_instrument_port();
     WizardTools::Host tools_host();

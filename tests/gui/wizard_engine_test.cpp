@@ -10,8 +10,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
-#include <sstream>
 #include <thread>
 #include <variant>
 
@@ -809,16 +807,7 @@ TEST(WizardEngine, ARecoveryWithAnotherFileThanTheJournaledOneIsNamedAndRefused)
 TEST(WizardEngine, AUserManifestsGapBelowTheDocumentedFloorIsRaisedAndNamedNeverUsed) {
     const fs::path home = fresh_home("syxflash-wizard-gap-floor-test");
     const fs::path config = home / "config";
-    {
-        std::ifstream in(syx::test::source_dir() / "firmware-manifests" / "parker-midifly.toml");
-        std::stringstream text;
-        text << in.rdbuf();
-        const std::string lowered =
-            std::regex_replace(text.str(), std::regex("gap_ms = 150"), "gap_ms = 0");
-        ASSERT_NE(lowered, text.str());
-        fs::create_directories(config / "syxflash" / "manifests");
-        std::ofstream(config / "syxflash" / "manifests" / "parker-midifly.toml") << lowered;
-    }
+    ASSERT_TRUE(syx::test::write_user_manifest_with_gap(config, "parker-midifly", 0));
     setenv("XDG_CONFIG_HOME", config.c_str(), 1); // NOLINT(concurrency-mt-unsafe)
     const UnsetOnExit unset{"XDG_CONFIG_HOME"};   // later tests see the shipped manifests only
     const fs::path file = home / "fw" / "midifly.syx";
