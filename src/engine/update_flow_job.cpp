@@ -168,7 +168,9 @@ std::optional<JobProblem> UpdateJob::decide_backup_gate(JobHost& host) {
                               verified.sidecar ? verified.sidecar->created : "")};
         m_backup_file = m_request.backup;
     } else if (m_request.skip_backup) {
-        m_gate = {session::BackupGateKind::skipped, "--skip-backup on the command line"};
+        m_gate = {session::BackupGateKind::skipped, m_request.skip_backup_reason.empty()
+                                                        ? "--skip-backup on the command line"
+                                                        : m_request.skip_backup_reason};
     }
     return std::nullopt;
 }
@@ -231,7 +233,8 @@ void UpdateJob::start_journal(const JobConnection& connection, JobHost& host) {
     start.file_sha256 = to_hex(m_start.file->sha256);
     start.message_count = m_start.file->messages.size();
     start.total_bytes = m_start.file->total_message_bytes();
-    auto started = start_update_journal(start, *m_journal_dir);
+    auto started = m_request.start_journal ? m_request.start_journal(start, *m_journal_dir)
+                                           : start_update_journal(start, *m_journal_dir);
     if (!started) {
         host.on_event(job_event::JournalUnavailable{started.error().message});
         return;

@@ -27,6 +27,7 @@
 #include "core/update_session.hpp"
 #include "engine/flow_gates.hpp"
 #include "engine/job_host.hpp"
+#include "engine/journal.hpp"
 
 namespace syx::engine {
 
@@ -50,6 +51,9 @@ struct UpdateJobRequest {
     std::filesystem::path file;   // as the user named it (the journal makes it absolute)
     std::filesystem::path backup; // a verified backup of this device made earlier; empty: none
     bool skip_backup = false;
+    // What the backup gate says when skip_backup is set (empty: "--skip-backup on the command
+    // line"); the wizard names its typed confirmation.
+    std::string skip_backup_reason;
     bool allow_unknown_release = false;
     std::optional<Link> link; // asked by the user; else the port decides (JobConnection::link)
     std::string gap_override; // the typed phrase for going below a documented gap (empty: none)
@@ -66,6 +70,10 @@ struct UpdateJobRequest {
     // Evidence beyond the device's answers (an emulated device's own state, see
     // engine/update_job.hpp emulated_version_evidence); may be empty.
     std::function<std::optional<std::string>()> extra_evidence;
+    // Starts the update journal (file I/O, synced); empty: engine::start_update_journal. The
+    // wizard's tests hold it on a latch to show its UI thread never waits for the journal.
+    std::function<Result<UpdateJournal>(const JournalStart&, const std::filesystem::path&)>
+        start_journal;
 };
 
 struct UpdateJobResult {

@@ -684,6 +684,9 @@ void draw_step_content(const UiModel& model, const Snapshot& snapshot, std::vect
         }
         if (snapshot.flow.upload == StepState::failed) {
             coloured(kDangerColour, "The upload did not finish.");
+            if (snapshot.flow.update_outcome) {
+                wrapped(snapshot.flow.update_outcome->message); // the engine's words
+            }
             if (ImGui::Button("Go to Recovery")) {
                 out.emplace_back(intent::ReportProblem{});
             }

@@ -28,6 +28,7 @@
 #include "engine/journal.hpp"
 #include "engine/loopback.hpp"
 #include "engine/session_runner.hpp"
+#include "engine/update_flow_job.hpp"
 #include "gui/intent.hpp"
 #include "gui/practice_transport.hpp"
 #include "gui/snapshot.hpp"
@@ -115,14 +116,14 @@ private:
     void check_journal();
     void resume_interrupted(const std::string& session);
     void dismiss_interrupted(const std::string& session);
-    void resolve_journal_entries(const engine::RecoveryContext& context, const std::string& how);
     [[nodiscard]] std::string offer_api() const;
     [[nodiscard]] std::optional<std::string> offer_device() const;
-    session::Outcome run(session::Session& session, bool journal);
+    // The update and recovery: the engine's UpdateJob, presented through this JobHost.
+    [[nodiscard]] engine::UpdateJobRequest update_request(bool recovery) const;
+    session::Outcome run_update_job(bool recovery, bool& ran);
     // Opens the instrument's port (m_transport) on the chosen port with its paired input.
     Status open_instrument_port();
     WizardTools::Host tools_host();
-    session::UpdateOptions update_options() const;
     [[nodiscard]] const Manifest* manifest() const;
 
     // Hardware mode (wizard_engine_hardware.cpp).
@@ -149,7 +150,6 @@ private:
     std::vector<std::string> m_log;
     std::shared_ptr<transport::EmulatedDevice> m_device;
     std::vector<std::string> m_faults;
-    std::shared_ptr<engine::SessionRunner> m_runner;
     std::shared_ptr<const engine::RunSnapshot> m_last_run;
     bool m_closing = false; // the destructor runs: no session starts any more
     // A job's running session: its runner (attached by the job, gone when it ends) and the
@@ -157,23 +157,20 @@ private:
     engine::SessionRunner* m_job_runner = nullptr;
     std::shared_ptr<const engine::RunSnapshot> m_job_run;
     JournalStarter m_start_journal;
+    // The user typed the unknown-release confirmation for the file on the Firmware page (the
+    // job's allow_unknown_release; a recovery's journaled file is the job's own decision).
+    bool m_release_typed = false;
 
     // Worker-only state.
     std::shared_ptr<SendTimes> m_times = std::make_shared<SendTimes>();
     // The instrument's transport: the practice (emulated) one in simulated mode.
     std::unique_ptr<transport::MidiTransport> m_transport;
     std::shared_ptr<engine::SessionMailbox> m_mailbox = std::make_shared<engine::SessionMailbox>();
-    std::shared_ptr<const SysexFile> m_firmware;
     std::optional<std::filesystem::path> m_backup_file;
     session::BackupGate m_gate;
     Link m_link = Link::usb;
-    // Journal bookkeeping: the last session journalled, the failed update of this run, the
-    // interrupted one being recovered (from the start-up offer) and its recovery plan.
-    std::string m_last_journal_session;
-    std::string m_failed_update_session;
+    // The interrupted update being recovered (from the start-up offer).
     std::string m_resume_session;
-    std::string m_resume_plan;
-    std::string m_resume_file_sha256; // hex; the file the interrupted update was sending
 
     // Hardware mode. The worker writes these; the UI-facing copies are read under m_mutex.
     RunMode m_mode = RunMode::simulated;

@@ -109,28 +109,6 @@ TEST(DataPaths, UserManifestsOverrideShippedOnes) {
 
 } // namespace
 
-namespace {
-
-// A user manifest the same as the shipped one but for its DIN gap.
-void write_user_manifest_with_gap(const std::filesystem::path& config, const std::string& id,
-                                  int gap_ms) {
-    const auto shipped = syx::test::source_dir() / "firmware-manifests" / (id + ".toml");
-    std::ifstream in(shipped);
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string body = text.str();
-    const auto din = body.find("[pacing.din]");
-    ASSERT_NE(din, std::string::npos);
-    const auto gap = body.find("gap_ms = ", din);
-    ASSERT_NE(gap, std::string::npos);
-    const auto eol = body.find('\n', gap);
-    std::filesystem::create_directories(config / "syxflash" / "manifests");
-    std::ofstream out(config / "syxflash" / "manifests" / (id + ".toml"));
-    out << body.substr(0, gap) << "gap_ms = " << gap_ms << body.substr(eol);
-}
-
-} // namespace
-
 // Every front end takes its devices from load_device_catalogue(): validate, inspect, the wizard,
 // Tools. A user manifest there cannot lower a documented gap either (issue 12's gap floor), and
 // the catalogue says so; raising it is kept.
@@ -139,8 +117,8 @@ TEST(DataPaths, AUserManifestCannotLowerADocumentedGapInTheCatalogueAndIsNamed) 
     ScopedEnv over("SYXFLASH_MANIFEST_DIR",
                    (syx::test::source_dir() / "firmware-manifests").string());
     ScopedEnv xdg("XDG_CONFIG_HOME", tmp.path().string());
-    write_user_manifest_with_gap(tmp.path(), "gligli-prophet-600", 0);
-    write_user_manifest_with_gap(tmp.path(), "parker-midifly", 400);
+    ASSERT_TRUE(syx::test::write_user_manifest_with_gap(tmp.path(), "gligli-prophet-600", 0));
+    ASSERT_TRUE(syx::test::write_user_manifest_with_gap(tmp.path(), "parker-midifly", 400));
     const auto load = syx::engine::load_device_catalogue();
     EXPECT_TRUE(load.problems.empty());
 

@@ -11,8 +11,10 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <variant>
 
 #include "read_archive.hpp"
+#include "support/test_support.hpp"
 #include <gtest/gtest.h>
 
 #include "core/hash.hpp"
@@ -20,6 +22,7 @@
 #include "emulator/modelled_firmware.hpp"
 #include "engine/data_paths.hpp"
 #include "engine/journal.hpp"
+#include "engine/update_flow_job.hpp"
 #include "engine/update_job.hpp"
 #include "gui/autopilot.hpp"
 #include "gui/controller.hpp"
@@ -449,22 +452,28 @@ TEST(WizardEngine, TheFileBrowserListsFoldersThenFirmwareFilesAndHidesTheRest) {
 // A MIDIFly update journaled as cut off mid-transfer on `api` ("jack": a real unit), for a short
 // practice firmware (4 messages: a recovery takes a second) written to `file`. Returns its
 // session id.
-std::string journal_cut_off_midifly(const fs::path& journal, const std::string& api,
-                                    const fs::path& file) {
+// A short MIDIFly practice firmware (4 messages) whose data bytes start at `fill`, written to
+// `file`; returns its bytes.
+std::vector<std::uint8_t> write_short_midifly_firmware(const fs::path& file,
+                                                       std::uint8_t fill = 0x10) {
     static constexpr std::uint8_t kPrefix[] = {0x00, 0x01, 0x25};
-    std::vector<emu::Bytes> messages;
-    for (std::uint16_t i = 0; i < 4; ++i) {
-        const std::vector<std::uint8_t> data(64, static_cast<std::uint8_t>(0x10 + i));
-        messages.push_back(emu::encode_firmware_block(kPrefix, i, 4, {2, 0, 0, 9}, data));
-    }
     std::vector<std::uint8_t> bytes;
-    for (const auto& m : messages) {
+    for (std::uint16_t i = 0; i < 4; ++i) {
+        const std::vector<std::uint8_t> data(64, static_cast<std::uint8_t>(fill + i));
+        const auto m = emu::encode_firmware_block(kPrefix, i, 4, {2, 0, 0, 9}, data);
         bytes.insert(bytes.end(), m.begin(), m.end());
     }
     fs::create_directories(file.parent_path());
     std::ofstream(file, std::ios::binary)
         .write(reinterpret_cast<const char*>(bytes.data()), // NOLINT
                static_cast<std::streamsize>(bytes.size()));
+    return bytes;
+}
+
+std::string journal_cut_off_midifly(const fs::path& journal, const std::string& api,
+                                    const fs::path& file) {
+    const auto bytes = write_short_midifly_firmware(file);
+    const std::size_t message_count = 4;
     engine::JournalStart start;
     start.device_id = "parker-midifly";
     start.device_name = "Parker MIDIFly";
@@ -473,7 +482,7 @@ std::string journal_cut_off_midifly(const fs::path& journal, const std::string& 
     start.link = "din";
     start.file = file;
     start.file_sha256 = to_hex(sha256(bytes));
-    start.message_count = messages.size();
+    start.message_count = message_count;
     start.total_bytes = bytes.size();
     auto j = engine::UpdateJournal::start(start, journal);
     EXPECT_TRUE(j.ok());
@@ -481,7 +490,7 @@ std::string journal_cut_off_midifly(const fs::path& journal, const std::string& 
         return {};
     }
     EXPECT_TRUE(j->phase("transfer").ok());
-    EXPECT_TRUE(j->progress(messages.size() / 3, bytes.size() / 3).ok());
+    EXPECT_TRUE(j->progress(message_count / 3, bytes.size() / 3).ok());
     EXPECT_TRUE(j->finish("failed", engine::DeviceState::unknown, "cut off").ok());
     return j->session_id();
 }
@@ -653,6 +662,187 @@ TEST(WizardEngine, AnOctatrackUpdatedByTheAutopilotsHandsIsVerifiedFromItsNormal
     EXPECT_EQ(r.last.flow.verify, StepState::done);
     ASSERT_TRUE(r.last.panel.has_value());
     EXPECT_EQ(r.last.panel->firmware_version, "2.00") << "the emulator runs the file's OS";
+    fs::remove_all(home);
+}
+
+// ---- issue 12: each gate once, in the engine; the wizard presents the engine's words --------
+
+// A host that only listens: what the CLI's job says about the same request.
+class ListeningHost final : public engine::JobHost {
+public:
+    void on_event(const engine::JobEvent& event) override {
+        if (const auto* n = std::get_if<engine::job_event::Notice>(&event)) {
+            notices.push_back(n->text);
+        }
+    }
+    std::vector<std::string> notices;
+};
+
+// The engine's JobProblem text for `request` (what `syxflash-cli upload`/`recover` prints).
+std::string engine_problem(engine::UpdateJobRequest request) {
+    ListeningHost host;
+    auto prepared = engine::UpdateJob::prepare(std::move(request), host);
+    const auto* problem = std::get_if<engine::JobProblem>(&prepared);
+    return problem != nullptr ? problem->message : std::string("(the engine accepted it)");
+}
+
+// A fresh home for one test: backups, journals and user manifests stay in it.
+fs::path fresh_home(const std::string& name) {
+    const fs::path home = fs::temp_directory_path() / name;
+    fs::remove_all(home);
+    fs::create_directories(home / "tmp");
+    setenv("XDG_DATA_HOME", (home / "data").c_str(), 1);   // NOLINT(concurrency-mt-unsafe)
+    setenv("XDG_STATE_HOME", (home / "state").c_str(), 1); // NOLINT(concurrency-mt-unsafe)
+    return home;
+}
+
+// Unsets an environment variable however the test ends.
+struct UnsetOnExit {
+    const char* name;
+    explicit UnsetOnExit(const char* variable) : name(variable) {}
+    UnsetOnExit(const UnsetOnExit&) = delete;
+    UnsetOnExit& operator=(const UnsetOnExit&) = delete;
+    ~UnsetOnExit() { unsetenv(name); } // NOLINT(concurrency-mt-unsafe)
+};
+
+bool has_line(const Snapshot& s, const std::string& text) {
+    return std::any_of(s.log.begin(), s.log.end(), [&](const std::string& line) {
+        return line.find(text) != std::string::npos;
+    });
+}
+
+// The release gate lives in the engine: an upload of an unknown release that nobody confirmed
+// (an intent the pages do not send, as a stale or hostile UI might) is refused before anything
+// is sent, in the words `syxflash-cli upload` uses.
+TEST(WizardEngine, AnUnconfirmedUnknownReleaseIsRefusedWithTheEnginesText) {
+    const fs::path home = fresh_home("syxflash-wizard-unconfirmed-test");
+    const fs::path file = home / "fw" / "midifly.syx";
+    write_short_midifly_firmware(file);
+    SnapshotChannel channel(Snapshot{});
+    {
+        WizardEngine engine(engine::load_device_catalogue(), Snapshot{},
+                            EngineConfig{{}, home / "tmp"},
+                            [&channel](Snapshot s) { channel.publish(std::move(s)); });
+        engine.post(intent::SelectDevice{"parker-midifly"});
+        engine.post(intent::ChooseFirmware{file.string()});
+        ASSERT_TRUE(wait_for(channel, [](const Snapshot& s) {
+            return s.flow.firmware.loaded && !s.flow.engine_busy;
+        }));
+        ASSERT_TRUE(channel.latest()->flow.firmware.unknown_release);
+        ASSERT_FALSE(channel.latest()->flow.firmware_confirmed);
+        engine.post(intent::StartUpload{});
+        ASSERT_TRUE(wait_for(channel, [](const Snapshot& s) {
+            return s.flow.update_outcome.has_value() && !s.flow.engine_busy;
+        }));
+    }
+    const auto& last = *channel.latest();
+    const auto& outcome = *last.flow.update_outcome;
+    EXPECT_EQ(outcome.kind, session::OutcomeKind::refused) << outcome.message;
+    engine::UpdateJobRequest cli;
+    cli.device_id = "parker-midifly";
+    cli.file = file;
+    EXPECT_EQ(outcome.message, engine_problem(cli));
+    EXPECT_NE(outcome.message.find("Nothing was sent"), std::string::npos) << outcome.message;
+    EXPECT_EQ(last.flow.upload, StepState::failed);
+    EXPECT_EQ(outcome.messages_sent, 0U);
+    EXPECT_TRUE(engine::list_sessions(home / "state" / "syxflash" / "journal").empty())
+        << "no update was started";
+    fs::remove_all(home);
+}
+
+// Red team: recovering a journaled update accepted a file whose SHA-256 differs from the
+// journaled one without saying so. The wizard's recovery names it and sends nothing, with the
+// text `syxflash-cli recover` prints; the entry stays for the right file.
+TEST(WizardEngine, ARecoveryWithAnotherFileThanTheJournaledOneIsNamedAndRefused) {
+    const fs::path home = fresh_home("syxflash-wizard-other-file-test");
+    const fs::path journal = home / "state" / "syxflash" / "journal";
+    const fs::path journaled = home / "fw" / "sent.syx";
+    const auto session = journal_cut_off_midifly(journal, "emulated", journaled);
+    const fs::path other = home / "fw" / "other.syx";
+    write_short_midifly_firmware(other, 0x30); // the same layout, other data
+    Snapshot base;
+    base.simulate_id = "parker-midifly";
+    SnapshotChannel channel(base);
+    {
+        WizardEngine engine(engine::load_device_catalogue(), base, EngineConfig{{}, home / "tmp"},
+                            [&channel](Snapshot s) { channel.publish(std::move(s)); });
+        ASSERT_TRUE(
+            wait_for(channel, [](const Snapshot& s) { return s.flow.interrupted.size() == 1; }));
+        engine.post(intent::RecoverInterrupted{session, "parker-midifly"});
+        engine.post(intent::ChooseFirmware{other.string()});
+        ASSERT_TRUE(wait_for(channel, [&](const Snapshot& s) {
+            return s.flow.firmware.path == other.string() && !s.flow.engine_busy;
+        }));
+        engine.post(intent::ConfirmUnknownRelease{std::string(session::kUnknownReleasePhrase)});
+        engine.post(intent::StartRecovery{});
+        ASSERT_TRUE(wait_for(channel, [](const Snapshot& s) {
+            return s.flow.recovery_outcome.has_value() && !s.flow.engine_busy;
+        }));
+    }
+    const auto& last = *channel.latest();
+    const auto& outcome = *last.flow.recovery_outcome;
+    EXPECT_EQ(outcome.kind, session::OutcomeKind::refused) << outcome.message;
+    EXPECT_NE(outcome.message.find("is not the file the interrupted update sent"),
+              std::string::npos)
+        << outcome.message;
+    EXPECT_NE(outcome.message.find(journaled.string()), std::string::npos) << outcome.message;
+    engine::UpdateJobRequest cli;
+    cli.device_id = "parker-midifly";
+    cli.file = other;
+    cli.recovery = true;
+    cli.api = "emulated";
+    cli.allow_unknown_release = true;
+    EXPECT_EQ(outcome.message, engine_problem(cli));
+    EXPECT_EQ(last.flow.recovery, StepState::failed);
+    const auto left = engine::find_interrupted(journal);
+    ASSERT_EQ(left.size(), 1U) << "nothing was recovered";
+    EXPECT_EQ(left.front().session, session);
+    EXPECT_EQ(engine::list_sessions(journal).size(), 1U) << "no transfer was journaled";
+    fs::remove_all(home);
+}
+
+// Red team: a user manifest overriding a shipped device with `gap_ms = 0` was used silently.
+// The wizard's update goes through the engine's gap floor: the manifest is named and the
+// documented gap raised in the engine's words, and the messages leave that far apart.
+TEST(WizardEngine, AUserManifestsGapBelowTheDocumentedFloorIsRaisedAndNamedNeverUsed) {
+    const fs::path home = fresh_home("syxflash-wizard-gap-floor-test");
+    const fs::path config = home / "config";
+    ASSERT_TRUE(syx::test::write_user_manifest_with_gap(config, "parker-midifly", 0));
+    setenv("XDG_CONFIG_HOME", config.c_str(), 1); // NOLINT(concurrency-mt-unsafe)
+    const UnsetOnExit unset{"XDG_CONFIG_HOME"};   // later tests see the shipped manifests only
+    const fs::path file = home / "fw" / "midifly.syx";
+    write_short_midifly_firmware(file);
+    auto started = engine::start_job("parker-midifly", file);
+    ASSERT_TRUE(std::holds_alternative<engine::JobStart>(started));
+    const auto notices = std::get<engine::JobStart>(started).notices;
+    ASSERT_FALSE(notices.empty());
+
+    auto chosen = std::make_shared<bool>(false);
+    auto options = in_home(home, [](const Snapshot& s) {
+        return (s.flow.upload == StepState::done || s.flow.upload == StepState::failed) &&
+               s.flow.run && !s.flow.run->gaps_ms.empty();
+    });
+    options.before_pilot = [file, chosen](const Snapshot& s) -> std::optional<Intent> {
+        if (!*chosen && s.flow.device_id == "parker-midifly") {
+            *chosen = true;
+            return intent::ChooseFirmware{file.string()};
+        }
+        return std::nullopt;
+    };
+    const auto r = run_autopilot("parker-midifly", {}, options);
+    ASSERT_EQ(r.last.flow.upload, StepState::done) << r.failure;
+    for (const auto& notice : notices) {
+        EXPECT_TRUE(has_line(r.last, notice)) << "the run says: " << notice;
+    }
+    EXPECT_TRUE(std::any_of(notices.begin(), notices.end(), [](const std::string& n) {
+        return n.find("parker-midifly.toml") != std::string::npos;
+    }));
+    ASSERT_TRUE(r.last.flow.run.has_value());
+    const auto& gaps = r.last.flow.run->gaps_ms;
+    ASSERT_EQ(gaps.size(), 3U) << "4 messages";
+    for (const float gap : gaps) {
+        EXPECT_GE(gap, 140.0F) << "the documented 150 ms, not the manifest's 0 ms";
+    }
     fs::remove_all(home);
 }
 

@@ -45,6 +45,22 @@ std::filesystem::path source_dir() {
     return SYXFLASH_SOURCE_DIR;
 }
 
+bool write_user_manifest_with_gap(const std::filesystem::path& config, const std::string& id,
+                                  int gap_ms) {
+    std::ifstream in(source_dir() / "firmware-manifests" / (id + ".toml"));
+    const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto din = body.find("[pacing.din]");
+    const auto gap = din == std::string::npos ? din : body.find("gap_ms = ", din);
+    if (gap == std::string::npos) {
+        return false;
+    }
+    const auto eol = body.find('\n', gap);
+    std::filesystem::create_directories(config / "syxflash" / "manifests");
+    std::ofstream out(config / "syxflash" / "manifests" / (id + ".toml"));
+    out << body.substr(0, gap) << "gap_ms = " << gap_ms << body.substr(eol);
+    return static_cast<bool>(out);
+}
+
 std::vector<std::filesystem::path> shipped_manifest_files() {
     std::vector<std::filesystem::path> files;
     for (const auto& entry :

@@ -50,6 +50,12 @@ private:
     std::filesystem::path m_path;
 };
 
+// A user manifest for `id` in <config>/syxflash/manifests/ (what XDG_CONFIG_HOME=<config>
+// finds): the shipped one with its DIN gap set to `gap_ms`. False when the shipped manifest has
+// no DIN gap to change.
+bool write_user_manifest_with_gap(const std::filesystem::path& config, const std::string& id,
+                                  int gap_ms);
+
 std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path);
 void write_file_bytes(const std::filesystem::path& path, const std::vector<unsigned char>& bytes);
 
