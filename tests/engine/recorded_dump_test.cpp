@@ -57,7 +57,7 @@ TEST(RecordedDump, CancelledPortLostAndSilentRecordingsAreNotComplete) {
 }
 
 TEST(RecordedDump, NewFilesNeverOverwriteAnEarlierOne) {
-    const fs::path dir = fs::temp_directory_path() / "syxflash-recorded-dump-test";
+    const fs::path dir = syx::test::process_temp_path("syxflash-recorded-dump-test");
     fs::remove_all(dir);
     const Bytes first{0xF0, 0x01, 0xF7};
     const Bytes second{0xF0, 0x02, 0xF7};

@@ -2,6 +2,7 @@
 #include <fstream>
 
 #include "cards.hpp"
+#include "support/test_support.hpp"
 #include <gtest/gtest.h>
 
 #include "gui/autopilot.hpp"
@@ -265,7 +266,7 @@ TEST(Autopilot, OnRealPortsFailsWhenDetectFindsNoKnownDevice) {
 }
 
 TEST(Autopilot, OnRealPortsReadsTheDisplayFromTheDeviceModelsOutput) {
-    const auto file = std::filesystem::temp_directory_path() / "syxflash-autopilot-display.log";
+    const auto file = syx::test::process_temp_path("syxflash-autopilot-display.log");
     {
         std::ofstream out(file);
         out << "Emulating moog-little-phatty on rawmidi device 'hw:CARD=lp'\n"

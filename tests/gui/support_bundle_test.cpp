@@ -2,6 +2,7 @@
 #include <fstream>
 
 #include "read_archive.hpp"
+#include "support/test_support.hpp"
 #include <gtest/gtest.h>
 
 #include "gui/support_bundle.hpp"
@@ -12,7 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(SupportBundle, IsOneTarGzWhoseFilesReadBackWithLibarchive) {
-    const fs::path dir = fs::temp_directory_path() / "syxflash-bundle-test";
+    const fs::path dir = syx::test::process_temp_path("syxflash-bundle-test");
     fs::remove_all(dir);
     fs::create_directories(dir);
     const fs::path path = dir / "bundle.tar.gz";
@@ -49,7 +50,7 @@ TEST(SupportBundle, IsOneTarGzWhoseFilesReadBackWithLibarchive) {
 }
 
 TEST(SupportBundle, NeverOverwritesAnEarlierBundle) {
-    const fs::path dir = fs::temp_directory_path() / "syxflash-bundle-overwrite-test";
+    const fs::path dir = syx::test::process_temp_path("syxflash-bundle-overwrite-test");
     fs::remove_all(dir);
     fs::create_directories(dir);
     const fs::path path = dir / "bundle.tar.gz";

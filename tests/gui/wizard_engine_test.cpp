@@ -206,7 +206,7 @@ TEST(WizardEngine, PowerLostMidUploadIsRecoveredByTheGuidedPlan) {
 }
 
 TEST(WizardEngine, AnUploadCutOffByAnUnplugIsOfferedAtTheNextStartAndRecoveredFromThere) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-interrupted-test";
+    const fs::path home = syx::test::process_temp_path("syxflash-wizard-interrupted-test");
     fs::remove_all(home);
     // First start: the cable comes out at 30 %, and the user closes the wizard there.
     const auto first = unplug_midifly_upload(home);
@@ -255,7 +255,7 @@ TEST(WizardEngine, AnUploadCutOffByAnUnplugIsOfferedAtTheNextStartAndRecoveredFr
 // the file is chosen there (here, as a practising user would, the simulated device's practice
 // firmware), and the unit is recovered. No backup is asked of a unit that cannot make one.
 TEST(WizardEngine, AnInterruptedUpdateWhoseFileIsGoneIsRecoveredFromTheRecoveryPage) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-file-gone-test";
+    const fs::path home = syx::test::process_temp_path("syxflash-wizard-file-gone-test");
     fs::remove_all(home);
     const auto first = unplug_midifly_upload(home);
     ASSERT_EQ(first.last.flow.upload, StepState::failed) << first.failure;
@@ -278,7 +278,7 @@ TEST(WizardEngine, AnInterruptedUpdateWhoseFileIsGoneIsRecoveredFromTheRecoveryP
 // The file chosen again for a recovery keeps the interrupted update's confirmation only when it
 // is that very file (same SHA-256), wherever it now lives; the browser opens where it was.
 TEST(WizardEngine, OnlyTheVeryFileOfTheInterruptedUpdateKeepsItsConfirmation) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-moved-file-test";
+    const fs::path home = syx::test::process_temp_path("syxflash-wizard-moved-file-test");
     fs::remove_all(home);
     const auto first = unplug_midifly_upload(home);
     ASSERT_EQ(first.last.flow.upload, StepState::failed) << first.failure;
@@ -335,7 +335,7 @@ TEST(WizardEngine, OnlyTheVeryFileOfTheInterruptedUpdateKeepsItsConfirmation) {
 }
 
 TEST(WizardEngine, ClosingTheWindowMidUploadStopsTheSessionInsteadOfHanging) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-close-test";
+    const fs::path home = syx::test::process_temp_path("syxflash-wizard-close-test");
     fs::remove_all(home);
     fs::create_directories(home / "tmp");
     setenv("XDG_DATA_HOME", (home / "data").c_str(), 1);   // NOLINT(concurrency-mt-unsafe)
@@ -369,7 +369,7 @@ TEST(WizardEngine, ClosingTheWindowMidUploadStopsTheSessionInsteadOfHanging) {
 // snapshots that follow them still arrive. The writer started the journal under the lock the
 // UI thread takes; before that, both waits below ran into their bound.
 TEST(WizardEngine, AStuckJournalWriteDoesNotHoldUpTheUiThread) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-stuck-journal-test";
+    const fs::path home = syx::test::process_temp_path("syxflash-wizard-stuck-journal-test");
     fs::remove_all(home);
     fs::create_directories(home / "tmp");
     setenv("XDG_DATA_HOME", (home / "data").c_str(), 1);   // NOLINT(concurrency-mt-unsafe)
@@ -417,7 +417,7 @@ TEST(WizardEngine, AStuckJournalWriteDoesNotHoldUpTheUiThread) {
 }
 
 TEST(WizardEngine, TheFileBrowserListsFoldersThenFirmwareFilesAndHidesTheRest) {
-    const fs::path dir = fs::temp_directory_path() / "syxflash-browse-test";
+    const fs::path dir = syx::test::process_temp_path("syxflash-browse-test");
     fs::remove_all(dir);
     fs::create_directories(dir / "sub");
     fs::create_directories(dir / ".hidden");
@@ -518,7 +518,7 @@ std::vector<InterruptedUpdate> start_up_offers(const fs::path& home,
 // Red team: `--simulate novation-k-station` took a MIDIFly's start-up offer, and a simulation
 // was offered a real unit's interrupted update.
 TEST(WizardEngine, AStartUpOfferBelongsToItsDeviceAndItsKindOfLink) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-offer-owner-test";
+    const fs::path home = syx::test::process_temp_path("syxflash-wizard-offer-owner-test");
     fs::remove_all(home);
     const fs::path journal = home / "state" / "syxflash" / "journal";
     const auto real = journal_cut_off_midifly(journal, "jack", home / "fw" / "real.syx");
@@ -537,7 +537,7 @@ TEST(WizardEngine, AStartUpOfferBelongsToItsDeviceAndItsKindOfLink) {
 // Red team: a recovery run through the emulated MIDIFly resolved a real unit's entry. The
 // simulated recovery resolves the simulated entries only; the real one stays for the real unit.
 TEST(WizardEngine, ASimulatedRecoveryNeverResolvesARealDevicesEntry) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-real-entry-test";
+    const fs::path home = syx::test::process_temp_path("syxflash-wizard-real-entry-test");
     fs::remove_all(home);
     const fs::path journal = home / "state" / "syxflash" / "journal";
     // The real unit's entry first: the oldest, the one an unfiltered offer list shows first.
@@ -557,7 +557,7 @@ TEST(WizardEngine, ASimulatedRecoveryNeverResolvesARealDevicesEntry) {
 // The wizard journals the firmware's absolute path, as the CLI does: the entry is read later
 // from another working directory.
 TEST(WizardEngine, TheJournalNamesTheFirmwareByItsAbsolutePath) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-absolute-path-test";
+    const fs::path home = syx::test::process_temp_path("syxflash-wizard-absolute-path-test");
     fs::remove_all(home);
     fs::create_directories(home / "relative-work");
     const auto cwd = fs::current_path();
@@ -580,7 +580,7 @@ TEST(WizardEngine, TheJournalNamesTheFirmwareByItsAbsolutePath) {
 
 // One typed phrase for an unknown release, the CLI's core one, not the wizard's own.
 TEST(WizardEngine, TheUnknownReleaseIsConfirmedWithCoresPhrase) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-phrase-test";
+    const fs::path home = syx::test::process_temp_path("syxflash-wizard-phrase-test");
     fs::remove_all(home);
     const auto r = run_autopilot("parker-midifly", {}, in_home(home, [](const Snapshot& s) {
                                      return s.flow.firmware.loaded && !s.flow.engine_busy;
@@ -635,7 +635,7 @@ Result octatrack_update(const fs::path& home, const fs::path& file, bool no_butt
 }
 
 TEST(WizardEngine, AnOctatrackNotInMidiUpgradeIsAFailureThatSaysTheVersionDidNotChange) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-octatrack-test";
+    const fs::path home = syx::test::process_temp_path("syxflash-wizard-octatrack-test");
     fs::remove_all(home);
     const fs::path file = short_octatrack_firmware(home);
     const auto r = octatrack_update(home, file, true);
@@ -653,7 +653,7 @@ TEST(WizardEngine, AnOctatrackNotInMidiUpgradeIsAFailureThatSaysTheVersionDidNot
 // MIDI UPGRADE, wait for the restart and read the Octatrack's normal screen ("OS 2.00", no
 // message the manifest lists) as its normal screen, so a good update is verified.
 TEST(WizardEngine, AnOctatrackUpdatedByTheAutopilotsHandsIsVerifiedFromItsNormalScreen) {
-    const fs::path home = fs::temp_directory_path() / "syxflash-wizard-octatrack-hands-test";
+    const fs::path home = syx::test::process_temp_path("syxflash-wizard-octatrack-hands-test");
     fs::remove_all(home);
     const auto r = octatrack_update(home, short_octatrack_firmware(home), false);
     ASSERT_TRUE(r.last.flow.update_outcome.has_value()) << r.failure;

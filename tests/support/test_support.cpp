@@ -187,6 +187,10 @@ ProcessResult run_cli(const std::vector<std::string>& args, const std::string& i
     return run_process(argv, input);
 }
 
+std::filesystem::path process_temp_path(const std::string& name) {
+    return std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+}
+
 TempDir::TempDir() {
     std::random_device rd;
     std::mt19937_64 rng(rd());

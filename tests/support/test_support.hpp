@@ -34,6 +34,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
 // Runs syxflash-cli with the given arguments.
 ProcessResult run_cli(const std::vector<std::string>& args, const std::string& input = {});
 
+// A path under the system temp dir named `name` and this process's id: test runs in parallel
+// (two checkouts, two ctest runs) never share it.
+std::filesystem::path process_temp_path(const std::string& name);
+
 // A fresh empty directory under the system temp dir, removed when the object dies.
 class TempDir {
 public:
