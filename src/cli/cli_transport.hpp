@@ -99,9 +99,17 @@ std::variant<LinkChoice, CliError> decide_link(const OpenedTransport& opened,
 
 // SIGINT sets this flag (first Ctrl-C); a second Ctrl-C sets second_interrupt_flag() (the
 // session runner's stop_flag: stop now and journal where it stood); a third gets the default
-// action.
+// action. SIGTERM and SIGHUP set both at once (stop at the next safe point); the same signal
+// again gets the default action.
 const std::atomic<bool>& install_interrupt_flag();
 const std::atomic<bool>& second_interrupt_flag();
+// The SIGTERM or SIGHUP that stopped the run, 0 when none did.
+int stop_signal();
+// Why the run was told to stop now, for the journal: "SIGTERM", "SIGHUP (…)", "a second Ctrl-C".
+std::string stop_reason();
+// The exit code of a cancelled run: 128 + the signal that stopped it (143 SIGTERM, 129 SIGHUP),
+// else 130 (Ctrl-C).
+int cancelled_exit_code();
 
 // One JSON Lines event on stdout, flushed.
 void emit_event(const nlohmann::json& event);

@@ -222,7 +222,8 @@ int run_main(int argc, char** argv) {
     app.footer(
         "Exit codes: 0 success, 1 internal error, 2 usage error, 3 refused before sending\n"
         "(nothing was sent), 4 transfer failed or interrupted, 5 device did not answer or a\n"
-        "dump was incomplete, 130 cancelled.\n"
+        "dump was incomplete, 130 cancelled (Ctrl-C), 143 stopped by SIGTERM, 129 by SIGHUP\n"
+        "(the run stopped at its next safe point and says where it stood).\n"
         "Run 'syxflash-cli COMMAND --help' for a command's options and examples.");
 
     auto commands = command_registry();
@@ -263,7 +264,9 @@ int run_main(int argc, char** argv) {
                                sub->get_name());
                     return kExitUsage;
                 }
-                return run();
+                const int code = run();
+                // A run stopped by SIGTERM or SIGHUP says so in its exit code (143, 129).
+                return code == kExitCancelled ? cancelled_exit_code() : code;
             }
         }
     } catch (const std::exception& e) {

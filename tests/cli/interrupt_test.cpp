@@ -2,13 +2,10 @@
 // on, as continuing is safer), a second insists: the run stops at once, exits 130, and its
 // journal records where it stood (a note with the counts, a finished record the recovery can
 // use) instead of looking "killed or crashed".
-#include <csignal>
 #include <fstream>
 #include <thread>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include "cli/background_cli.hpp"
 #include "cli/flow_cli_support.hpp"
 #include "emulator/modelled_firmware.hpp"
 
@@ -16,56 +13,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using syx::test::BackgroundCli;
 using syx::test::FlowHome;
-
-// `syxflash-cli ARGS…` in the background, stdout and stderr to files.
-class BackgroundCli {
-public:
-    BackgroundCli(const std::vector<std::string>& args, const fs::path& out, const fs::path& err)
-        : m_out(out) {
-        m_pid = ::fork();
-        if (m_pid == 0) {
-            std::FILE* o = std::freopen(out.c_str(), "w", stdout);
-            std::FILE* e = std::freopen(err.c_str(), "w", stderr);
-            std::FILE* i = std::freopen("/dev/null", "r", stdin);
-            if (o == nullptr || e == nullptr || i == nullptr) {
-                ::_exit(126);
-            }
-            syx::test::exec_cli(args);
-        }
-    }
-    ~BackgroundCli() {
-        if (m_pid > 0) {
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, nullptr, 0);
-        }
-    }
-    BackgroundCli(const BackgroundCli&) = delete;
-    BackgroundCli& operator=(const BackgroundCli&) = delete;
-
-    [[nodiscard]] std::string out() const {
-        std::ifstream in(m_out);
-        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    }
-    void interrupt() const { ::kill(m_pid, SIGINT); }
-    // The exit code, -(signal) when killed by one, or nullopt when still running after `timeout`.
-    std::optional<int> wait(std::chrono::milliseconds timeout) {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < deadline) {
-            int status = 0;
-            if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-                m_pid = -1;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-            }
-            std::this_thread::sleep_for(10ms);
-        }
-        return std::nullopt;
-    }
-
-private:
-    pid_t m_pid = -1;
-    fs::path m_out;
-};
 
 TEST(InterruptCli, SecondCtrlCWithYesStopsTheUploadAndJournalsWhereItStood) {
     FlowHome home;
