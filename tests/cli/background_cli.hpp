@@ -12,10 +12,9 @@
 #include <thread>
 #include <vector>
 
+#include "support/test_support.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include "support/test_support.hpp"
 
 namespace syx::test {
 

@@ -120,4 +120,68 @@ TEST(SignalCli, SighupDuringABackupWaitEndsItAsCancelledWith129AndNoFile) {
     EXPECT_FALSE(fs::exists(home / "ks.syx.json"));
 }
 
+// Ctrl-C in the same moment a Little Phatty's dump arrives whole (about 50 ms into an emulated
+// automatic backup) exited 0 and saved the backup: the session had finished before it looked
+// at the flag. Ctrl-C means no backup, whenever it comes before the run ends: exit 130, no
+// backup claimed, no file left (the pair, the library copy, an incomplete dump, temporaries).
+// SYXFLASH_CRASH_DELAY_MS stretches the save (every crash point waits), so the signal lands
+// after the dump arrived, inside the save, on every run.
+TEST(SignalCli, CtrlCAsTheDumpArrivesClaimsNoBackupAndLeavesNoFile) {
+    FlowHome home;
+    const ScopedEnv delay("SYXFLASH_CRASH_DELAY_MS", "30");
+    const auto folder = home / "out";
+    fs::create_directories(folder);
+    BackgroundCli cli({"backup", "--device", "moog-little-phatty", "--api", "emulated", "--port",
+                       "moog-little-phatty", "-o", (folder / "lp.syx").string(), "--json"},
+                      home / "out.jsonl", home / "err.txt");
+    const auto started = std::chrono::steady_clock::now();
+    while (cli.out().find("complete: 1 message(s)") == std::string::npos &&
+           std::chrono::steady_clock::now() - started < 10s) {
+        std::this_thread::sleep_for(5ms);
+    }
+    cli.interrupt();
+    const auto code = cli.wait(10s);
+    ASSERT_TRUE(code.has_value()) << "still running 10 s after Ctrl-C";
+    const std::string out = cli.out();
+    EXPECT_EQ(*code, 130) << out << cli.err();
+    const auto result = syx::test::result_of(out);
+    EXPECT_EQ(result.value("outcome", ""), "cancelled") << out;
+    EXPECT_TRUE(result["output"].is_null()) << out;
+    EXPECT_EQ(out.find("backup_saved"), std::string::npos) << out;
+    std::vector<std::string> left;
+    for (const auto& dir : {fs::path(folder), home.library()}) {
+        if (fs::is_directory(dir)) {
+            for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+                if (entry.is_regular_file()) {
+                    left.push_back(entry.path().string());
+                }
+            }
+        }
+    }
+    EXPECT_TRUE(left.empty()) << "left behind: " << (left.empty() ? "" : left.front());
+}
+
+// `backup` to a device that never answers printed its "did not answer" three times: the
+// identify step's closing line, the backup's closing line, then the command's report. Once.
+TEST(SignalCli, BackupFromADeviceThatNeverAnswersSaysSoOnce) {
+    FlowHome home;
+    const auto out = home / "lp.syx";
+    const std::vector<std::string> args{"backup",   "--device", "moog-little-phatty", "--api",
+                                        "emulated", "--port",   "moog-little-phatty", "--fault",
+                                        "no-reply", "-o",       out.string()};
+    const auto r = syx::test::run_cli_bounded(args, 20);
+    const auto what = syx::test::describe_cli_run(args, r);
+    EXPECT_EQ(r.exit_code, 5) << what;
+    std::size_t said = 0;
+    for (auto at = r.err.find("did not answer"); at != std::string::npos;
+         at = r.err.find("did not answer", at + 1)) {
+        ++said;
+    }
+    EXPECT_EQ(said, 1u) << what;
+    EXPECT_NE(r.err.find("no-answer: The Moog Little Phatty did not answer the identity request"),
+              std::string::npos)
+        << what;
+    EXPECT_FALSE(fs::exists(out)) << what;
+}
+
 } // namespace
