@@ -407,6 +407,22 @@ void emit_event(const nlohmann::json& event) {
     std::fflush(stdout);
 }
 
+namespace {
+thread_local bool t_terminal_control = false;
+} // namespace
+
+void write_terminal_control(std::FILE* stream, std::string_view control) {
+    std::fflush(stream); // what was printed before goes out filtered
+    t_terminal_control = true;
+    std::fwrite(control.data(), 1, control.size(), stream);
+    std::fflush(stream);
+    t_terminal_control = false;
+}
+
+bool writing_terminal_control() {
+    return t_terminal_control;
+}
+
 bool stderr_is_terminal() {
     return ::isatty(STDERR_FILENO) == 1;
 }
@@ -454,8 +470,12 @@ void ProgressBar::update(std::size_t messages_done, std::size_t message_count,
     const std::string size = total_bytes == 0 ? format_bytes(bytes_done)
                                               : fmt::format("{}/{}", format_bytes(bytes_done),
                                                             format_bytes(total_bytes));
-    fmt::print(stderr, "\r[{}] {}  {}{}\x1b[K", bar, counts, size,
+    // Only the bar's own carriage return and erase-to-end-of-line reach the terminal as controls;
+    // everything else printed is made terminal-safe (main.cpp).
+    write_terminal_control(stderr, "\r");
+    fmt::print(stderr, "[{}] {}  {}{}", bar, counts, size,
                eta ? fmt::format("  ETA {}", format_duration(*eta)) : std::string{});
+    write_terminal_control(stderr, "\x1b[K");
     std::fflush(stderr);
     m_drawn = true;
 }

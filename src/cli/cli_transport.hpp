@@ -5,9 +5,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -127,6 +129,13 @@ private:
     bool m_enabled;
     bool m_drawn = false;
 };
+
+// Writes our own terminal controls (the progress bar's "\r", erase-line) past the filter that
+// makes every other output terminal-safe (main.cpp, engine/terminal_text.hpp); what the stream
+// held before is flushed first, filtered.
+void write_terminal_control(std::FILE* stream, std::string_view control);
+// True while write_terminal_control() writes, on its thread (the output streams ask).
+bool writing_terminal_control();
 
 // Whether stderr is a terminal.
 bool stderr_is_terminal();

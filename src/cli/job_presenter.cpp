@@ -24,6 +24,14 @@ const char* level_name(session::LogLevel level) {
                                                  : "info";
 }
 
+// A session's closing log lines say its outcome (core's SessionBase::finish): the command prints
+// the outcome itself, once.
+bool is_outcome_line(const std::string& text, const session::Outcome& outcome) {
+    return text == outcome.message ||
+           text == fmt::format("{}: {}", session::to_string(outcome.kind), outcome.message) ||
+           (!outcome.recovery_title.empty() && text == "Recovery: " + outcome.recovery_title);
+}
+
 } // namespace
 
 std::chrono::milliseconds piped_progress_interval() {
@@ -126,21 +134,12 @@ void CliJobHost::session_update(const engine::RunSnapshot& snap) {
     print_progress(snap);
 }
 
-namespace {
-// The lines that close a finished session (SessionBase::finish): the outcome's message, with
-// its kind before it when it failed, and its recovery plan's title. The command prints the
-// outcome once, with the plan's steps.
-bool closes_session(const session::LogLine& line, const session::Outcome& outcome) {
-    return line.text == outcome.message ||
-           line.text == fmt::format("{}: {}", session::to_string(outcome.kind), outcome.message) ||
-           (!outcome.recovery_title.empty() && line.text == "Recovery: " + outcome.recovery_title);
-}
-} // namespace
-
 void CliJobHost::print_log(const engine::RunSnapshot& snap) {
     for (; m_log_printed < snap.log->size(); ++m_log_printed) {
         const auto& line = (*snap.log)[m_log_printed];
-        if (!m_json && snap.outcome && closes_session(line, *snap.outcome)) {
+        // The closing lines are the outcome (its message, kind and recovery title), printed once
+        // by the command.
+        if (!m_json && snap.outcome && is_outcome_line(line.text, *snap.outcome)) {
             continue;
         }
         if (m_json) {
