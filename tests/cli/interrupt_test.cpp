@@ -18,14 +18,10 @@ using syx::test::FlowHome;
 
 TEST(InterruptCli, SecondCtrlCWithYesStopsTheUploadAndJournalsWhereItStood) {
     FlowHome home;
-    const auto file = home / "midifly.syx";
-    syx::test::write_messages(file, syx::emu::make_test_firmware("parker-midifly", {1, 2, 0, 0}));
     const auto trace = home / "trace.jsonl";
-    // 40 messages at least 150 ms apart plus their DIN wire time: over 6 s if it ran to the end.
-    BackgroundCli cli({"upload", "--device", "parker-midifly", "--api", "emulated", "--port",
-                       "parker-midifly", file.string(), "--allow-unknown-release", "--yes",
-                       "--link", "din", "--json", "--trace", trace.string()},
-                      home / "out.jsonl", home / "err.txt");
+    auto args = syx::test::slow_midifly_upload(home / "midifly.syx", trace);
+    args.push_back("--json");
+    BackgroundCli cli(args, home / "out.jsonl", home / "err.txt");
     // Wait until a few messages have gone out.
     const auto started = std::chrono::steady_clock::now();
     while (std::chrono::steady_clock::now() - started < 10s) {
@@ -43,26 +39,13 @@ TEST(InterruptCli, SecondCtrlCWithYesStopsTheUploadAndJournalsWhereItStood) {
     EXPECT_EQ(*code, 130) << cli.out();
 
     // What left, from the trace: complete outgoing messages.
-    std::size_t left = 0;
-    for (const auto& e : syx::test::read_trace(trace)) {
-        if (e.out && !e.bytes.empty() && e.bytes.back() == 0xF7) {
-            ++left;
-        }
-    }
+    const std::size_t left = syx::test::complete_messages_out(trace);
     EXPECT_GE(left, 3u);
     EXPECT_LT(left, 40u);
 
     // The journal: a note of where it stood, and a finished record (not "killed or crashed").
     ASSERT_TRUE(fs::is_directory(home.journal()));
-    std::vector<nlohmann::json> records;
-    for (const auto& entry : fs::directory_iterator(home.journal())) {
-        std::ifstream in(entry.path());
-        for (std::string line; std::getline(in, line);) {
-            if (!line.empty() && line.front() == '{') {
-                records.push_back(nlohmann::json::parse(line));
-            }
-        }
-    }
+    const auto records = syx::test::journal_records(home.journal());
     std::string note;
     const nlohmann::json* finished = nullptr;
     for (const auto& r : records) {

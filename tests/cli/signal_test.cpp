@@ -21,43 +21,14 @@ using syx::test::BackgroundCli;
 using syx::test::FlowHome;
 using syx::test::ScopedEnv;
 
-std::vector<nlohmann::json> journal_records(const fs::path& folder) {
-    std::vector<nlohmann::json> records;
-    if (!fs::is_directory(folder)) {
-        return records;
-    }
-    for (const auto& entry : fs::directory_iterator(folder)) {
-        std::ifstream in(entry.path());
-        for (std::string line; std::getline(in, line);) {
-            auto j = nlohmann::json::parse(line, nullptr, false);
-            if (!j.is_discarded()) {
-                records.push_back(std::move(j));
-            }
-        }
-    }
-    return records;
-}
-
-std::size_t complete_messages_out(const fs::path& trace) {
-    std::size_t left = 0;
-    for (const auto& e : syx::test::read_trace(trace)) {
-        if (e.out && !e.bytes.empty() && e.bytes.back() == 0xF7) {
-            ++left;
-        }
-    }
-    return left;
-}
+using syx::test::complete_messages_out;
+using syx::test::journal_records;
 
 TEST(SignalCli, SigtermMidUploadStopsBetweenMessagesJournalsWhereItStoodAndExits143) {
     FlowHome home;
-    const auto file = home / "midifly.syx";
-    syx::test::write_messages(file, syx::emu::make_test_firmware("parker-midifly", {1, 2, 0, 0}));
     const auto trace = home / "trace.jsonl";
-    // 40 messages at least 150 ms apart over DIN: about 6 s if it ran to the end.
-    BackgroundCli cli({"upload", "--device", "parker-midifly", "--api", "emulated", "--port",
-                       "parker-midifly", file.string(), "--allow-unknown-release", "--yes",
-                       "--link", "din", "--trace", trace.string()},
-                      home / "out.txt", home / "err.txt");
+    BackgroundCli cli(syx::test::slow_midifly_upload(home / "midifly.syx", trace), home / "out.txt",
+                      home / "err.txt");
     const auto started = std::chrono::steady_clock::now();
     while (complete_messages_out(trace) < 3 && std::chrono::steady_clock::now() - started < 10s) {
         std::this_thread::sleep_for(20ms);
