@@ -24,6 +24,7 @@ namespace syx::cli {
 namespace {
 std::atomic<bool> g_interrupted{false};
 std::atomic<bool> g_interrupted_again{false};
+std::atomic<int> g_stop_signal{0}; // the first SIGTERM or SIGHUP, 0 when none came
 
 extern "C" void on_sigint(int /*signal*/) {
     // The first Ctrl-C asks to stop; a second insists (a running session stops at once and its
@@ -32,6 +33,22 @@ extern "C" void on_sigint(int /*signal*/) {
         g_interrupted_again.store(true);
         std::signal(SIGINT, SIG_DFL);
     }
+}
+
+extern "C" void on_terminate(int signal) {
+    // SIGTERM (a shutdown, a service manager, `kill`) or SIGHUP (the terminal went away): nobody
+    // is left to answer a question, so this insists at once, like a second Ctrl-C: the session
+    // stops at its next safe point (never inside a message), the journal records where it
+    // stood, the state report and the recovery hint are printed, and the exit code is 128 + the
+    // signal (143, 129). The same signal again ends the program the usual way.
+    int none = 0;
+    if (!g_stop_signal.compare_exchange_strong(none, signal) && none == signal) {
+        std::signal(signal, SIG_DFL);
+        std::raise(signal); // delivered when this handler returns
+        return;
+    }
+    g_interrupted.store(true);
+    g_interrupted_again.store(true);
 }
 
 // A JACK server's socket in /dev/shm ("jack_<server>_<uid>_0", jack2's JackSocket naming), so
@@ -348,11 +365,37 @@ const std::atomic<bool>& install_interrupt_flag() {
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;
     ::sigaction(SIGINT, &action, nullptr);
+    struct sigaction terminate {};
+    terminate.sa_handler = on_terminate;
+    sigemptyset(&terminate.sa_mask);
+    terminate.sa_flags = 0;
+    ::sigaction(SIGTERM, &terminate, nullptr);
+    ::sigaction(SIGHUP, &terminate, nullptr);
     return g_interrupted;
 }
 
 const std::atomic<bool>& second_interrupt_flag() {
     return g_interrupted_again;
+}
+
+int stop_signal() {
+    return g_stop_signal.load();
+}
+
+std::string stop_reason() {
+    switch (g_stop_signal.load()) {
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGHUP:
+        return "SIGHUP (the terminal went away)";
+    default:
+        return "a second Ctrl-C";
+    }
+}
+
+int cancelled_exit_code() {
+    const int signal = g_stop_signal.load();
+    return signal != 0 ? 128 + signal : kExitCancelled;
 }
 
 void emit_event(const nlohmann::json& event) {
@@ -362,6 +405,22 @@ void emit_event(const nlohmann::json& event) {
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
+}
+
+namespace {
+thread_local bool t_terminal_control = false;
+} // namespace
+
+void write_terminal_control(std::FILE* stream, std::string_view control) {
+    std::fflush(stream); // what was printed before goes out filtered
+    t_terminal_control = true;
+    std::fwrite(control.data(), 1, control.size(), stream);
+    std::fflush(stream);
+    t_terminal_control = false;
+}
+
+bool writing_terminal_control() {
+    return t_terminal_control;
 }
 
 bool stderr_is_terminal() {
@@ -411,8 +470,12 @@ void ProgressBar::update(std::size_t messages_done, std::size_t message_count,
     const std::string size = total_bytes == 0 ? format_bytes(bytes_done)
                                               : fmt::format("{}/{}", format_bytes(bytes_done),
                                                             format_bytes(total_bytes));
-    fmt::print(stderr, "\r[{}] {}  {}{}\x1b[K", bar, counts, size,
+    // Only the bar's own carriage return and erase-to-end-of-line reach the terminal as controls;
+    // everything else printed is made terminal-safe (main.cpp).
+    write_terminal_control(stderr, "\r");
+    fmt::print(stderr, "[{}] {}  {}{}", bar, counts, size,
                eta ? fmt::format("  ETA {}", format_duration(*eta)) : std::string{});
+    write_terminal_control(stderr, "\x1b[K");
     std::fflush(stderr);
     m_drawn = true;
 }

@@ -5,9 +5,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -99,9 +101,17 @@ std::variant<LinkChoice, CliError> decide_link(const OpenedTransport& opened,
 
 // SIGINT sets this flag (first Ctrl-C); a second Ctrl-C sets second_interrupt_flag() (the
 // session runner's stop_flag: stop now and journal where it stood); a third gets the default
-// action.
+// action. SIGTERM and SIGHUP set both at once (stop at the next safe point); the same signal
+// again gets the default action.
 const std::atomic<bool>& install_interrupt_flag();
 const std::atomic<bool>& second_interrupt_flag();
+// The SIGTERM or SIGHUP that stopped the run, 0 when none did.
+int stop_signal();
+// Why the run was told to stop now, for the journal: "SIGTERM", "SIGHUP (…)", "a second Ctrl-C".
+std::string stop_reason();
+// The exit code of a cancelled run: 128 + the signal that stopped it (143 SIGTERM, 129 SIGHUP),
+// else 130 (Ctrl-C).
+int cancelled_exit_code();
 
 // One JSON Lines event on stdout, flushed.
 void emit_event(const nlohmann::json& event);
@@ -119,6 +129,13 @@ private:
     bool m_enabled;
     bool m_drawn = false;
 };
+
+// Writes our own terminal controls (the progress bar's "\r", erase-line) past the filter that
+// makes every other output terminal-safe (main.cpp, engine/terminal_text.hpp); what the stream
+// held before is flushed first, filtered.
+void write_terminal_control(std::FILE* stream, std::string_view control);
+// True while write_terminal_control() writes, on its thread (the output streams ask).
+bool writing_terminal_control();
 
 // Whether stderr is a terminal.
 bool stderr_is_terminal();

@@ -14,6 +14,7 @@
 #include "cli/update_flow.hpp"
 #include "engine/flow_gates.hpp"
 #include "engine/journal.hpp"
+#include "engine/terminal_text.hpp"
 
 namespace syx::cli {
 namespace {
@@ -72,10 +73,13 @@ int list_interrupted(const RecoverArgs& args) {
                     {"unreadable", damaged}});
         return kExitSuccess;
     }
+    // Journal records and file names are text from outside: a newline or an ESC sequence in them
+    // must not fake or erase lines here (engine/terminal_text.hpp).
+    using engine::terminal_safe;
     for (const auto& u : unreadable) {
         fmt::print("Unreadable journal entry {}: {}. It may record an interrupted update; look "
                    "at the file, then move it away.\n",
-                   u.path.filename().string(), u.reason);
+                   terminal_safe(u.path.filename().string()), terminal_safe(u.reason));
     }
     if (!unreadable.empty()) {
         fmt::print("\n");
@@ -88,13 +92,17 @@ int list_interrupted(const RecoverArgs& args) {
     fmt::print("{} interrupted update(s) — the device may be half-updated:\n\n", found.size());
     for (const auto& s : found) {
         const std::string how =
-            s.finished ? fmt::format("ended {}: {}", s.outcome, s.detail)
-                       : fmt::format("the program stopped during '{}' (killed or crashed)",
-                                     s.last_phase.empty() ? "start" : s.last_phase);
+            s.finished
+                ? fmt::format("ended {}: {}", terminal_safe(s.outcome), terminal_safe(s.detail))
+                : fmt::format("the program stopped during '{}' (killed or crashed)",
+                              s.last_phase.empty() ? "start" : terminal_safe(s.last_phase));
         fmt::print("{}\n  {} ({}) on '{}' via {}, started {}\n  file {}\n  {} of {} message(s) "
                    "sent; {}\n  recover: {}\n  dismiss: {}\n\n",
-                   s.session, s.device_name.empty() ? s.device_id : s.device_name, s.device_id,
-                   s.port, s.api, s.started, s.file, s.messages_sent, s.message_count, how,
+                   terminal_safe(s.session),
+                   terminal_safe(s.device_name.empty() ? s.device_id : s.device_name),
+                   terminal_safe(s.device_id), terminal_safe(s.port), terminal_safe(s.api),
+                   terminal_safe(s.started), terminal_safe(s.file), s.messages_sent,
+                   s.message_count, how,
                    engine::shell_command({"syxflash-cli", "recover", "--device", s.device_id,
                                           "--api", s.api, "--port", s.port, s.file}),
                    engine::shell_command({"syxflash-cli", "recover", "--resolve", s.session}));

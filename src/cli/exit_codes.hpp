@@ -8,6 +8,6 @@ inline constexpr int kExitUsage = 2;          // bad flag, unknown device, port 
 inline constexpr int kExitRefused = 3;        // refused before sending: nothing was sent
 inline constexpr int kExitTransferFailed = 4; // transfer failed or interrupted
 inline constexpr int kExitNoAnswer = 5;       // no reply, or a received dump was incomplete
-inline constexpr int kExitCancelled = 130;    // SIGINT
+inline constexpr int kExitCancelled = 130; // SIGINT (SIGTERM: 143, SIGHUP: 129; cli_transport.hpp)
 
 } // namespace syx::cli

@@ -32,6 +32,7 @@ public:
     const std::atomic<bool>* stop_flag() override {
         return m_interrupted != nullptr ? &second_interrupt_flag() : nullptr;
     }
+    std::string stop_reason() override { return cli::stop_reason(); }
 
 private:
     void notice(const std::string& text) const;

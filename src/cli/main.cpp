@@ -24,6 +24,7 @@
 #include "cli/cli_transport.hpp"
 #include "cli/command_registry.hpp"
 #include "cli/exit_codes.hpp"
+#include "engine/terminal_text.hpp"
 
 namespace syx::cli {
 
@@ -59,14 +60,27 @@ std::optional<std::string> empty_argument(const CLI::App& sub) {
 // and stderr write through streams that drop what cannot be written and remember why: the run goes
 // on, and the loss is said at the end.
 
+//
+// The same streams make everything printed safe for a terminal (engine/terminal_text.hpp): text
+// from outside (file names, journal records, manifests, a device's display, identity strings,
+// port names) is printed in many places, and one ESC sequence in any of them would reach the
+// terminal raw. Only the progress bar's own "\r" and erase-line pass, through
+// write_terminal_control(). JSON output is unchanged by it: JSON never holds a raw C0 control,
+// and DEL and C1 become \u00NN, a valid JSON escape.
+
 std::atomic<int> g_output_errno{0};
 
-#ifdef __GLIBC__
-ssize_t write_or_drop(void* cookie, const char* data, std::size_t size) {
-    const int fd = static_cast<int>(reinterpret_cast<std::intptr_t>(cookie));
+struct OutputStream {
+    int fd;
+    syx::engine::TerminalSafeStream filter;
+};
+OutputStream g_stdout{STDOUT_FILENO, {}};
+OutputStream g_stderr{STDERR_FILENO, {}};
+
+void write_all_or_drop(int fd, std::string_view data) {
     std::size_t done = 0;
-    while (done < size && g_output_errno.load() == 0) {
-        const auto n = ::write(fd, data + done, size - done);
+    while (done < data.size() && g_output_errno.load() == 0) {
+        const auto n = ::write(fd, data.data() + done, data.size() - done);
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -76,13 +90,24 @@ ssize_t write_or_drop(void* cookie, const char* data, std::size_t size) {
         }
         done += static_cast<std::size_t>(n);
     }
+}
+
+#ifdef __GLIBC__
+// Called with the stream's lock held: one writer at a time per stream.
+ssize_t write_or_drop(void* cookie, const char* data, std::size_t size) {
+    auto* stream = static_cast<OutputStream*>(cookie);
+    const std::string_view text(data, size);
+    if (writing_terminal_control()) {
+        write_all_or_drop(stream->fd, text);
+    } else {
+        write_all_or_drop(stream->fd, stream->filter.feed(text));
+    }
     return static_cast<ssize_t>(size); // what could not be written is dropped, not an error
 }
 
-std::FILE* unbreakable_stream(int fd, int buffering) {
+std::FILE* unbreakable_stream(OutputStream& output, int buffering) {
     const cookie_io_functions_t io{nullptr, write_or_drop, nullptr, nullptr};
-    std::FILE* stream =
-        ::fopencookie(reinterpret_cast<void*>(static_cast<std::intptr_t>(fd)), "w", io);
+    std::FILE* stream = ::fopencookie(&output, "w", io);
     if (stream != nullptr) {
         std::setvbuf(stream, nullptr, buffering, buffering == _IONBF ? 0 : BUFSIZ);
     }
@@ -96,11 +121,11 @@ void make_output_unbreakable() {
     // glibc's stdout and stderr are ordinary variables that may be reassigned (glibc manual,
     // "Standard Streams").
     if (std::FILE* out =
-            unbreakable_stream(STDOUT_FILENO, ::isatty(STDOUT_FILENO) == 1 ? _IOLBF : _IOFBF)) {
+            unbreakable_stream(g_stdout, ::isatty(STDOUT_FILENO) == 1 ? _IOLBF : _IOFBF)) {
         std::fflush(stdout);
         stdout = out;
     }
-    if (std::FILE* err = unbreakable_stream(STDERR_FILENO, _IONBF)) {
+    if (std::FILE* err = unbreakable_stream(g_stderr, _IONBF)) {
         stderr = err;
     }
 #endif
@@ -109,6 +134,10 @@ void make_output_unbreakable() {
 // Says, where it still can, that output was lost (the exit code stays the run's own).
 int finish_output(int exit_code) {
     std::fflush(stdout);
+    std::fflush(stderr);
+    // An unfinished UTF-8 character at the very end, shown as its bytes.
+    write_all_or_drop(STDOUT_FILENO, g_stdout.filter.finish());
+    write_all_or_drop(STDERR_FILENO, g_stderr.filter.finish());
     // A reader that stopped reading (EPIPE: `| head`) is no news: quiet, as other tools are.
     if (const int err = g_output_errno.load(); err != 0 && err != EPIPE) {
         const std::string text =
@@ -222,7 +251,8 @@ int run_main(int argc, char** argv) {
     app.footer(
         "Exit codes: 0 success, 1 internal error, 2 usage error, 3 refused before sending\n"
         "(nothing was sent), 4 transfer failed or interrupted, 5 device did not answer or a\n"
-        "dump was incomplete, 130 cancelled.\n"
+        "dump was incomplete, 130 cancelled (Ctrl-C), 143 stopped by SIGTERM, 129 by SIGHUP\n"
+        "(the run stopped at its next safe point and says where it stood).\n"
         "Run 'syxflash-cli COMMAND --help' for a command's options and examples.");
 
     auto commands = command_registry();
@@ -263,7 +293,9 @@ int run_main(int argc, char** argv) {
                                sub->get_name());
                     return kExitUsage;
                 }
-                return run();
+                const int code = run();
+                // A run stopped by SIGTERM or SIGHUP says so in its exit code (143, 129).
+                return code == kExitCancelled ? cancelled_exit_code() : code;
             }
         }
     } catch (const std::exception& e) {

@@ -75,9 +75,7 @@ Command BackupSession::on_identify(const Event& event) {
     if (f == nullptr) {
         return cmd;
     }
-    for (const auto& line : m_identify->log()) {
-        info(line.text);
-    }
+    adopt_log(*m_identify);
     if (m_identify->result().asked) {
         m_result.identity = m_identify->result();
     }

@@ -125,10 +125,11 @@ Event Event::transport_failed(TransportError error, std::string detail) {
     return e;
 }
 
-Event Event::cancel(bool insist) {
+Event Event::cancel(bool insist, std::string detail) {
     Event e;
     e.kind = EventKind::cancel;
     e.insist = insist;
+    e.detail = std::move(detail);
     return e;
 }
 

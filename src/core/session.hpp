@@ -82,7 +82,8 @@ struct Event {
     std::string text;        // user_answered: typed text, if the question has one
     TransportError error = TransportError::write_error; // transport_failed
     std::string detail;                                 // transport_failed: backend's words
-    // cancel: the user insisted (a second Ctrl-C): stop now, without asking whether to.
+    // cancel: the user insisted (a second Ctrl-C, SIGTERM): stop now, without asking whether to;
+    // `detail` then says who stopped it ("a second Ctrl-C", "SIGTERM").
     bool insist = false;
 
     static Event started() { return Event{}; }
@@ -92,7 +93,7 @@ struct Event {
     static Event user_answered(std::string question_id, std::string choice_id,
                                std::string text = {});
     static Event transport_failed(TransportError error, std::string detail = {});
-    static Event cancel(bool insist = false);
+    static Event cancel(bool insist = false, std::string detail = {});
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -51,6 +51,18 @@ Command SessionBase::finish(OutcomeKind kind, std::string message) {
     return finish(std::move(o));
 }
 
+void SessionBase::adopt_log(const Session& sub) {
+    std::string closing;
+    if (const auto& outcome = sub.outcome(); outcome && outcome->kind != OutcomeKind::success) {
+        closing = std::string(to_string(outcome->kind)) + ": " + outcome->message;
+    }
+    for (const auto& line : sub.log()) {
+        if (closing.empty() || line.text != closing) {
+            info(line.text);
+        }
+    }
+}
+
 void SessionBase::attach_plan(Outcome& outcome, const RecoveryPlan* plan) {
     if (plan == nullptr) {
         return;

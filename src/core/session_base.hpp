@@ -28,6 +28,10 @@ protected:
     void error(std::string text);
     Command finish(Outcome outcome);
     Command finish(OutcomeKind kind, std::string message);
+    // Copies a finished sub-session's log (identify inside backup or update) as info lines, except
+    // the line that closed it with a failure: this session's own outcome repeats that message, and
+    // printed twice it read as two failures.
+    void adopt_log(const Session& sub);
     // Attaches the plan (id, title, steps) to an outcome.
     static void attach_plan(Outcome& outcome, const RecoveryPlan* plan);
 

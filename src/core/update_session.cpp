@@ -309,9 +309,7 @@ Command UpdateSession::on_identify(const Event& event) {
     if (f == nullptr) {
         return cmd;
     }
-    for (const auto& line : m_identify->log()) {
-        info(line.text);
-    }
+    adopt_log(*m_identify);
     if (m_identify->result().asked) {
         m_identity_before = m_identify->result();
     }
@@ -505,7 +503,8 @@ Command UpdateSession::on_transfer(const Event& event) {
         // Asked twice (the question was open, or a second Ctrl-C insists): stop now.
         if (m_stage == Stage::confirm_cancel || !m_touched || event.insist) {
             if (event.insist) {
-                warn(fmt::format("Stopped by a second Ctrl-C after {} of {} messages.",
+                m_stopped_by = event.detail.empty() ? "a second Ctrl-C" : event.detail;
+                warn(fmt::format("Stopped by {} after {} of {} messages.", m_stopped_by,
                                  m_messages_sent, m_impl->plan.message_count));
             }
             return stop_transfer();
@@ -550,9 +549,10 @@ Command UpdateSession::stop_transfer() {
     m_failed_phase = Phase::transfer;
     Outcome o;
     o.kind = OutcomeKind::cancelled;
-    o.message = fmt::format("Transfer stopped by you after {} of {} messages. The {} is probably "
+    o.message = fmt::format("Transfer stopped by {} after {} of {} messages. The {} is probably "
                             "waiting for firmware: follow the recovery steps and send it again.",
-                            m_messages_sent, m_impl->plan.message_count, m_manifest.name);
+                            m_stopped_by.empty() ? "you" : m_stopped_by, m_messages_sent,
+                            m_impl->plan.message_count, m_manifest.name);
     attach_plan(o, m_manifest.plan_for_phase(Phase::transfer));
     o.messages_sent = m_messages_sent;
     o.bytes_sent = m_bytes_sent;

@@ -172,6 +172,7 @@ private:
     std::size_t m_messages_sent = 0;
     std::uint64_t m_bytes_sent = 0;
     bool m_touched = false;
+    std::string m_stopped_by; // who insisted on stopping ("SIGTERM"), empty: the user was asked
     std::string m_unknown_release_text;
     std::optional<std::string> m_release_version; // the file's known release, if any
     std::string m_verified_message;

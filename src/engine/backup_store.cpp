@@ -446,6 +446,43 @@ Status check_backup_output(const fs::path& output, std::string_view device_id) {
     return Ok{};
 }
 
+namespace {
+
+// The library copy of a backup: <library>/<device>/<UTC time>[-label].syx with its sidecar. The
+// first pair written gives `saved` its metadata when no output file was asked for.
+Result<fs::path> copy_into_library(const BackupContent& content, const fs::path& library,
+                                   const std::vector<std::uint8_t>& bytes, SavedBackup& saved) {
+    const fs::path dir = library / sanitize_file_name(content.device_id);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        return make_error(ErrorCode::io,
+                          fmt::format("cannot create '{}': {}", dir.string(), ec.message()));
+    }
+    sweep_backup_folder(dir);
+    std::string stem = compact_utc(content.created);
+    if (!content.label.empty()) {
+        stem += "-" + sanitize_file_name(content.label);
+    }
+    // Two writers may pick the same free name; the loser gets "refused" and tries the next one.
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        const fs::path file = unique_name(dir, stem, ".syx");
+        auto written = write_pair(content, file, bytes, true);
+        if (written) {
+            if (saved.file.empty()) {
+                saved.metadata = std::move(*written);
+            }
+            return file;
+        }
+        if (written.error().code != ErrorCode::refused) {
+            return written.error();
+        }
+    }
+    return make_error(ErrorCode::io, "no free file name in the library folder");
+}
+
+} // namespace
+
 Result<SavedBackup> save_backup(const BackupContent& content, const SaveBackupOptions& options) {
     if (!content.complete) {
         return make_error(ErrorCode::refused,
@@ -483,36 +520,7 @@ Result<SavedBackup> save_backup(const BackupContent& content, const SaveBackupOp
     }
 
     if (library) {
-        auto library_copy = [&]() -> Result<fs::path> {
-            const fs::path dir = *library / sanitize_file_name(content.device_id);
-            std::error_code ec;
-            fs::create_directories(dir, ec);
-            if (ec) {
-                return make_error(ErrorCode::io, fmt::format("cannot create '{}': {}", dir.string(),
-                                                             ec.message()));
-            }
-            sweep_backup_folder(dir);
-            std::string stem = compact_utc(content.created);
-            if (!content.label.empty()) {
-                stem += "-" + sanitize_file_name(content.label);
-            }
-            // Two writers may pick the same free name; the loser gets "refused" and tries the
-            // next one.
-            for (int attempt = 0; attempt < 100; ++attempt) {
-                const fs::path file = unique_name(dir, stem, ".syx");
-                auto written = write_pair(content, file, bytes, true);
-                if (written) {
-                    if (saved.file.empty()) {
-                        saved.metadata = std::move(*written);
-                    }
-                    return file;
-                }
-                if (written.error().code != ErrorCode::refused) {
-                    return written.error();
-                }
-            }
-            return make_error(ErrorCode::io, "no free file name in the library folder");
-        }();
+        auto library_copy = copy_into_library(content, *library, bytes, saved);
         if (library_copy) {
             saved.library_file = *library_copy;
             if (saved.file.empty()) {

@@ -21,6 +21,28 @@ std::string shell_quote(std::string_view word) {
     if (safe) {
         return std::string(word);
     }
+    const bool has_control = std::any_of(word.begin(), word.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7F;
+    });
+    if (has_control) {
+        // A control character inside plain quotes would reach the terminal raw and could not be
+        // typed back: bash/zsh's $'…' names it as an escape, and pasting gives the same bytes.
+        std::string out = "$'";
+        for (const char c : word) {
+            const auto u = static_cast<unsigned char>(c);
+            if (c == '\'' || c == '\\') {
+                out += '\\';
+                out += c;
+            } else if (u < 0x20 || u == 0x7F) {
+                out += fmt::format("\\x{:02x}", u);
+            } else {
+                out += c;
+            }
+        }
+        out += '\'';
+        return out;
+    }
     std::string out = "'";
     for (const char c : word) {
         if (c == '\'') {

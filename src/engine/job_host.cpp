@@ -32,6 +32,7 @@ session::Outcome run_job_session(session::Session& session, JobStep step,
     options.prompt = host.prompt();
     options.cancel_flag = host.cancel_flag();
     options.stop_flag = host.stop_flag();
+    options.stop_reason = [&host] { return host.stop_reason(); };
     options.journal = journal;
     // Snapshots come from the worker, which run() starts after runner_ptr is set.
     SessionRunner* runner_ptr = nullptr;

@@ -126,6 +126,8 @@ public:
     // stop now and journal where it stood. Either may be null.
     virtual const std::atomic<bool>* cancel_flag() { return nullptr; }
     virtual const std::atomic<bool>* stop_flag() { return nullptr; }
+    // Why stop_flag was set, for the journal and the outcome ("a second Ctrl-C", "SIGTERM").
+    virtual std::string stop_reason() { return "a second Ctrl-C"; }
     // The journal folder (default: engine::journal_dir()); nullopt: no journal.
     virtual std::optional<std::filesystem::path> journal_folder();
     // Every step of a session (traces, the wizard's gap plot), on the worker thread.

@@ -328,6 +328,65 @@ Status UpdateJournal::finish(std::string_view outcome, DeviceState state, std::s
     return s;
 }
 
+namespace {
+
+std::vector<std::string> split_lines(const std::vector<std::uint8_t>& bytes) {
+    std::vector<std::string> lines;
+    std::string current;
+    for (const auto byte : bytes) {
+        if (byte == '\n') {
+            lines.push_back(std::move(current));
+            current.clear();
+        } else {
+            current.push_back(static_cast<char>(byte));
+        }
+    }
+    if (!current.empty()) {
+        lines.push_back(std::move(current));
+    }
+    return lines;
+}
+
+// One journal record into what the session says so far; true for a start record.
+bool apply_record(const Json& j, JournalSession& session) {
+    const std::string record = str(j, "record");
+    bool start = false;
+    if (record == "start") {
+        start = true; // the id stays the file's name: it is what --resolve finds
+        session.started = str(j, "time");
+        session.device_id = str(j, "device");
+        session.device_name = str(j, "device_name");
+        session.port = str(j, "port");
+        session.api = str(j, "api");
+        session.link = str(j, "link");
+        session.file = str(j, "file");
+        session.file_sha256 = str(j, "file_sha256");
+        session.message_count = u64(j, "message_count");
+        session.total_bytes = u64(j, "total_bytes");
+    } else if (record == "phase") {
+        session.last_phase = str(j, "phase");
+    } else if (record == "progress") {
+        session.messages_sent = u64(j, "messages_sent");
+        session.bytes_sent = u64(j, "bytes_sent");
+    } else if (record == "finished") {
+        session.finished = true;
+        session.outcome = str(j, "outcome");
+        session.device_state = str(j, "device_state");
+        if (session.device_state != "updated" && session.device_state != "unchanged") {
+            // A damaged or hand-made finish must not hide a half-written device.
+            session.device_state = "unknown";
+        }
+        session.detail = str(j, "detail");
+        session.recovery_plan = str(j, "recovery_plan");
+    } else if (record == "resolved") {
+        session.resolved = true;
+    }
+    session.last_time = str(j, "time");
+    return start;
+}
+
+} // namespace
+
 Result<JournalSession> read_journal(const fs::path& path) {
     JournalSession session;
     session.path = path;
@@ -350,65 +409,18 @@ Result<JournalSession> read_journal(const fs::path& path) {
                           fmt::format("'{}' is larger than {} MiB: no journal is", path.string(),
                                       kMaxJournalBytes / (1024 * 1024)));
     }
-    std::vector<std::string> lines;
-    {
-        std::string current;
-        for (const auto byte : *bytes) {
-            if (byte == '\n') {
-                lines.push_back(std::move(current));
-                current.clear();
-            } else {
-                current.push_back(static_cast<char>(byte));
-            }
-        }
-        if (!current.empty()) {
-            lines.push_back(std::move(current));
-        }
-    }
+    const std::vector<std::string> lines = split_lines(*bytes);
     bool saw_start = false;
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        const std::string& line = lines[i];
-        const bool last = i + 1 == lines.size();
-        const Json j = Json::parse(line, nullptr, false);
+        const Json j = Json::parse(lines[i], nullptr, false);
         if (j.is_discarded() || !j.is_object()) {
-            if (last) {
+            if (i + 1 == lines.size()) {
                 session.torn_tail = true;
                 break;
             }
             continue; // a damaged line in the middle: keep what the others say
         }
-        const std::string record = str(j, "record");
-        if (record == "start") {
-            saw_start = true; // the id stays the file's name: it is what --resolve finds
-            session.started = str(j, "time");
-            session.device_id = str(j, "device");
-            session.device_name = str(j, "device_name");
-            session.port = str(j, "port");
-            session.api = str(j, "api");
-            session.link = str(j, "link");
-            session.file = str(j, "file");
-            session.file_sha256 = str(j, "file_sha256");
-            session.message_count = u64(j, "message_count");
-            session.total_bytes = u64(j, "total_bytes");
-        } else if (record == "phase") {
-            session.last_phase = str(j, "phase");
-        } else if (record == "progress") {
-            session.messages_sent = u64(j, "messages_sent");
-            session.bytes_sent = u64(j, "bytes_sent");
-        } else if (record == "finished") {
-            session.finished = true;
-            session.outcome = str(j, "outcome");
-            session.device_state = str(j, "device_state");
-            if (session.device_state != "updated" && session.device_state != "unchanged") {
-                // A damaged or hand-made finish must not hide a half-written device.
-                session.device_state = "unknown";
-            }
-            session.detail = str(j, "detail");
-            session.recovery_plan = str(j, "recovery_plan");
-        } else if (record == "resolved") {
-            session.resolved = true;
-        }
-        session.last_time = str(j, "time");
+        saw_start = apply_record(j, session) || saw_start;
     }
     if (!saw_start) {
         if (session.running) {

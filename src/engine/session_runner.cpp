@@ -189,6 +189,10 @@ session::Command SessionRunner::deliver(const session::Event& event) {
     return command;
 }
 
+std::string SessionRunner::stop_reason() const {
+    return m_options.stop_reason ? m_options.stop_reason() : std::string("a second Ctrl-C");
+}
+
 void SessionRunner::journal_stop_request() {
     if (m_options.journal == nullptr) {
         return;
@@ -198,8 +202,9 @@ void SessionRunner::journal_stop_request() {
                                   ? fmt::format("the device was receiving '{}'", p.phase)
                                   : fmt::format("during '{}'", p.phase.empty() ? "start" : p.phase);
     const auto left = p.messages_total > p.messages_done ? p.messages_total - p.messages_done : 0;
+    const std::string reason = stop_reason();
     if (auto s = m_options.journal->note(
-            fmt::format("second Ctrl-C: stopping now; {}; {} of {} message(s) sent, {} not sent",
+            fmt::format("{}: stopping now; {}; {} of {} message(s) sent, {} not sent", reason,
                         doing, p.messages_done, p.messages_total, left));
         !s) {
         note(fmt::format("journal: {}", s.error().message));
@@ -240,111 +245,103 @@ void SessionRunner::publish(bool force) {
     }
 }
 
-void SessionRunner::pump() {
-    m_start = Clock::now();
-    PacedSender sender(m_transport, transport_limits(m_transport).delivery_jitter,
-                       m_options.port_poll_interval, m_options.drain_timeout);
-    session::Command command = deliver(session::Event::started());
+// Delivers a pending cancel request or the insisting stop, once each. True when it did.
+bool SessionRunner::deliver_cancel(session::Command& command) {
+    // Cancel: each request delivered once (the Ctrl-C flag counts as one request; a second
+    // Ctrl-C, SIGTERM or SIGHUP sets stop_flag, below).
+    if (!m_flag_seen && m_options.cancel_flag != nullptr &&
+        m_options.cancel_flag->load(std::memory_order_relaxed)) {
+        m_flag_seen = true;
+        m_cancel_requests.fetch_add(1);
+    }
+    // Insisting: the session stops without asking, and the journal records where it stood (not
+    // "killed or crashed").
+    if (!m_stop_seen && m_options.stop_flag != nullptr &&
+        m_options.stop_flag->load(std::memory_order_relaxed)) {
+        m_stop_seen = true;
+        m_flag_seen = true;
+        m_cancel_requests.fetch_add(1);
+        m_cancels_delivered = m_cancel_requests.load();
+        journal_stop_request();
+        command = deliver(session::Event::cancel(true, stop_reason()));
+        return true;
+    }
+    if (m_cancels_delivered < m_cancel_requests.load()) {
+        ++m_cancels_delivered;
+        command = deliver(session::Event::cancel());
+        return true;
+    }
+    return false;
+}
 
-    auto cancel_flag_set = [this] {
-        return m_options.cancel_flag != nullptr &&
-               m_options.cancel_flag->load(std::memory_order_relaxed);
-    };
+TimePoint SessionRunner::deadline_of(const session::Command& command) const {
+    if (const auto* send = std::get_if<session::Send>(&command)) {
+        return m_start + std::chrono::duration_cast<Clock::duration>(send->not_before);
+    }
+    if (const auto* wait = std::get_if<session::Wait>(&command)) {
+        return m_start + std::chrono::duration_cast<Clock::duration>(wait->deadline);
+    }
+    if (const auto* ask = std::get_if<session::Ask>(&command); ask != nullptr && ask->deadline) {
+        return m_start + std::chrono::duration_cast<Clock::duration>(*ask->deadline);
+    }
+    return TimePoint::max();
+}
 
-    while (!std::holds_alternative<session::Finish>(command)) {
-        // Cancel: each request delivered once (the Ctrl-C flag counts as one request; a second
-        // Ctrl-C sets stop_flag, below).
-        if (!m_flag_seen && cancel_flag_set()) {
-            m_flag_seen = true;
-            m_cancel_requests.fetch_add(1);
+void SessionRunner::deliver_item(SessionMailbox::Item& item, session::Command& command) {
+    switch (item.kind) {
+    case SessionMailbox::Item::Kind::bytes: {
+        m_assembler.feed(item.bytes, item.arrival);
+        for (auto& truncated : m_assembler.truncated) {
+            note(fmt::format("a SysEx message arrived cut short after {} bytes ({})",
+                             truncated.bytes_received, truncated.reason));
         }
-        // A second Ctrl-C insists: the session stops without asking, and the journal records
-        // where it stood (not "killed or crashed").
-        if (!m_stop_seen && m_options.stop_flag != nullptr &&
-            m_options.stop_flag->load(std::memory_order_relaxed)) {
-            m_stop_seen = true;
-            m_flag_seen = true;
-            m_cancel_requests.fetch_add(1);
-            m_cancels_delivered = m_cancel_requests.load();
-            journal_stop_request();
-            command = deliver(session::Event::cancel(true));
-            continue;
-        }
-        if (m_cancels_delivered < m_cancel_requests.load()) {
-            ++m_cancels_delivered;
-            command = deliver(session::Event::cancel());
-            continue;
-        }
-        // Anything already in the mailbox goes first: the session's answer replaces the command.
-        TimePoint deadline = TimePoint::max();
-        if (const auto* send = std::get_if<session::Send>(&command)) {
-            deadline = m_start + std::chrono::duration_cast<Clock::duration>(send->not_before);
-        } else if (const auto* wait = std::get_if<session::Wait>(&command)) {
-            deadline = m_start + std::chrono::duration_cast<Clock::duration>(wait->deadline);
-        } else if (const auto* ask = std::get_if<session::Ask>(&command)) {
-            if (ask->deadline) {
-                deadline = m_start + std::chrono::duration_cast<Clock::duration>(*ask->deadline);
-            }
-        }
-        const auto now = Clock::now();
-        const auto slice = std::min(deadline, now + m_options.cancel_poll);
-        auto item = now < deadline ? m_mailbox->pop_until(slice) : std::nullopt;
-        if (item) {
-            switch (item->kind) {
-            case SessionMailbox::Item::Kind::bytes: {
-                m_assembler.feed(item->bytes, item->arrival);
-                for (auto& truncated : m_assembler.truncated) {
-                    note(fmt::format("a SysEx message arrived cut short after {} bytes ({})",
-                                     truncated.bytes_received, truncated.reason));
-                }
-                m_assembler.truncated.clear();
-                auto complete = std::move(m_assembler.complete);
-                m_assembler.complete.clear();
-                for (auto& message : complete) {
-                    command = deliver(session::Event::message_received(std::move(message.bytes)));
-                    if (std::holds_alternative<session::Finish>(command)) {
-                        break;
-                    }
-                }
+        m_assembler.truncated.clear();
+        auto complete = std::move(m_assembler.complete);
+        m_assembler.complete.clear();
+        for (auto& message : complete) {
+            command = deliver(session::Event::message_received(std::move(message.bytes)));
+            if (std::holds_alternative<session::Finish>(command)) {
                 break;
             }
-            case SessionMailbox::Item::Kind::answer:
-                command = deliver(session::Event::user_answered(
-                    item->answer.question_id, item->answer.choice_id, item->answer.text));
-                break;
-            case SessionMailbox::Item::Kind::cancel:
-                break; // woke us: delivered at the top of the loop
-            }
-            continue;
         }
-        if (Clock::now() < deadline) {
-            continue; // a slice ended: look at the cancel flag again
-        }
-        // The deadline has come.
-        if (auto* send = std::get_if<session::Send>(&command)) {
-            // Between messages, make sure the device is still there (USB unplugged, interface
-            // gone): a vanished port is a transport failure, not a silent stall.
-            if (send->chunk_index == 0) {
-                if (auto present = sender.check_port(); !present) {
-                    command = deliver(session::Event::transport_failed(
-                        session::TransportError::port_vanished, present.error().message));
-                    continue;
-                }
-            }
-            auto sent = sender.send(send->bytes, send->space_from_departure);
-            if (!sent) {
-                const auto kind = sent.error().code == ErrorCode::port_vanished
-                                      ? session::TransportError::port_vanished
-                                      : session::TransportError::write_error;
-                command = deliver(session::Event::transport_failed(kind, sent.error().message));
-                continue;
-            }
-            command = deliver(session::Event::send_completed(
-                std::chrono::duration_cast<session::SessionTime>(sent->space_from - m_start)));
-        } else {
-            command = deliver(session::Event::deadline_reached());
+        break;
+    }
+    case SessionMailbox::Item::Kind::answer:
+        command = deliver(session::Event::user_answered(item.answer.question_id,
+                                                        item.answer.choice_id, item.answer.text));
+        break;
+    case SessionMailbox::Item::Kind::cancel:
+        break; // woke us: delivered at the top of the loop
+    }
+}
+
+// The command's deadline has come: send its bytes, or tell the session the time is up.
+session::Command SessionRunner::act_on_deadline(PacedSender& sender,
+                                                const session::Command& command) {
+    const auto* send = std::get_if<session::Send>(&command);
+    if (send == nullptr) {
+        return deliver(session::Event::deadline_reached());
+    }
+    // Between messages, make sure the device is still there (USB unplugged, interface gone): a
+    // vanished port is a transport failure, not a silent stall.
+    if (send->chunk_index == 0) {
+        if (auto present = sender.check_port(); !present) {
+            return deliver(session::Event::transport_failed(session::TransportError::port_vanished,
+                                                            present.error().message));
         }
     }
+    auto sent = sender.send(send->bytes, send->space_from_departure);
+    if (!sent) {
+        const auto kind = sent.error().code == ErrorCode::port_vanished
+                              ? session::TransportError::port_vanished
+                              : session::TransportError::write_error;
+        return deliver(session::Event::transport_failed(kind, sent.error().message));
+    }
+    return deliver(session::Event::send_completed(
+        std::chrono::duration_cast<session::SessionTime>(sent->space_from - m_start)));
+}
+
+void SessionRunner::finish_run(PacedSender& sender, const session::Command& command) {
     // Whatever was handed to the transport leaves before the outcome is journaled.
     if (auto drained = sender.drain(); !drained) {
         note(fmt::format("the last message may not have left: {}", drained.error().message));
@@ -367,6 +364,32 @@ void SessionRunner::pump() {
         }
     }
     publish(true);
+}
+
+void SessionRunner::pump() {
+    m_start = Clock::now();
+    PacedSender sender(m_transport, transport_limits(m_transport).delivery_jitter,
+                       m_options.port_poll_interval, m_options.drain_timeout);
+    session::Command command = deliver(session::Event::started());
+    while (!std::holds_alternative<session::Finish>(command)) {
+        if (deliver_cancel(command)) {
+            continue;
+        }
+        // Anything already in the mailbox goes first: the session's answer replaces the command.
+        const TimePoint deadline = deadline_of(command);
+        const auto now = Clock::now();
+        const auto slice = std::min(deadline, now + m_options.cancel_poll);
+        auto item = now < deadline ? m_mailbox->pop_until(slice) : std::nullopt;
+        if (item) {
+            deliver_item(*item, command);
+            continue;
+        }
+        if (Clock::now() < deadline) {
+            continue; // a slice ended: look at the cancel flag again
+        }
+        command = act_on_deadline(sender, command);
+    }
+    finish_run(sender, command);
 }
 
 } // namespace syx::engine

@@ -41,6 +41,7 @@
 namespace syx::engine {
 
 class UpdateJournal;
+class PacedSender;
 
 // The receive-callback → worker handoff, plus answers and cancel requests from the UI. Shared by
 // the transport's callback and the runners that use it one after another (backup, then update).
@@ -115,6 +116,8 @@ struct RunnerOptions {
     // Set when the user insists (a second Ctrl-C): delivered as Event::cancel(insist = true), so
     // the session stops without asking, and the journal gets a note of where it stood.
     const std::atomic<bool>* stop_flag = nullptr;
+    // Why stop_flag was set, for the journal's note ("a second Ctrl-C" when not given; "SIGTERM").
+    std::function<std::string()> stop_reason;
     UserPrompt* prompt = nullptr; // nullptr: every question is cancelled
     // Called on the worker thread after every new snapshot. Must be thread-safe and quick.
     std::function<void()> on_snapshot;
@@ -146,10 +149,16 @@ public:
 
 private:
     void pump();
+    bool deliver_cancel(session::Command& command);
+    [[nodiscard]] transport::TimePoint deadline_of(const session::Command& command) const;
+    void deliver_item(SessionMailbox::Item& item, session::Command& command);
+    session::Command act_on_deadline(PacedSender& sender, const session::Command& command);
+    void finish_run(PacedSender& sender, const session::Command& command);
     session::Command deliver(const session::Event& event);
     void publish(bool force);
     void note(std::string text);
     void journal_stop_request();
+    [[nodiscard]] std::string stop_reason() const;
 
     session::Session& m_session;
     transport::MidiTransport& m_transport;

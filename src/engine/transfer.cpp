@@ -50,6 +50,45 @@ PacerConfig effective_pacer_config(const transport::MidiTransport& transport,
     return config;
 }
 
+namespace {
+
+// A message's last chunk has left: the counts, and a progress report.
+void count_sent_message(TransferReport& report, TransferProgress& progress,
+                        const PlannedSend& planned, std::size_t message_bytes,
+                        Clock::time_point start, const TransferOptions& options) {
+    report.messages_sent = planned.message_index + 1;
+    report.bytes_sent += message_bytes;
+    progress.messages_done = report.messages_sent;
+    progress.bytes_done = report.bytes_sent;
+    progress.elapsed = Clock::now() - start;
+    progress.eta = std::max(PacerDuration{0}, report.plan.duration - planned.start);
+    if (options.on_progress) {
+        options.on_progress(progress);
+    }
+}
+
+void finish_transfer(TransferReport& report, PacedSender& sender, Clock::time_point start,
+                     std::optional<PacerDuration> previous_actual, const TransferOptions& options) {
+    // What was handed to the transport must leave this process before we call it sent (JACK
+    // queues sends for its process callback); a cancelled transfer waits too, so "sent" in its
+    // report stays true.
+    if (auto drained = sender.drain(); !drained && !report.error) {
+        report.error = drained.error().with_context("finishing the transfer");
+    }
+    // The transfer is over when the last byte has left the wire and the device's settle time has
+    // passed: wait for the rest of the planned duration (not cancellable: it only waits).
+    const auto& sends = report.plan.sends;
+    if (report.ok() && !sends.empty() && previous_actual) {
+        const auto end_offset = std::max<PacerDuration>(
+            report.plan.duration, *previous_actual + (report.plan.duration - sends.back().start));
+        sleep_until_or_cancel(start + std::chrono::duration_cast<Clock::duration>(end_offset),
+                              options, false);
+    }
+    report.elapsed = Clock::now() - start;
+}
+
+} // namespace
+
 Result<TransferReport> send_messages(transport::MidiTransport& transport,
                                      const std::vector<std::span<const std::uint8_t>>& messages,
                                      const TransferOptions& options,
@@ -121,32 +160,11 @@ Result<TransferReport> send_messages(transport::MidiTransport& transport,
             report.message_starts.push_back(sent->called);
         }
         if (planned.last_chunk()) {
-            report.messages_sent = planned.message_index + 1;
-            report.bytes_sent += messages[planned.message_index].size();
-            progress.messages_done = report.messages_sent;
-            progress.bytes_done = report.bytes_sent;
-            progress.elapsed = Clock::now() - start;
-            progress.eta = std::max(PacerDuration{0}, report.plan.duration - planned.start);
-            if (options.on_progress) {
-                options.on_progress(progress);
-            }
+            count_sent_message(report, progress, planned, messages[planned.message_index].size(),
+                               start, options);
         }
     }
-    // What was handed to the transport must leave this process before we call it sent (JACK
-    // queues sends for its process callback); a cancelled transfer waits too, so "sent" in its
-    // report stays true.
-    if (auto drained = sender.drain(); !drained && !report.error) {
-        report.error = drained.error().with_context("finishing the transfer");
-    }
-    // The transfer is over when the last byte has left the wire and the device's settle time has
-    // passed: wait for the rest of the planned duration (not cancellable: it only waits).
-    if (report.ok() && !sends.empty()) {
-        const auto end_offset = std::max<PacerDuration>(
-            report.plan.duration, *previous_actual + (report.plan.duration - sends.back().start));
-        sleep_until_or_cancel(start + std::chrono::duration_cast<Clock::duration>(end_offset),
-                              options, false);
-    }
-    report.elapsed = Clock::now() - start;
+    finish_transfer(report, sender, start, previous_actual, options);
     return report;
 }
 

@@ -157,4 +157,44 @@ inline void write_short_midifly_firmware(const std::filesystem::path& path, std:
     write_messages(path, messages);
 }
 
+// Outgoing messages that left whole, from a --trace file (chunks end with F7 only at the end).
+inline std::size_t complete_messages_out(const std::filesystem::path& trace) {
+    std::size_t left = 0;
+    for (const auto& e : read_trace(trace)) {
+        if (e.out && !e.bytes.empty() && e.bytes.back() == 0xF7) {
+            ++left;
+        }
+    }
+    return left;
+}
+
+// Every record of every journal file in `folder` (lines that are not JSON are skipped).
+inline std::vector<nlohmann::json> journal_records(const std::filesystem::path& folder) {
+    std::vector<nlohmann::json> records;
+    if (!std::filesystem::is_directory(folder)) {
+        return records;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        std::ifstream in(entry.path());
+        for (std::string line; std::getline(in, line);) {
+            auto j = nlohmann::json::parse(line, nullptr, false);
+            if (!j.is_discarded()) {
+                records.push_back(std::move(j));
+            }
+        }
+    }
+    return records;
+}
+
+// An upload to interrupt: a 40-message MIDIFly firmware (written to `file`) over DIN, at least
+// 150 ms apart: over 6 s if it ran to the end. Traced to `trace`.
+inline std::vector<std::string> slow_midifly_upload(const std::filesystem::path& file,
+                                                    const std::filesystem::path& trace) {
+    write_messages(file, syx::emu::make_test_firmware("parker-midifly", {1, 2, 0, 0}));
+    return {
+        "upload",         "--device",    "parker-midifly",          "--api", "emulated", "--port",
+        "parker-midifly", file.string(), "--allow-unknown-release", "--yes", "--link",   "din",
+        "--trace",        trace.string()};
+}
+
 } // namespace syx::test

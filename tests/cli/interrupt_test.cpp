@@ -2,13 +2,10 @@
 // on, as continuing is safer), a second insists: the run stops at once, exits 130, and its
 // journal records where it stood (a note with the counts, a finished record the recovery can
 // use) instead of looking "killed or crashed".
-#include <csignal>
 #include <fstream>
 #include <thread>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include "cli/background_cli.hpp"
 #include "cli/flow_cli_support.hpp"
 #include "emulator/modelled_firmware.hpp"
 
@@ -16,67 +13,15 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using syx::test::BackgroundCli;
 using syx::test::FlowHome;
-
-// `syxflash-cli ARGS…` in the background, stdout and stderr to files.
-class BackgroundCli {
-public:
-    BackgroundCli(const std::vector<std::string>& args, const fs::path& out, const fs::path& err)
-        : m_out(out) {
-        m_pid = ::fork();
-        if (m_pid == 0) {
-            std::FILE* o = std::freopen(out.c_str(), "w", stdout);
-            std::FILE* e = std::freopen(err.c_str(), "w", stderr);
-            std::FILE* i = std::freopen("/dev/null", "r", stdin);
-            if (o == nullptr || e == nullptr || i == nullptr) {
-                ::_exit(126);
-            }
-            syx::test::exec_cli(args);
-        }
-    }
-    ~BackgroundCli() {
-        if (m_pid > 0) {
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, nullptr, 0);
-        }
-    }
-    BackgroundCli(const BackgroundCli&) = delete;
-    BackgroundCli& operator=(const BackgroundCli&) = delete;
-
-    [[nodiscard]] std::string out() const {
-        std::ifstream in(m_out);
-        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    }
-    void interrupt() const { ::kill(m_pid, SIGINT); }
-    // The exit code, -(signal) when killed by one, or nullopt when still running after `timeout`.
-    std::optional<int> wait(std::chrono::milliseconds timeout) {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < deadline) {
-            int status = 0;
-            if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-                m_pid = -1;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-            }
-            std::this_thread::sleep_for(10ms);
-        }
-        return std::nullopt;
-    }
-
-private:
-    pid_t m_pid = -1;
-    fs::path m_out;
-};
 
 TEST(InterruptCli, SecondCtrlCWithYesStopsTheUploadAndJournalsWhereItStood) {
     FlowHome home;
-    const auto file = home / "midifly.syx";
-    syx::test::write_messages(file, syx::emu::make_test_firmware("parker-midifly", {1, 2, 0, 0}));
     const auto trace = home / "trace.jsonl";
-    // 40 messages at least 150 ms apart plus their DIN wire time: over 6 s if it ran to the end.
-    BackgroundCli cli({"upload", "--device", "parker-midifly", "--api", "emulated", "--port",
-                       "parker-midifly", file.string(), "--allow-unknown-release", "--yes",
-                       "--link", "din", "--json", "--trace", trace.string()},
-                      home / "out.jsonl", home / "err.txt");
+    auto args = syx::test::slow_midifly_upload(home / "midifly.syx", trace);
+    args.push_back("--json");
+    BackgroundCli cli(args, home / "out.jsonl", home / "err.txt");
     // Wait until a few messages have gone out.
     const auto started = std::chrono::steady_clock::now();
     while (std::chrono::steady_clock::now() - started < 10s) {
@@ -94,26 +39,13 @@ TEST(InterruptCli, SecondCtrlCWithYesStopsTheUploadAndJournalsWhereItStood) {
     EXPECT_EQ(*code, 130) << cli.out();
 
     // What left, from the trace: complete outgoing messages.
-    std::size_t left = 0;
-    for (const auto& e : syx::test::read_trace(trace)) {
-        if (e.out && !e.bytes.empty() && e.bytes.back() == 0xF7) {
-            ++left;
-        }
-    }
+    const std::size_t left = syx::test::complete_messages_out(trace);
     EXPECT_GE(left, 3u);
     EXPECT_LT(left, 40u);
 
     // The journal: a note of where it stood, and a finished record (not "killed or crashed").
     ASSERT_TRUE(fs::is_directory(home.journal()));
-    std::vector<nlohmann::json> records;
-    for (const auto& entry : fs::directory_iterator(home.journal())) {
-        std::ifstream in(entry.path());
-        for (std::string line; std::getline(in, line);) {
-            if (!line.empty() && line.front() == '{') {
-                records.push_back(nlohmann::json::parse(line));
-            }
-        }
-    }
+    const auto records = syx::test::journal_records(home.journal());
     std::string note;
     const nlohmann::json* finished = nullptr;
     for (const auto& r : records) {
